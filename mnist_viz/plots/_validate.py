@@ -1,0 +1,89 @@
+"""Input checks shared by the plot functions: clear errors naming the argument, what was expected
+and what came.
+
+Example
+-------
+>>> import numpy as np
+>>> as_labels([[0, 1], [1, 0]], "y_true")
+array([1, 0])
+>>> as_images(np.zeros((2, 784)), "images").shape
+(2, 28, 28)
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+
+def as_labels(y, name: str, *, n_classes: int | None = None) -> np.ndarray:
+    """Integer labels from integer or one-hot input; checks range when ``n_classes`` is known."""
+    arr = np.asarray(y)
+    if arr.ndim == 2:
+        if arr.shape[1] == 1:
+            arr = arr[:, 0]
+        else:
+            if n_classes is not None and arr.shape[1] != n_classes:
+                raise ValueError(f"{name} is one-hot with {arr.shape[1]} columns, expected {n_classes}")
+            arr = arr.argmax(axis=1)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be integer labels (n,) or one-hot (n, classes); got shape {np.shape(y)}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must hold integer class labels; got dtype {arr.dtype}")
+    arr = arr.astype(np.int64, copy=False)
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} holds a negative label ({arr.min()}); labels must be 0..classes-1")
+    if n_classes is not None and arr.size and arr.max() >= n_classes:
+        raise ValueError(f"{name} holds label {arr.max()}, out of range for {n_classes} classes (0..{n_classes - 1})")
+    return arr
+
+
+def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
+    """(n, C) float probabilities. Logits (rows not summing to 1 or values outside [0, 1]) are
+    detected and turned into probabilities with softmax, with a warning that says so."""
+    arr = np.asarray(p, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (n_samples, n_classes); got shape {arr.shape}")
+    if arr.size == 0:
+        return arr
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} holds NaN or inf values")
+    sums = arr.sum(axis=1)
+    if arr.min() < 0 or arr.max() > 1 or not np.allclose(sums, 1.0, atol=1e-3):
+        warnings.warn(
+            f"{name} do not look like probabilities (rows sum to {sums.min():.3g}..{sums.max():.3g}); "
+            "treating them as logits and applying softmax",
+            UserWarning,
+            stacklevel=3,
+        )
+        z = arr - arr.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        arr = e / e.sum(axis=1, keepdims=True)
+    return arr
+
+
+def as_images(x, name: str = "images") -> np.ndarray:
+    """Images as (n, 28, 28) from (n, 784), (n, 28, 28) or (n, 28, 28, 1)."""
+    arr = np.asarray(x)
+    if arr.ndim == 2 and arr.shape[1] == 784:
+        arr = arr.reshape(-1, 28, 28)
+    elif arr.ndim == 4 and arr.shape[1:] == (28, 28, 1):
+        arr = arr[..., 0]
+    elif arr.ndim == 3 and arr.shape[1:] == (28, 28):
+        pass
+    else:
+        raise ValueError(f"{name} must have shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); got {arr.shape}")
+    return arr
+
+
+def check_same_length(**arrays) -> int:
+    """All arrays have the same first dimension; returns it. ``check_same_length(y_true=a, y_pred=b)``."""
+    lengths = {name: len(a) for name, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        (n1, l1), (n2, l2) = list(lengths.items())[:2]
+        items = ", ".join(f"{k} has {v} rows" for k, v in lengths.items())
+        raise ValueError(f"mismatched lengths: {items}")
+    return next(iter(lengths.values()), 0)
