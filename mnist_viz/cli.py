@@ -1,0 +1,211 @@
+"""The ``mnist-viz`` command line: ``train``, ``report`` and ``demo``.
+
+Usage errors (a bad ``--model``, a missing run directory, unreadable ``--data idx:PATH``) print one
+line and exit with status 2, without a traceback. TensorFlow is imported only by ``train`` and
+``demo``, after the arguments have been checked.
+
+Example
+-------
+>>> from mnist_viz.cli import main
+>>> main(["train", "--model", "resnet"])          # doctest: +SKIP
+mnist-viz: error: argument --model: invalid choice: 'resnet' (choose from 'dense', 'convnet')
+2
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+MODELS = ("dense", "convnet")
+DATA_HELP = "auto | embedded | keras | idx:PATH (a folder of IDX files)"
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump, exit 2
+        raise UsageError(message)
+
+
+def _data_arg(value: str) -> str:
+    if value in ("auto", "embedded", "keras"):
+        return value
+    if value.startswith("idx:") and len(value) > 4:
+        return value
+    raise argparse.ArgumentTypeError(f"invalid data source {value!r}; expected {DATA_HELP}")
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def _seed(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value!r}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mnist-viz", description="See what a Keras model learned on MNIST digits.")
+    from mnist_viz import __version__
+
+    parser.add_argument("--version", action="version", version=f"mnist-viz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{train,report,demo}", parser_class=_Parser)
+
+    p = sub.add_parser("train", help="train a model and write a run directory")
+    p.add_argument("--model", choices=MODELS, default="dense", help="dense (the tutorial's) or convnet")
+    p.add_argument("--data", type=_data_arg, default="auto", help=DATA_HELP)
+    p.add_argument("--epochs", type=_positive_int, default=5)
+    p.add_argument("--batch-size", type=_positive_int, default=128)
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--out", default=None, help="run directory (default runs/MODEL)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing run at --out")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser("report", help="build a self-contained HTML report from run directories")
+    p.add_argument("runs", nargs="+", metavar="RUN_DIR")
+    p.add_argument("-o", "--output", default=None, help="HTML file (default reports/<run names>.html)")
+    p.add_argument("--title", default=None)
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser("demo", help="train dense and convnet on the embedded digits and report both")
+    p.add_argument("--epochs", type=_positive_int, default=5)
+    p.add_argument("--runs-dir", default="runs")
+    p.add_argument("--reports-dir", default="reports")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 2 usage error or unreadable input)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("a command is required: train, report or demo (see mnist-viz --help)")
+        return {"train": _cmd_train, "report": _cmd_report, "demo": _cmd_demo}[args.command](args)
+    except UsageError as exc:
+        print(f"mnist-viz: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mnist-viz: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load_data_or_fail(spec: str):
+    from mnist_viz.training import resolve_data
+
+    try:
+        return resolve_data(spec)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--data {spec}: {exc}") from None
+
+
+def _cmd_train(args) -> int:
+    dataset = _load_data_or_fail(args.data)
+    if "train" in getattr(dataset, "missing", ()):
+        raise UsageError(f"--data {args.data}: no training split found ({dataset.description})")
+    out = Path(args.out) if args.out else Path("runs") / args.model
+    _check_out(out, overwrite=args.overwrite)
+    from mnist_viz.training import train
+
+    train(
+        args.model,
+        dataset,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        out=out,
+        quiet=args.quiet,
+        overwrite=args.overwrite,
+    )
+    if args.quiet:
+        return 0
+    print(f"run written to {out}")
+    return 0
+
+
+def _check_out(out: Path, *, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file, expected a run directory")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / "run.json").exists():
+            raise UsageError(f"--out {out}: a non-empty folder that is not a run; choose another --out")
+        if not overwrite:
+            raise UsageError(f"--out {out}: already holds a run; add --overwrite to replace it")
+
+
+def _cmd_report(args) -> int:
+    for run_dir in args.runs:
+        path = Path(run_dir)
+        if not path.is_dir():
+            raise UsageError(f"run directory {run_dir!r} does not exist")
+        if not (path / "run.json").exists() and not (path / "history.csv").exists():
+            raise UsageError(f"{run_dir!r} is not a run directory (no run.json or history.csv)")
+    output = Path(args.output) if args.output else Path("reports") / (
+        "-".join(Path(r).resolve().name for r in args.runs) + ".html"
+    )
+    if output.exists() and output.is_dir():
+        raise UsageError(f"-o {output}: is a folder, expected an .html file path")
+    from mnist_viz.report import ReportError, build_report
+
+    try:
+        report = build_report([Path(r) for r in args.runs], output, title=args.title, quiet=args.quiet)
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    print(report.path)
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    base = _unique(Path(args.runs_dir) / f"demo-{stamp}")
+    report_path = _unique(Path(args.reports_dir) / f"demo-{stamp}.html")
+    from mnist_viz.data import load_mnist
+    from mnist_viz.training import train
+
+    dataset = load_mnist("embedded")
+    started = time.perf_counter()
+    runs = []
+    for model in MODELS:
+        if not args.quiet:
+            print(f"training {model} on {dataset.description} ...", flush=True)
+        runs.append(train(model, dataset, epochs=args.epochs, out=base / model, quiet=args.quiet))
+    from mnist_viz.report import build_report
+
+    report = build_report([r.path for r in runs], report_path, title="mnist_viz demo", quiet=args.quiet)
+    if not args.quiet:
+        print(f"demo finished in {time.perf_counter() - started:.0f} s; runs in {base}")
+    print(report.path)
+    return 0
+
+
+def _unique(path: Path) -> Path:
+    """``path`` itself, or ``path`` with -2, -3, ... so nothing existing is replaced."""
+    if not path.exists():
+        return path
+    for i in range(2, 10_000):
+        candidate = path.with_name(f"{path.stem}-{i}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise UsageError(f"cannot find a free name next to {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""Train one of the tutorial's models and record the run directory.
+
+:func:`train` is what ``mnist-viz train`` and ``mnist-viz demo`` run: it loads MNIST (no network
+needed with the default embedded data), builds the model, fits it with a
+:class:`~mnist_viz.callbacks.RunRecorder`, and afterwards stores what the report needs to show the
+model's insides without TensorFlow (feature maps of a few test digits, the first layer's weights,
+penultimate activations for the embedding view).
+
+Example
+-------
+>>> import tempfile, mnist_viz
+>>> run = mnist_viz.train("dense", "embedded", epochs=1, out=tempfile.mkdtemp() + "/dense", quiet=True)
+>>> run.status, len(run.history)
+('complete', 1)
+"""
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from mnist_viz._io import atomic_write_npz, atomic_write_json, read_json
+
+#: how many test digits get their convnet feature maps stored, and how many the embedding view uses
+N_ACTIVATION_DIGITS = 4
+N_EMBEDDING = 1000
+
+
+def train(
+    model="dense",
+    data="embedded",
+    *,
+    epochs: int = 5,
+    batch_size: int = 128,
+    seed: int = 0,
+    out: str | os.PathLike | None = None,
+    name: str | None = None,
+    validation_fraction: float = 0.1,
+    quiet: bool = False,
+    overwrite: bool = False,
+):
+    """Train ``model`` on ``data`` and write a run directory to ``out``; return the loaded :class:`Run`.
+
+    Parameters
+    ----------
+    model : ``"dense"`` | ``"convnet"`` | compiled ``keras.Model``
+        A name from :mod:`mnist_viz.models`, or your own compiled model taking (n, 784) or
+        (n, 28, 28, 1) inputs and one-hot labels.
+    data : ``"embedded"`` | ``"keras"`` | ``"auto"`` | ``"idx:PATH"`` | :class:`~mnist_viz.data.MnistData`
+        Where the digits come from (see :func:`mnist_viz.data.load_mnist`).
+    epochs, batch_size, seed
+        The tutorial's defaults are 5 epochs at batch 128. The same seed gives the same run on the
+        same machine (Keras seeds plus TensorFlow op determinism).
+    out
+        The run directory (default ``runs/<model name>``). An existing run there is replaced only with
+        ``overwrite=True``; a non-empty folder that is not a run is never touched.
+    validation_fraction
+        Share of the training split held out (stratified) as validation data for the curves and
+        the probe set.
+    quiet
+        No progress output.
+
+    >>> import tempfile
+    >>> run = train("convnet", epochs=1, out=tempfile.mkdtemp() + "/c", quiet=True)
+    >>> sorted(run.history.columns)[:2]
+    ['accuracy', 'epoch_time']
+    """
+    from mnist_viz import data as data_mod
+    from mnist_viz.models import BUILDERS, MODEL_INPUTS
+
+    _check_positive_int("epochs", epochs)
+    _check_positive_int("batch_size", batch_size)
+    _check_positive_int("seed", seed, minimum=0)
+    if not (0.0 < float(validation_fraction) < 0.5):
+        raise ValueError(f"validation_fraction must be between 0 and 0.5; got {validation_fraction!r}")
+    if isinstance(model, str) and model not in BUILDERS:
+        raise ValueError(f"model must be one of {sorted(BUILDERS)} or a compiled keras.Model; got {model!r}")
+
+    t_start = time.perf_counter()
+    dataset = resolve_data(data)
+    if dataset.missing and "train" in dataset.missing:
+        raise ValueError(
+            f"data {dataset.source!r} has no training split ({dataset.description}); "
+            "train needs train-images/train-labels files"
+        )
+    model_name = model if isinstance(model, str) else (getattr(model, "name", None) or "model")
+    out = Path(out) if out is not None else Path("runs") / model_name
+    _prepare_out(out, overwrite=overwrite)
+
+    from mnist_viz._tf import import_keras
+
+    keras = import_keras()
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # pragma: no cover - older TF
+        pass
+
+    num_classes = len(dataset.class_names)
+    if isinstance(model, str):
+        net = BUILDERS[model](num_classes=num_classes)
+        layout = MODEL_INPUTS[model]
+    else:
+        net = model
+        layout = _input_layout(net)
+    prep = data_mod.flatten_scale if layout == "flat" else data_mod.as_image_batch
+
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(dataset.y_train))
+    tr_idx, va_idx = train_test_split(
+        idx, test_size=validation_fraction, random_state=seed, stratify=dataset.y_train
+    )
+    x_tr, y_tr = prep(dataset.x_train[tr_idx]), data_mod.one_hot(dataset.y_train[tr_idx], num_classes)
+    x_va, y_va = prep(dataset.x_train[va_idx]), data_mod.one_hot(dataset.y_train[va_idx], num_classes)
+    x_te, y_te = prep(dataset.x_test), data_mod.one_hot(dataset.y_test, num_classes)
+
+    metadata = {
+        "seed": seed,
+        "model_name": model_name,
+        "data": {
+            "source": dataset.source,
+            "description": dataset.description,
+            "is_subset": bool(dataset.is_subset),
+            "sha256": dataset.sha256,
+            "n_train": int(len(tr_idx)),
+            "n_validation": int(len(va_idx)),
+            "n_test": int(len(dataset.y_test)),
+            "class_names": list(dataset.class_names),
+            "citation": dataset.citation,
+        },
+        "versions": package_versions(),
+        "hardware": {
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+            "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "devices": [d.device_type for d in tf.config.list_logical_devices()],
+        },
+        "command": " ".join(sys.argv) if sys.argv else "",
+    }
+
+    from mnist_viz.callbacks import RunRecorder
+    from mnist_viz.run import Run, mark_interrupted
+
+    recorder = RunRecorder(
+        out,
+        name=name or out.name,
+        validation_data=(x_va, y_va),
+        test_data=(x_te, y_te),
+        metadata=metadata,
+        class_names=list(dataset.class_names),
+    )
+    t_fit = time.perf_counter()
+    try:
+        net.fit(
+            x_tr,
+            y_tr,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_data=(x_va, y_va),
+            callbacks=[recorder],
+            shuffle=True,
+            verbose=0 if quiet else 2,
+        )
+    except BaseException as exc:  # KeyboardInterrupt included: the run must read as interrupted
+        if (out / "run.json").exists():
+            mark_interrupted(out, f"{type(exc).__name__}: {exc}")
+        raise
+    fit_seconds = time.perf_counter() - t_fit
+
+    t_feat = time.perf_counter()
+    write_features(net, out, x_te, dataset.y_test)
+    feature_seconds = time.perf_counter() - t_feat
+
+    info = read_json(out / "run.json")
+    timings = info.setdefault("metadata", {}).setdefault("timings", {})
+    timings.update(
+        {
+            "fit_seconds": round(fit_seconds, 3),
+            "features_seconds": round(feature_seconds, 3),
+            "total_seconds": round(time.perf_counter() - t_start, 3),
+        }
+    )
+    atomic_write_json(out / "run.json", info)
+    run = Run.load(out)
+    if not quiet and run.test_metrics:
+        acc = run.test_metrics.get("accuracy")
+        loss = run.test_metrics.get("loss")
+        print(f"{model_name}: test accuracy {acc:.4f}, test loss {loss:.4f} -> {out}", flush=True)
+    return run
+
+
+def resolve_data(data):
+    """``MnistData`` from a source string (``"idx:PATH"`` included) or an ``MnistData`` as is.
+
+    >>> resolve_data("embedded").source
+    'embedded'
+    """
+    from mnist_viz import data as data_mod
+
+    if isinstance(data, data_mod.MnistData):
+        return data
+    if not isinstance(data, str):
+        raise TypeError(f"data must be a source name, 'idx:PATH' or MnistData; got {type(data).__name__}")
+    if data.startswith("idx:"):
+        path = data[4:]
+        if not path:
+            raise ValueError("data 'idx:' needs a folder after the colon, e.g. idx:data/mnist")
+        return data_mod.load_mnist("idx", path)
+    return data_mod.load_mnist(data)
+
+
+def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> Path | None:
+    """Store what the report needs of the model's insides in ``out/features.npz``.
+
+    Feature maps of every conv/pool layer for a few test digits (one of each of the first classes),
+    the first layer's weights, and penultimate-layer activations of up to 1,000 test digits.
+    """
+    from mnist_viz import features
+
+    arrays: dict[str, np.ndarray] = {}
+    y_test = np.asarray(y_test)
+    chosen = []
+    for cls in range(int(y_test.max()) + 1 if y_test.size else 0):
+        hits = np.flatnonzero(y_test == cls)
+        if hits.size:
+            chosen.append(int(hits[0]))
+        if len(chosen) == N_ACTIVATION_DIGITS:
+            break
+    chosen_idx = np.asarray(chosen, dtype=np.int64)
+    try:
+        maps = features.feature_maps(model, x_test[chosen_idx]) if chosen_idx.size else {}
+    except ValueError:  # no conv layer (the dense model): the report shows first-layer weights instead
+        maps = {}
+    for layer, fmap in maps.items():
+        arrays[f"activations__{layer}"] = np.asarray(fmap, dtype=np.float16)
+    arrays["layer_names"] = np.asarray(list(maps), dtype=str)
+    arrays["activation_indices"] = chosen_idx
+    kind, kernel = features.first_layer_weights(model)
+    arrays["first_layer_kind"] = np.asarray(kind)
+    arrays["first_layer_kernel"] = np.asarray(kernel, dtype=np.float32)
+    n = min(N_EMBEDDING, len(x_test))
+    arrays["embedding"] = np.asarray(features.penultimate_features(model, x_test[:n]), dtype=np.float16)
+    arrays["embedding_indices"] = np.arange(n, dtype=np.int64)
+    return atomic_write_npz(out / "features.npz", arrays)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that decide a run's numbers and pictures."""
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for dist in ("mnist-viz", "tensorflow", "keras", "numpy", "scikit-learn", "matplotlib", "pandas", "mlxtend"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            if dist == "mnist-viz":
+                import mnist_viz
+
+                out[dist] = mnist_viz.__version__
+    return out
+
+
+def _input_layout(model) -> str:
+    shape = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else None
+    if shape == (784,):
+        return "flat"
+    if shape in {(28, 28, 1), (28, 28)}:
+        return "image"
+    raise ValueError(
+        f"model takes inputs of shape {shape}; train supports (784,) or (28, 28, 1) — "
+        "build it with keras.Input(shape=(784,)) or keras.Input(shape=(28, 28, 1))"
+    )
+
+
+def _prepare_out(out: Path, *, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"out {str(out)!r} is a file, expected a run directory")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / "run.json").exists():
+            raise FileExistsError(
+                f"out {str(out)!r} is a non-empty folder that is not a run; choose another --out"
+            )
+        if not overwrite:
+            raise FileExistsError(
+                f"out {str(out)!r} already holds a run; pass overwrite=True (--overwrite) to replace it "
+                "or choose another --out"
+            )
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _check_positive_int(name: str, value, *, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
