@@ -1,0 +1,519 @@
+"""Read a run directory (format version 1) into NumPy arrays and pandas DataFrames.
+
+A run directory is what :class:`mnist_viz.callbacks.RunRecorder` writes while a model trains (see
+"Run directory, format version 1" in ``docs/ARCHITECTURE.md``). :meth:`Run.load` reads it at any
+moment — during training, after it finished, or after the process was killed — and never imports
+TensorFlow. Users who trained without our callbacks get a :class:`Run` from a Keras ``History``
+(:meth:`Run.from_history`), a dict of lists (:meth:`Run.from_dict`) or a Keras ``CSVLogger`` file
+(:meth:`Run.from_csv`), which is enough for the training-curve plots.
+
+Example
+-------
+>>> run = Run.from_dict({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})
+>>> run.status, list(run.history.columns), run.history.index.tolist()
+('complete', ['loss', 'val_loss'], [0, 1])
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from mnist_viz._io import atomic_write_json, load_npz, read_json
+
+__all__ = [
+    "FORMAT_VERSION",
+    "STATUSES",
+    "Run",
+    "WeightRecords",
+    "ProbeRecords",
+    "Predictions",
+    "mark_interrupted",
+    "process_alive",
+]
+
+#: version of the run directory format this module reads and :mod:`mnist_viz.callbacks` writes
+FORMAT_VERSION = 1
+#: the values ``run.status`` can take
+STATUSES = ("running", "complete", "interrupted")
+#: class names used when a run does not record any
+DEFAULT_CLASS_NAMES = [str(i) for i in range(10)]
+
+RUN_JSON = "run.json"
+HISTORY_CSV = "history.csv"
+BATCHES_CSV = "batches.csv"
+WEIGHTS_DIR = "weights"
+PROBE_DIR = "probe"
+TEST_NPZ = "test_predictions.npz"
+FEATURES_NPZ = "features.npz"
+
+
+@dataclass
+class WeightRecords:
+    """Per-epoch weight statistics of a run (``run.weights``).
+
+    Attributes
+    ----------
+    stats : pandas.DataFrame
+        One row per (epoch, weight variable): ``epoch`` (-1 = before training), ``layer``,
+        ``weight``, ``size``, ``mean``, ``std``, ``min``, ``max``, ``l2``, ``update_ratio``.
+    histograms : dict
+        ``weight`` -> ``{"edges": (B+1,), "counts": (E, B) int32, "epochs": (E,)}``.
+    dead_relu : pandas.DataFrame
+        ``epoch``, ``layer``, ``dead_fraction`` (empty when the model has no ReLU or no probe batch).
+    index : list of dict
+        ``weights/index.json``: ``key``, ``layer``, ``weight``, ``shape`` per variable.
+
+    >>> w = WeightRecords(stats=pd.DataFrame({"epoch": [-1, 0], "weight": ["d/kernel"] * 2}))
+    >>> w.weight_names
+    ['d/kernel']
+    """
+
+    stats: pd.DataFrame
+    histograms: dict = field(default_factory=dict)
+    dead_relu: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["epoch", "layer", "dead_fraction"]))
+    index: list = field(default_factory=list)
+
+    @property
+    def weight_names(self) -> list[str]:
+        """Weight variable names in recording order."""
+        if self.index:
+            return [entry["weight"] for entry in self.index]
+        return list(dict.fromkeys(self.stats["weight"])) if "weight" in self.stats else []
+
+
+@dataclass
+class ProbeRecords:
+    """Class probabilities of a fixed probe set after every epoch (``run.probe``).
+
+    ``images`` (n, 28, 28) uint8 or None, ``labels`` (n,) int64, ``indices`` (n,) into the
+    validation set, ``epochs`` (E,), ``probabilities`` (E, n, C) float32.
+
+    >>> p = ProbeRecords(images=None, labels=np.array([1, 0]), indices=np.arange(2),
+    ...                  epochs=np.array([0]), probabilities=np.array([[[0.2, 0.8], [0.9, 0.1]]]))
+    >>> p.accuracy().tolist()
+    [1.0]
+    """
+
+    images: np.ndarray | None
+    labels: np.ndarray
+    indices: np.ndarray
+    epochs: np.ndarray
+    probabilities: np.ndarray
+
+    def accuracy(self) -> np.ndarray:
+        """Top-1 accuracy on the probe set after each recorded epoch, shape (E,)."""
+        if self.probabilities.size == 0:
+            return np.zeros(0)
+        return (self.probabilities.argmax(axis=-1) == self.labels[None, :]).mean(axis=1)
+
+
+@dataclass
+class Predictions:
+    """Predicted class probabilities for a labelled set (``run.test``).
+
+    >>> t = Predictions(probabilities=np.array([[0.1, 0.9]]), labels=np.array([1]))
+    >>> t.predicted.tolist(), t.accuracy
+    ([1], 1.0)
+    """
+
+    probabilities: np.ndarray
+    labels: np.ndarray
+    images: np.ndarray | None = None
+
+    @property
+    def predicted(self) -> np.ndarray:
+        """Arg-max class per sample."""
+        return self.probabilities.argmax(axis=1)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of samples whose arg-max class equals the label."""
+        return float((self.predicted == self.labels).mean()) if len(self.labels) else float("nan")
+
+
+class Run:
+    """One training run: its history, batch records, weight records, predictions and metadata.
+
+    Build one with :meth:`load` (a run directory), :meth:`from_history`, :meth:`from_dict` or
+    :meth:`from_csv`. Attributes are plain NumPy arrays, DataFrames and dicts (see the "Run API"
+    section of ``docs/ARCHITECTURE.md``); records that a run lacks are ``None``.
+
+    >>> run = Run.from_dict({"loss": [1.0, 0.5]}, name="mine")
+    >>> run.name, run.batches is None, run.class_names[:3]
+    ('mine', True, ['0', '1', '2'])
+    """
+
+    def __init__(
+        self,
+        *,
+        history: pd.DataFrame,
+        name: str = "run",
+        status: str = "complete",
+        path: Path | None = None,
+        batches: pd.DataFrame | None = None,
+        weights: WeightRecords | None = None,
+        probe: ProbeRecords | None = None,
+        test: Predictions | None = None,
+        features: dict | None = None,
+        info: dict | None = None,
+    ):
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}; got {status!r}")
+        self.path = Path(path) if path is not None else None
+        self.name = name
+        self.status = status
+        self.history = history
+        self.batches = batches
+        self.weights = weights
+        self.probe = probe
+        self.test = test
+        self.features = features
+        self.info = dict(info or {})
+        self.info.setdefault("name", name)
+        self.info.setdefault("status", status)
+
+    # -- derived views of run.json ------------------------------------------------------------
+    @property
+    def metadata(self) -> dict:
+        """``run.json`` "metadata" (seed, data, versions, hardware, timings, your own keys)."""
+        return self.info.get("metadata") or {}
+
+    @property
+    def model_info(self) -> dict | None:
+        """``run.json`` "model": name, class_name, total/trainable params, layers."""
+        return self.info.get("model")
+
+    @property
+    def test_metrics(self) -> dict | None:
+        """``run.json`` "test_metrics" (Keras ``evaluate`` on the test data), or None."""
+        return self.info.get("test_metrics")
+
+    @property
+    def class_names(self) -> list[str]:
+        """Class names from the run (``class_names`` or ``metadata.data.class_names``), else "0".."9"."""
+        names = self.info.get("class_names") or (self.metadata.get("data") or {}).get("class_names")
+        if names:
+            return [str(n) for n in names]
+        n_classes = None
+        for arr in (getattr(self.test, "probabilities", None), getattr(self.probe, "probabilities", None)):
+            if arr is not None and arr.ndim >= 2 and arr.shape[-1]:
+                n_classes = arr.shape[-1]
+                break
+        return [str(i) for i in range(n_classes)] if n_classes else list(DEFAULT_CLASS_NAMES)
+
+    @property
+    def epochs_completed(self) -> int:
+        """Number of epochs in the history."""
+        return int(len(self.history))
+
+    def __repr__(self) -> str:
+        where = f" at {str(self.path)!r}" if self.path else ""
+        return f"<Run {self.name!r} {self.status}, {self.epochs_completed} epochs{where}>"
+
+    # -- constructors ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Run":
+        """Read a run directory written by :class:`~mnist_viz.callbacks.RunRecorder`.
+
+        Works while training is still running (every file is replaced atomically) and after a
+        crash: a run whose ``run.json`` says ``"running"`` but whose process is gone reads as
+        ``"interrupted"``. Files a run does not have give ``None`` attributes.
+
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (d / "history.csv").write_text("epoch,loss\\n0,0.5\\n1,0.25\\n")
+        >>> Run.load(d).history["loss"].tolist()
+        [0.5, 0.25]
+        """
+        path = Path(path)
+        if not path.is_dir():
+            raise FileNotFoundError(f"path {str(path)!r} is not a run directory (no such folder)")
+        info_path = path / RUN_JSON
+        history_path = path / HISTORY_CSV
+        if not info_path.exists() and not history_path.exists():
+            raise FileNotFoundError(
+                f"path {str(path)!r} is not a run directory: expected {RUN_JSON} or {HISTORY_CSV} in it"
+            )
+        info = read_json(info_path) if info_path.exists() else {}
+        version = info.get("format_version", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            raise ValueError(
+                f"run {str(path)!r} has format_version {version!r}; this mnist_viz reads version {FORMAT_VERSION}"
+            )
+        status = info.get("status", "complete")
+        if status not in STATUSES:
+            raise ValueError(f"{info_path} has status {status!r}; expected one of {STATUSES}")
+        if status == "running" and not _owner_alive(info):
+            status = "interrupted"
+
+        history = _read_history(history_path) if history_path.exists() else _empty_history()
+        batches = _read_csv(path / BATCHES_CSV)
+        return cls(
+            history=history,
+            name=info.get("name") or path.name,
+            status=status,
+            path=path,
+            batches=batches,
+            weights=_read_weights(path / WEIGHTS_DIR),
+            probe=_read_probe(path / PROBE_DIR),
+            test=_read_test(path / TEST_NPZ),
+            features=load_npz(path / FEATURES_NPZ) if (path / FEATURES_NPZ).exists() else None,
+            info=info,
+        )
+
+    @classmethod
+    def from_dict(cls, history: Mapping[str, Any], *, name: str = "run", metadata: dict | None = None) -> "Run":
+        """A run from a dict of per-epoch lists (``History.history`` or your own logs).
+
+        All lists must have the same length; ``None`` becomes NaN. An ``epoch`` key, if present,
+        becomes the index.
+
+        >>> Run.from_dict({"loss": [0.3, None]}).history["loss"].isna().tolist()
+        [False, True]
+        """
+        if not isinstance(history, Mapping):
+            raise TypeError(f"history must be a dict of per-epoch lists; got {type(history).__name__}")
+        lengths = {key: len(values) for key, values in history.items()}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(f"history lists must all have one value per epoch; got lengths {lengths}")
+        columns = {}
+        for key, values in history.items():
+            arr = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+            if arr.ndim != 1:
+                raise ValueError(f"history[{key!r}] must be a flat list of numbers; got shape {arr.shape}")
+            columns[str(key)] = arr
+        frame = pd.DataFrame(columns)
+        frame = _index_by_epoch(frame)
+        info = {"format_version": FORMAT_VERSION, "name": name, "status": "complete",
+                "epochs_completed": int(len(frame)), "metadata": dict(metadata or {})}
+        return cls(history=frame, name=name, status="complete", info=info)
+
+    @classmethod
+    def from_history(cls, history, *, name: str | None = None, metadata: dict | None = None) -> "Run":
+        """A run from the ``History`` that ``model.fit`` returns.
+
+        >>> class FakeHistory:  # what keras.callbacks.History looks like
+        ...     history = {"loss": [0.4, 0.2], "accuracy": [0.8, 0.9]}
+        ...     epoch = [0, 1]
+        >>> Run.from_history(FakeHistory()).history.index.tolist()
+        [0, 1]
+        """
+        logs = getattr(history, "history", None)
+        if not isinstance(logs, Mapping):
+            raise TypeError(
+                "history must be the keras.callbacks.History returned by model.fit (with a .history "
+                f"dict); got {type(history).__name__}"
+            )
+        logs = dict(logs)
+        epochs = list(getattr(history, "epoch", []) or [])
+        if epochs and "epoch" not in logs and all(len(v) == len(epochs) for v in logs.values()):
+            logs = {"epoch": epochs, **logs}
+        model = getattr(history, "model", None)
+        if name is None:
+            name = getattr(model, "name", None) or "run"
+        return cls.from_dict(logs, name=name, metadata=metadata)
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike, *, name: str | None = None, separator: str = ",") -> "Run":
+        """A run from a Keras ``CSVLogger`` file (its ``NA`` cells read as NaN).
+
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
+        >>> _ = f.write_text("epoch,loss,val_loss\\n0,0.5,NA\\n1,0.3,0.4\\n")
+        >>> Run.from_csv(f).history["val_loss"].isna().tolist()
+        [True, False]
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"path {str(path)!r} is not a file (expected a CSVLogger log)")
+        frame = pd.read_csv(path, sep=separator, na_values=["NA", "nan", "NaN", ""], keep_default_na=True)
+        if frame.empty and not len(frame.columns):
+            raise ValueError(f"path {str(path)!r} is empty; expected a CSVLogger file with a header row")
+        for col in frame.columns:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+        frame = _index_by_epoch(frame)
+        name = name or path.stem
+        info = {"format_version": FORMAT_VERSION, "name": name, "status": "complete",
+                "epochs_completed": int(len(frame)), "metadata": {"source": str(path)}}
+        return cls(history=frame, name=name, status="complete", info=info)
+
+
+def mark_interrupted(run_dir: str | os.PathLike, reason: str) -> Path:
+    """Mark the run in ``run_dir`` as interrupted (for ``KeyboardInterrupt`` and exceptions in ``fit``).
+
+    Sets ``status`` to ``"interrupted"``, records ``reason`` as ``interrupted_reason`` and the time as
+    ``updated``/``finished``. Records of completed epochs are left as they are.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = atomic_write_json(d / "run.json", {"format_version": 1, "status": "running"})
+    >>> _ = mark_interrupted(d, "KeyboardInterrupt: ")
+    >>> Run.load(d).status
+    'interrupted'
+    """
+    path = Path(run_dir) / RUN_JSON
+    if not path.exists():
+        raise FileNotFoundError(f"run_dir {str(run_dir)!r} has no {RUN_JSON}; nothing to mark interrupted")
+    if not isinstance(reason, str):
+        raise TypeError(f"reason must be a str; got {type(reason).__name__}")
+    info = read_json(path)
+    now = now_iso()
+    info.update({"status": "interrupted", "interrupted_reason": reason, "updated": now, "finished": now})
+    return atomic_write_json(path, info)
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO-8601 with seconds."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def process_start_ticks(pid: int) -> int | None:
+    """Start time of process ``pid`` in clock ticks since boot (Linux ``/proc``), else None."""
+    try:
+        with open(f"/proc/{int(pid)}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    try:
+        if fields[0] == "Z":  # a zombie has finished running
+            return -1
+        return int(fields[19])
+    except (IndexError, ValueError):
+        return None
+
+
+def process_alive(pid: int, start_ticks: int | None = None) -> bool:
+    """Whether process ``pid`` on this host is still running (zombies count as gone).
+
+    With ``start_ticks`` (recorded by the writer), a reused pid belonging to a newer process counts
+    as gone too.
+
+    >>> process_alive(os.getpid())
+    True
+    """
+    try:
+        pid = int(pid)
+    except (TypeError, ValueError):
+        return False
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    except OSError:
+        return False
+    ticks = process_start_ticks(pid)
+    if ticks == -1:
+        return False
+    if start_ticks is not None and ticks is not None and int(start_ticks) != ticks:
+        return False
+    return True
+
+
+def _owner_alive(info: dict) -> bool:
+    host = info.get("hostname")
+    if host and host != socket.gethostname():
+        return True  # another machine's process: we cannot tell, trust the file
+    if "pid" not in info:
+        return True
+    return process_alive(info["pid"], info.get("pid_start_ticks"))
+
+
+def _empty_history() -> pd.DataFrame:
+    frame = pd.DataFrame()
+    frame.index.name = "epoch"
+    return frame
+
+
+def _index_by_epoch(frame: pd.DataFrame) -> pd.DataFrame:
+    if "epoch" in frame.columns:
+        frame = frame.astype({"epoch": "int64"}).set_index("epoch")
+    else:
+        frame.index = pd.RangeIndex(len(frame))
+    frame.index.name = "epoch"
+    return frame
+
+
+def _read_history(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, na_values=["NA"])
+    return _index_by_epoch(frame)
+
+
+def _read_csv(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path, na_values=["NA"])
+    except pd.errors.EmptyDataError:
+        return None
+
+
+def _read_weights(folder: Path) -> WeightRecords | None:
+    stats = _read_csv(folder / "stats.csv")
+    if stats is None:
+        return None
+    index = read_json(folder / "index.json") if (folder / "index.json").exists() else []
+    histograms = {}
+    hist_path = folder / "histograms.npz"
+    if hist_path.exists():
+        arrays = load_npz(hist_path)
+        epochs = arrays.get("epochs", np.zeros(0, dtype=np.int64))
+        for entry in index:
+            key = entry["key"]
+            if f"counts_{key}" in arrays:
+                histograms[entry["weight"]] = {
+                    "edges": arrays[f"edges_{key}"],
+                    "counts": arrays[f"counts_{key}"],
+                    "epochs": epochs,
+                }
+    dead = _read_csv(folder / "dead_relu.csv")
+    if dead is None:
+        dead = pd.DataFrame(columns=["epoch", "layer", "dead_fraction"])
+    return WeightRecords(stats=stats, histograms=histograms, dead_relu=dead, index=index)
+
+
+def _read_probe(folder: Path) -> ProbeRecords | None:
+    probe_path = folder / "probe.npz"
+    if not probe_path.exists():
+        return None
+    base = load_npz(probe_path)
+    epochs, probs = [], []
+    for file in sorted(folder.glob("epoch_*.npz")):
+        try:
+            epoch = int(file.stem.split("_", 1)[1])
+        except ValueError:
+            continue
+        epochs.append(epoch)
+        probs.append(load_npz(file)["probabilities"].astype(np.float32))
+    labels = base["labels"].astype(np.int64)
+    n_classes = probs[0].shape[1] if probs else 0
+    return ProbeRecords(
+        images=base.get("images"),
+        labels=labels,
+        indices=base.get("indices", np.arange(len(labels), dtype=np.int64)),
+        epochs=np.asarray(epochs, dtype=np.int64),
+        probabilities=np.stack(probs) if probs else np.zeros((0, len(labels), n_classes), np.float32),
+    )
+
+
+def _read_test(path: Path) -> Predictions | None:
+    if not path.exists():
+        return None
+    arrays = load_npz(path)
+    return Predictions(
+        probabilities=arrays["probabilities"].astype(np.float32),
+        labels=arrays["labels"].astype(np.int64),
+        images=arrays.get("images"),
+    )
+
