@@ -1,0 +1,89 @@
+"""The mnist-viz command line: usage errors exit 2 with one line and no traceback; train/report work."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mnist_viz.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run_cli(*args, cwd=REPO):
+    return subprocess.run(
+        [sys.executable, "-m", "mnist_viz", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--model", "resnet"], "argument --model: invalid choice: 'resnet'"),
+        (["train", "--data", "mnist"], "invalid data source 'mnist'"),
+        (["train", "--epochs", "0"], "expected a positive integer, got '0'"),
+        (["train", "--seed", "-1"], "expected an integer >= 0"),
+        (["report", "does/not/exist"], "run directory 'does/not/exist' does not exist"),
+        ([], "a command is required"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mnist-viz: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_unreadable_idx_folder_exits_2(tmp_path, capsys):
+    assert main(["train", "--data", f"idx:{tmp_path / 'nowhere'}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mnist-viz: error: --data idx:{tmp_path / 'nowhere'}")
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_corrupt_idx_folder_exits_2(tmp_path, capsys):
+    (tmp_path / "t10k-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03garbage")
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01")
+    assert main(["train", "--data", f"idx:{tmp_path}"]) == 2
+    err = capsys.readouterr().err
+    assert "t10k-" in err and "Traceback" not in err
+
+
+def test_report_of_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
+    assert main(["report", str(tmp_path), "-o", str(tmp_path / "r.html")]) == 2
+    assert "is not a run directory" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_usage_error_in_a_real_process_has_no_traceback():
+    proc = _run_cli("train", "--model", "resnet")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mnist-viz: error: argument --model: invalid choice: 'resnet'")
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_train_then_report_from_the_command_line(tmp_path):
+    out = tmp_path / "runs" / "d"
+    proc = _run_cli("train", "--model", "dense", "--data", "embedded", "--epochs", "1", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    info = json.loads((out / "run.json").read_text())
+    assert info["status"] == "complete" and info["epochs_completed"] == 1
+    assert (out / "model.keras").exists() and (out / "model_config.json").exists()
+
+    again = _run_cli("train", "--data", "embedded", "--epochs", "1", "--out", str(out), "--quiet")
+    assert again.returncode == 2 and "already holds a run; add --overwrite" in again.stderr
+
+    html = tmp_path / "r.html"
+    proc = _run_cli("report", str(out), "-o", str(html), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(html)
+    text = html.read_text()
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert "data:image/png;base64," in text

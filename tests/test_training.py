@@ -1,0 +1,118 @@
+"""train(): the run directory it writes, reproducibility, safety of existing folders."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mnist_viz
+from mnist_viz.training import train
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data():
+    return mnist_viz.load_mnist("embedded")
+
+
+def test_run_directory_contents(trained_runs):
+    out = trained_runs["dense"]
+    for name in ("run.json", "history.csv", "model.keras", "model_config.json", "test_predictions.npz", "features.npz"):
+        assert (out / name).exists(), name
+    info = json.loads((out / "run.json").read_text())
+    meta = info["metadata"]
+    assert info["status"] == "complete"
+    assert meta["seed"] == 0
+    assert meta["data"]["source"] == "embedded" and meta["data"]["is_subset"] is True
+    assert len(meta["data"]["sha256"]) == 64
+    assert "LeCun" in meta["data"]["citation"]
+    assert {"tensorflow", "keras", "numpy", "python"} <= set(meta["versions"])
+    assert meta["timings"]["fit_seconds"] > 0
+    assert info["model"]["total_params"] == 407_050
+    config = json.loads((out / "model_config.json").read_text())
+    assert config["class_name"] == "Sequential"
+    with np.load(out / "test_predictions.npz", allow_pickle=False) as z:
+        assert z["probabilities"].shape == (1000, 10)
+        assert z["labels"].shape == (1000,)
+    history = pd.read_csv(out / "history.csv")
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(history.columns)
+    assert len(history) == 2
+
+
+def test_features_for_the_report(trained_runs):
+    with np.load(trained_runs["convnet"] / "features.npz", allow_pickle=False) as z:
+        names = list(z["layer_names"])
+        assert names == ["conv1", "pool1", "conv2", "pool2"]
+        assert z["activations__conv1"].shape == (4, 26, 26, 32)
+        assert str(z["first_layer_kind"]) == "conv"
+        assert z["first_layer_kernel"].shape == (3, 3, 1, 32)
+        assert z["embedding"].shape == (1000, 128)
+    with np.load(trained_runs["dense"] / "features.npz", allow_pickle=False) as z:
+        assert list(z["layer_names"]) == []
+        assert str(z["first_layer_kind"]) == "dense"
+        assert z["first_layer_kernel"].shape == (784, 512)
+        assert z["embedding"].shape == (1000, 512)
+
+
+def test_same_seed_same_run(tmp_path, data):
+    a = train("dense", data, epochs=1, seed=3, out=tmp_path / "a", quiet=True)
+    b = train("dense", data, epochs=1, seed=3, out=tmp_path / "b", quiet=True)
+    pd.testing.assert_series_equal(a.history["loss"], b.history["loss"])
+    np.testing.assert_array_equal(a.test.probabilities, b.test.probabilities)
+
+
+def test_existing_run_is_not_replaced_without_overwrite(tmp_path, data):
+    train("dense", data, epochs=1, out=tmp_path / "r", quiet=True)
+    before = (tmp_path / "r" / "history.csv").read_bytes()
+    with pytest.raises(FileExistsError, match="already holds a run"):
+        train("dense", data, epochs=1, out=tmp_path / "r", quiet=True)
+    assert (tmp_path / "r" / "history.csv").read_bytes() == before
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious")
+    with pytest.raises(FileExistsError, match="not a run"):
+        train("dense", data, epochs=1, out=mine, quiet=True, overwrite=True)
+    assert (mine / "notes.txt").read_text() == "precious"
+
+
+def test_interrupted_training_reads_as_interrupted(tmp_path, data):
+    from mnist_viz._tf import import_keras
+
+    keras = import_keras()
+
+    class Boom(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    model = mnist_viz.models.dense()
+    fit = model.fit
+
+    def fit_with_boom(*args, callbacks=(), **kwargs):
+        return fit(*args, callbacks=list(callbacks) + [Boom()], **kwargs)
+
+    model.fit = fit_with_boom
+    with pytest.raises(KeyboardInterrupt):
+        train(model, data, epochs=4, out=tmp_path / "i", quiet=True)
+    run = mnist_viz.Run.load(tmp_path / "i")
+    assert run.status == "interrupted"
+    assert len(run.history) >= 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"epochs": 0}, "epochs must be an integer >= 1; got 0"),
+        ({"batch_size": "128"}, "batch_size must be an integer >= 1"),
+        ({"validation_fraction": 0.9}, "validation_fraction must be between 0 and 0.5"),
+    ],
+)
+def test_bad_arguments(kwargs, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        train("dense", "embedded", out=tmp_path / "x", **kwargs)
+
+
+def test_unknown_model_name(tmp_path):
+    with pytest.raises(ValueError, match="model must be one of"):
+        train("resnet", "embedded", out=tmp_path / "x")
