@@ -54,9 +54,9 @@ def dense(*, num_classes: int = 10, sparse_labels: bool = False):
 
 
 def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
-    """A small convnet: conv1 → pool1 → conv2 → pool2 → flatten → features (Dense 64) → prediction.
+    """A small convnet: conv1 → pool1 → conv2 → pool2 → flatten → features (Dense 128) → prediction.
 
-    Takes (n, 28, 28, 1) images in [0, 1]; about 0.96–0.98 test accuracy on the embedded split in
+    Takes (n, 28, 28, 1) images in [0, 1]; about 0.955–0.97 test accuracy on the embedded split in
     5 epochs on a CPU. Compiled with Adam, categorical crossentropy (or sparse) and accuracy.
 
     >>> m = convnet()
@@ -69,18 +69,18 @@ def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
     model = keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1), name="digit"),
-            layers.Conv2D(16, 3, activation="relu", name="conv1"),
+            layers.Conv2D(32, 3, activation="relu", name="conv1"),
             layers.MaxPooling2D(2, name="pool1"),
-            layers.Conv2D(32, 3, activation="relu", name="conv2"),
+            layers.Conv2D(64, 3, activation="relu", name="conv2"),
             layers.MaxPooling2D(2, name="pool2"),
             layers.Flatten(name="flatten"),
-            layers.Dense(64, activation="relu", name="features"),
+            layers.Dense(128, activation="relu", name="features"),
             layers.Dense(num_classes, activation="softmax", name="prediction"),
         ],
         name="convnet",
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=2e-3),
+        optimizer=keras.optimizers.Adam(learning_rate=3e-3),
         loss="sparse_categorical_crossentropy" if sparse_labels else "categorical_crossentropy",
         metrics=["accuracy"],
     )
