@@ -57,6 +57,22 @@ def new_figure(*, figsize=None, layout="constrained"):
     return plt.figure(figsize=figsize, layout=layout)
 
 
+def draw_message(ax, text: str) -> None:
+    """Write ``text`` in the middle of an empty ``ax`` (used for empty inputs) and hide its frame."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.3", wrap=True)
+
+
+def digit_range(images) -> tuple[float, float]:
+    """``(vmin, vmax)`` for drawing digits: 0..255 for byte-scaled pixels, else 0..1."""
+    import numpy as np
+
+    arr = np.asarray(images)
+    if arr.size and (arr.dtype == np.uint8 or float(np.nanmax(arr)) > 1.0):
+        return 0.0, 255.0
+    return 0.0, 1.0
+
+
 def set_alt_text(obj, text: str) -> None:
     """Attach a short alt text to a Figure or Axes (stored on the figure)."""
     fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure

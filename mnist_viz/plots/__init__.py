@@ -1,0 +1,43 @@
+"""mnist_viz.plots: every plot of the toolkit, one signature everywhere.
+
+Data first (NumPy arrays, DataFrames or a ``Run``), keyword-only options, ``ax=None`` draws on a
+*fresh* figure, and the return value is the Axes (or the Figure for multi-panel plots). The
+project's style is applied inside each call; importing this package changes no matplotlib setting
+and does not import TensorFlow (only :func:`activations` and friends do, when given a live model).
+Every function attaches a short alt text that :func:`alt_text` reads.
+
+Example
+-------
+>>> import numpy as np
+>>> import mnist_viz.plots as mp
+>>> y_true = np.array([0, 1, 2, 1]); y_pred = np.array([0, 1, 1, 1])
+>>> ax = mp.confusion_matrix(y_true, y_pred)
+>>> mp.alt_text(ax)
+'Confusion matrix of 4 predictions over 3 classes; accuracy 75.0%; most confused: true 2 → pred 1 (1).'
+"""
+from __future__ import annotations
+
+from ._style import alt_text
+from .classification import calibration, class_metrics, confusion_matrix, expected_calibration_error
+from .curves import training_curves
+from .evolution import prediction_evolution, weight_evolution
+from .model_views import activations, dense_weights, embedding, filters
+from .predictions import confused_pairs, misclassified, topk_grid
+
+__all__ = [
+    "alt_text",
+    "training_curves",
+    "confusion_matrix",
+    "class_metrics",
+    "calibration",
+    "expected_calibration_error",
+    "topk_grid",
+    "misclassified",
+    "confused_pairs",
+    "activations",
+    "dense_weights",
+    "filters",
+    "embedding",
+    "weight_evolution",
+    "prediction_evolution",
+]

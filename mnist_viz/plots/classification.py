@@ -1,0 +1,391 @@
+"""Classifier plots computed with scikit-learn: confusion matrix with recall/precision margins,
+per-class metrics, and a reliability diagram with expected calibration error.
+
+Example
+-------
+>>> import numpy as np, mnist_viz.plots as mp
+>>> y_true = np.array([0, 1, 2, 2, 1, 0]); y_pred = np.array([0, 2, 2, 2, 1, 0])
+>>> ax = mp.confusion_matrix(y_true, y_pred)
+>>> [t.get_text() for t in ax.get_xticklabels()]
+['0', '1', '2', 'recall']
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._style import OKABE_ITO, SEQUENTIAL_CMAP, WRONG_COLOR, draw_message, plot_style, set_alt_text
+from ._validate import as_labels, as_probabilities, check_same_length
+
+__all__ = ["confusion_matrix", "class_metrics", "calibration", "expected_calibration_error"]
+
+#: Beyond this many classes, cell values are not written in the confusion matrix (colour only).
+MAX_ANNOTATED_CLASSES = 20
+_MARGIN_GAP = 0.35  # gap, in cells, between the matrix and its recall/precision margins
+
+
+def _n_classes(class_names, *arrays) -> int | None:
+    if class_names is not None:
+        return len(class_names)
+    for a in arrays:
+        a = np.asarray(a)
+        if a.ndim == 2 and a.shape[1] > 1:
+            return int(a.shape[1])
+    return None
+
+
+def _label_pair(y_true, y_pred, class_names, *, pred_name="y_pred"):
+    """Integer y_true / y_pred (labels, one-hot or probabilities -> argmax) and the class count."""
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if not class_names:
+            raise ValueError("class_names must name at least one class; got an empty list")
+    n = _n_classes(class_names, y_true, y_pred)
+    yt = as_labels(y_true, "y_true", n_classes=n)
+    yp = as_labels(y_pred, pred_name, n_classes=n)
+    check_same_length(y_true=yt, **{pred_name: yp})
+    if n is None:
+        n = int(max(yt.max(initial=-1), yp.max(initial=-1)) + 1)
+    names = class_names if class_names is not None else [str(i) for i in range(n)]
+    return yt, yp, n, names
+
+
+def _text_color(rgba) -> str:
+    r, g, b = rgba[:3]
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
+def _fresh_axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax
+    _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margins=True, cmap=SEQUENTIAL_CMAP,
+                     values_format=None, colorbar=True, ax=None):
+    """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
+    right margin and precision in the bottom margin.
+
+    Parameters
+    ----------
+    y_true : array-like (n,) of int, or one-hot (n, C)
+    y_pred : array-like (n,) of int, or (n, C) probabilities / logits / one-hot (argmax is taken)
+    normalize : {None, "true", "pred", "all"}
+        None: counts; "true": each row sums to 1 (recall on the diagonal); "pred": each column sums
+        to 1 (precision on the diagonal); "all": the whole matrix sums to 1.
+    class_names : list of str, optional
+        Tick labels; its length fixes the number of classes (default ``0..C-1``).
+    margins : bool
+        Add the recall column, the precision row and the overall accuracy in the corner (all on a
+        0..1 scale of the same colormap).
+    cmap : str
+        A colour-blind-safe sequential map (``"viridis"``, ``"cividis"``).
+    values_format : str, optional
+        Format of the cell values (default ``"d"`` for counts, ``".2f"`` normalized). Cell values
+        are written up to 20 classes and left out beyond (the colorbar still reads them).
+    colorbar : bool
+    ax : Axes, optional (default: a fresh figure)
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import mnist_viz.plots as mp
+    >>> ax = mp.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], normalize="true")
+    >>> ax.images[0].get_cmap().name, ax.get_xlabel()
+    ('viridis', 'predicted class')
+    >>> mp.alt_text(ax)
+    'Confusion matrix of 4 predictions over 3 classes; accuracy 75.0%; most confused: true 1 → pred 2 (1).'
+    """
+    from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+
+    if normalize not in (None, "true", "pred", "all"):
+        raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
+    yt, yp, n, names = _label_pair(y_true, y_pred, class_names)
+    with plot_style():
+        size = 5.6 if n <= 10 else min(12.0, 3.0 + 0.19 * n)
+        ax = _fresh_axes(ax, (size + 0.9, size))
+        if yt.size == 0:
+            draw_message(ax, "No predictions to plot.")
+            set_alt_text(ax, "Confusion matrix: no predictions to plot.")
+            return ax
+        counts = sk_confusion_matrix(yt, yp, labels=np.arange(n))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if normalize == "true":
+                cm = counts / counts.sum(axis=1, keepdims=True)
+            elif normalize == "pred":
+                cm = counts / counts.sum(axis=0, keepdims=True)
+            elif normalize == "all":
+                cm = counts / counts.sum()
+            else:
+                cm = counts
+            cm = np.nan_to_num(np.asarray(cm, dtype=float)) if normalize else cm
+            recall = np.diag(counts) / counts.sum(axis=1)
+            precision = np.diag(counts) / counts.sum(axis=0)
+        accuracy = float(np.trace(counts) / counts.sum())
+        fmt = values_format or (".2f" if normalize else "d")
+
+        import matplotlib as mpl
+
+        cmap_obj = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        vmax = 1.0 if normalize else max(float(cm.max()), 1.0)
+        im = ax.imshow(cm, cmap=cmap_obj, vmin=0, vmax=vmax, interpolation="nearest",
+                       extent=(-0.5, n - 0.5, n - 0.5, -0.5))
+        annotate = n <= MAX_ANNOTATED_CLASSES
+        fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
+        if annotate:
+            norm = im.norm
+            for i in range(n):
+                for j in range(n):
+                    v = cm[i, j]
+                    ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=fontsize,
+                            color=_text_color(cmap_obj(norm(v))), gid="cell")
+        ticks = list(range(n))
+        xlabels, ylabels = list(names), list(names)
+        if margins:
+            g = _MARGIN_GAP
+            cells = np.ma.masked_invalid
+            ax.imshow(cells(recall[:, None]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                      extent=(n - 0.5 + g, n + 0.5 + g, n - 0.5, -0.5))
+            ax.imshow(cells(precision[None, :]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                      extent=(-0.5, n - 0.5, n + 0.5 + g, n - 0.5 + g))
+            ax.imshow([[accuracy]], cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                      extent=(n - 0.5 + g, n + 0.5 + g, n + 0.5 + g, n - 0.5 + g))
+            if annotate:
+                for i, r in enumerate(recall):
+                    ax.text(n + g, i, "–" if np.isnan(r) else f"{r:.0%}", ha="center", va="center",
+                            fontsize=fontsize, color=_text_color(cmap_obj(0 if np.isnan(r) else r)), gid="recall")
+                for j, p in enumerate(precision):
+                    ax.text(j, n + g, "–" if np.isnan(p) else f"{p:.0%}", ha="center", va="center",
+                            fontsize=fontsize, color=_text_color(cmap_obj(0 if np.isnan(p) else p)),
+                            gid="precision")
+                ax.text(n + g, n + g, f"{accuracy:.0%}", ha="center", va="center", fontsize=fontsize,
+                        fontweight="bold", color=_text_color(cmap_obj(accuracy)), gid="accuracy")
+            ticks_x = ticks + [n + g]
+            xlabels.append("recall")
+            ylabels.append("precision")
+            ax.set_xlim(-0.5, n + 0.5 + g)
+            ax.set_ylim(n + 0.5 + g, -0.5)
+        else:
+            ticks_x = ticks
+        tick_size = 8 if n <= 20 else 6
+        ax.set_xticks(ticks_x, xlabels, fontsize=tick_size, rotation=90 if n > 20 else 0)
+        ax.set_yticks(ticks_x, ylabels, fontsize=tick_size)
+        if margins:
+            for lab in (ax.get_xticklabels()[-1], ax.get_yticklabels()[-1]):
+                lab.set_fontstyle("italic")
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
+        title = {None: "Confusion matrix", "true": "Confusion matrix (normalized by true class)",
+                 "pred": "Confusion matrix (normalized by predicted class)",
+                 "all": "Confusion matrix (normalized over all)"}[normalize]
+        ax.set_title(title)
+        if colorbar:
+            cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, shrink=0.85)
+            cb.set_label("fraction" if normalize else "count")
+            cb.outline.set_visible(False)
+
+        off = counts.copy()
+        np.fill_diagonal(off, 0)
+        text = f"Confusion matrix of {yt.size:,} predictions over {n} classes; accuracy {accuracy:.1%}"
+        if off.max() > 0:
+            i, j = np.unravel_index(np.argmax(off), off.shape)
+            text += f"; most confused: true {names[i]} → pred {names[j]} ({off[i, j]:,})"
+        set_alt_text(ax, text + ".")
+        return ax
+
+
+def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
+    """Per-class precision, recall and F1 (``sklearn.metrics.precision_recall_fscore_support``) with
+    the support of each class.
+
+    Parameters
+    ----------
+    y_true, y_pred : labels (n,), one-hot or probabilities (n, C) (argmax is taken)
+    class_names : list of str, optional
+    kind : {"bars", "table"}
+        "bars": grouped bars per class, support under each class name, accuracy as a dashed line.
+        "table": a heat table (classes × precision/recall/F1) with the support column — the
+        readable choice for many classes.
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import mnist_viz.plots as mp
+    >>> ax = mp.class_metrics([0, 0, 1, 1], [0, 1, 1, 1])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][:3]
+    ['precision', 'recall', 'F1']
+    """
+    from sklearn.metrics import precision_recall_fscore_support
+
+    if kind not in ("bars", "table"):
+        raise ValueError(f"kind must be 'bars' or 'table'; got {kind!r}")
+    yt, yp, n, names = _label_pair(y_true, y_pred, class_names)
+    with plot_style():
+        if kind == "bars":
+            ax = _fresh_axes(ax, (max(6.4, 0.55 * n + 1.5), 3.6))
+        else:
+            ax = _fresh_axes(ax, (4.2, max(3.0, 0.22 * n + 1.2)))
+        if yt.size == 0:
+            draw_message(ax, "No predictions to score.")
+            set_alt_text(ax, "Per-class metrics: no predictions to score.")
+            return ax
+        p, r, f, s = precision_recall_fscore_support(yt, yp, labels=np.arange(n), zero_division=0)
+        accuracy = float(np.mean(yt == yp))
+        if kind == "bars":
+            x = np.arange(n)
+            w = 0.27
+            for k, (vals, label, color) in enumerate(
+                    ((p, "precision", OKABE_ITO[0]), (r, "recall", OKABE_ITO[1]), (f, "F1", OKABE_ITO[2]))):
+                ax.bar(x + (k - 1) * w, vals, width=w, color=color, label=label)
+            ax.axhline(accuracy, color="0.3", linestyle="--", linewidth=1, label=f"accuracy {accuracy:.1%}")
+            ax.set_xticks(x, [f"{nm}\nn={c:,}" for nm, c in zip(names, s)], fontsize=7 if n <= 15 else 5)
+            ax.set_xlim(-0.6, n - 0.4)
+            lo = min(float(np.min(np.concatenate([p, r, f]))), accuracy)
+            ax.set_ylim(max(0.0, np.floor((lo - 0.05) * 10) / 10), 1.0)
+            ax.set_ylabel("score")
+            ax.set_xlabel("class (support)")
+            handles, labels = ax.get_legend_handles_labels()
+            order = [labels.index(t) for t in ("precision", "recall", "F1")] + [0]
+            ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+                      bbox_to_anchor=(1.0, 1.0))
+        else:
+            table = np.column_stack([p, r, f])
+            im = ax.imshow(table, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+            fs = 8 if n <= 15 else (6 if n <= 30 else 4.5)
+            for i in range(n):
+                for j in range(3):
+                    ax.text(j, i, f"{table[i, j]:.2f}", ha="center", va="center", fontsize=fs,
+                            color=_text_color(im.cmap(table[i, j])))
+                ax.text(3.0, i, f"{s[i]:,}", ha="center", va="center", fontsize=fs, color="black")
+            ax.set_xlim(-0.5, 3.5)
+            ax.set_xticks([0, 1, 2, 3], ["precision", "recall", "F1", "support"])
+            ax.xaxis.tick_top()
+            ax.set_yticks(np.arange(n), names, fontsize=8 if n <= 30 else 5)
+            ax.tick_params(length=0)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            ax.set_ylabel("class")
+        ax.set_title(f"Per-class metrics ({yt.size:,} samples, accuracy {accuracy:.1%})")
+        worst = int(np.argmin(f))
+        set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
+                         f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")
+        return ax
+
+
+def _reliability_bins(y_true, probabilities, n_bins):
+    """Per-bin (count, mean confidence, accuracy) of the top-class confidence, bins (lo, hi] on [0, 1]."""
+    if not isinstance(n_bins, (int, np.integer)) or isinstance(n_bins, bool) or n_bins < 1:
+        raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}")
+    probs = as_probabilities(probabilities, "probabilities")
+    yt = as_labels(y_true, "y_true", n_classes=probs.shape[1] if probs.size else None)
+    check_same_length(y_true=yt, probabilities=probs)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    if yt.size == 0:
+        zeros = np.zeros(n_bins)
+        return edges, zeros.astype(int), zeros, zeros, yt, probs
+    conf = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == yt).astype(float)
+    idx = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    count = np.bincount(idx, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_conf = np.bincount(idx, weights=conf, minlength=n_bins) / count
+        accuracy = np.bincount(idx, weights=correct, minlength=n_bins) / count
+    return edges, count, mean_conf, accuracy, yt, probs
+
+
+def expected_calibration_error(y_true, probabilities, *, n_bins=10) -> float:
+    """Expected calibration error of the top-class confidence: ``sum_b (n_b / n) * |acc_b - conf_b|``
+    over ``n_bins`` equal-width bins (lo, hi] of [0, 1].
+
+    Example
+    -------
+    >>> from mnist_viz.plots import expected_calibration_error
+    >>> round(expected_calibration_error([0, 1], [[0.9, 0.1], [0.8, 0.2]], n_bins=10), 3)
+    0.45
+    """
+    _edges, count, conf, acc, _yt, _p = _reliability_bins(y_true, probabilities, n_bins)
+    total = count.sum()
+    if total == 0:
+        return float("nan")
+    used = count > 0
+    return float(np.sum(count[used] / total * np.abs(acc[used] - conf[used])))
+
+
+def calibration(y_true, probabilities, *, n_bins=10, ax=None):
+    """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal, the
+    expected calibration error (ECE, weighted by bin counts) in the title and legend, and a
+    histogram of confidences (right axis).
+
+    Parameters
+    ----------
+    y_true : labels (n,) or one-hot (n, C)
+    probabilities : (n, C) probabilities (logits are detected; softmax is applied with a warning)
+    n_bins : int
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import mnist_viz.plots as mp
+    >>> ax = mp.calibration([0, 1, 1], [[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]], n_bins=5)
+    >>> ax.get_title()
+    'Reliability diagram (ECE = 0.333)'
+    """
+    edges, count, conf, acc, yt, probs = _reliability_bins(y_true, probabilities, n_bins)
+    with plot_style():
+        ax = _fresh_axes(ax, (5.0, 4.6))
+        if yt.size == 0:
+            draw_message(ax, "No predictions to calibrate.")
+            set_alt_text(ax, "Reliability diagram: no predictions to calibrate.")
+            return ax
+        ece = expected_calibration_error(yt, probs, n_bins=n_bins)
+        width = np.diff(edges)
+        used = count > 0
+        hist_ax = ax.twinx()
+        hist_ax.bar(edges[:-1], count, width=width, align="edge", color="0.85", edgecolor="0.7", linewidth=0.5,
+                    zorder=0)
+        hist_ax.set_ylim(0, max(int(count.max()), 1) * 4)
+        hist_ax.set_ylabel("samples per bin", color="0.45")
+        hist_ax.tick_params(axis="y", colors="0.45")
+        hist_ax.spines["right"].set_visible(True)
+        hist_ax.spines["right"].set_color("0.6")
+        ax.set_zorder(hist_ax.get_zorder() + 1)
+        ax.patch.set_visible(False)
+
+        ax.plot([0, 1], [0, 1], linestyle="--", color="0.4", linewidth=1, label="perfect calibration")
+        ax.bar(edges[:-1][used], acc[used], width=width[used], align="edge", color=OKABE_ITO[0], alpha=0.85,
+               edgecolor="white", linewidth=0.8, label="accuracy")
+        gap_bottom = np.minimum(acc[used], conf[used])
+        ax.bar(edges[:-1][used], np.abs(conf[used] - acc[used]), bottom=gap_bottom, width=width[used],
+               align="edge", color=WRONG_COLOR, alpha=0.3, hatch="//", edgecolor=WRONG_COLOR, linewidth=0.5,
+               label=f"gap (ECE {ece:.3f})")
+        ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color="black",
+                label="bin mean confidence")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_aspect("auto")
+        ax.set_xlabel("confidence (top-class probability)")
+        ax.set_ylabel("accuracy")
+        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})")
+        ax.legend(loc="upper left")
+        over = float(np.sum(count[used] * (conf[used] - acc[used])) / count.sum())
+        tendency = "overconfident" if over > 0 else "underconfident"
+        set_alt_text(ax, f"Reliability diagram of {yt.size:,} predictions in {n_bins} bins; expected calibration "
+                         f"error {ece:.3f}; mean confidence {probs.max(axis=1).mean():.1%} vs accuracy "
+                         f"{np.mean(probs.argmax(axis=1) == yt):.1%} ({tendency}).")
+        return ax

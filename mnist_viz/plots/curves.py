@@ -1,0 +1,276 @@
+"""Training curves: loss and every metric, train vs validation, best epoch marked, optional
+per-batch overlay and learning-rate panel.
+
+Example
+-------
+>>> import mnist_viz.plots as mp
+>>> fig = mp.training_curves({"loss": [0.9, 0.5, 0.4], "val_loss": [0.8, 0.6, 0.65],
+...                           "accuracy": [0.7, 0.85, 0.9], "val_accuracy": [0.75, 0.82, 0.81]})
+>>> [ax.get_title() for ax in fig.axes]
+['loss', 'accuracy']
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._style import OKABE_ITO, WRONG_COLOR, draw_message, plot_style, set_alt_text
+
+__all__ = ["training_curves"]
+
+#: History columns that are bookkeeping, not metrics to plot.
+_NOT_METRICS = {"epoch", "learning_rate", "lr", "epoch_time", "samples_per_sec", "step", "batch", "size"}
+_TRAIN_COLOR = OKABE_ITO[0]
+_VAL_COLOR = OKABE_ITO[1]
+_BEST_COLOR = "0.35"
+
+
+def _history_frames(history) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(per-epoch DataFrame, per-batch DataFrame or None) from any accepted history type."""
+    batches = None
+    if isinstance(history, pd.DataFrame):
+        frame = history
+    elif isinstance(history, Mapping):
+        frame = _frame_from_dict(history, "history")
+    elif hasattr(history, "history"):
+        inner = history.history
+        if isinstance(inner, pd.DataFrame):  # a Run
+            frame = inner
+            batches = getattr(history, "batches", None)
+        elif isinstance(inner, Mapping):  # a keras.callbacks.History
+            frame = _frame_from_dict(inner, "history.history")
+        else:
+            raise TypeError(
+                "history.history must be a dict of lists (Keras History) or a DataFrame (Run); "
+                f"got {type(inner).__name__}"
+            )
+    else:
+        raise TypeError(
+            "history must be a Keras History, a dict of lists, a pandas DataFrame or a Run; "
+            f"got {type(history).__name__}"
+        )
+    return frame, batches
+
+
+def _frame_from_dict(d: Mapping, name: str) -> pd.DataFrame:
+    cols = {}
+    for key, values in d.items():
+        arr = np.atleast_1d(np.asarray(values, dtype=float)) if not np.isscalar(values) else np.array([float(values)])
+        if arr.ndim != 1:
+            raise ValueError(f"{name}[{key!r}] must be a list of numbers (one per epoch); got shape {arr.shape}")
+        cols[str(key)] = arr
+    n = max((len(a) for a in cols.values()), default=0)
+    # Lists of unequal length (a metric added late) are padded with NaN at the end.
+    return pd.DataFrame({k: np.concatenate([a, np.full(n - len(a), np.nan)]) for k, a in cols.items()})
+
+
+def _metric_names(frame: pd.DataFrame) -> list[str]:
+    names: list[str] = []
+    for col in frame.columns:
+        col = str(col)
+        base = col[4:] if col.startswith("val_") else col
+        if base in _NOT_METRICS or base.endswith("_batch") or base in names:
+            continue
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        names.append(base)
+    # loss first, then the metrics in the order Keras logged them
+    return sorted(names, key=lambda m: (m != "loss",))
+
+
+def _epochs(frame: pd.DataFrame) -> np.ndarray:
+    """1-based epoch numbers: a point at x = e is the end of the e-th epoch."""
+    if "epoch" in frame.columns:
+        return np.asarray(frame["epoch"], dtype=float) + 1
+    idx = frame.index
+    if pd.api.types.is_integer_dtype(idx) and len(idx):
+        return np.asarray(idx, dtype=float) + 1
+    return np.arange(1, len(frame) + 1, dtype=float)
+
+
+def _best_epoch(frame: pd.DataFrame) -> tuple[int, str, float] | None:
+    """Position of the best epoch: min val_loss, else max val_accuracy (NaN/inf ignored)."""
+    for col, pick in (("val_loss", np.nanargmin), ("val_accuracy", np.nanargmax)):
+        if col in frame.columns:
+            vals = np.asarray(frame[col], dtype=float)
+            vals = np.where(np.isfinite(vals), vals, np.nan)
+            if np.isfinite(vals).any():
+                i = int(pick(vals))
+                return i, col, float(vals[i])
+    return None
+
+
+def _plot_series(ax, x, y, *, color, label, linestyle="-"):
+    """Line with markers; non-finite values become gaps, marked by an 'x' on the lower edge."""
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y)
+    ax.plot(x, np.where(finite, y, np.nan), marker="o", markersize=4, color=color, label=label,
+            linestyle=linestyle)
+    if (~finite).any():
+        trans = ax.get_xaxis_transform()  # x in data, y in axes fraction
+        ax.plot(x[~finite], np.full((~finite).sum(), 0.02), linestyle="none", marker="x", markersize=7,
+                markeredgewidth=1.5, color=WRONG_COLOR, transform=trans, clip_on=False,
+                label=f"{label}: NaN/inf", gid="nonfinite")
+    return int((~finite).sum())
+
+
+def _batch_x(batches: pd.DataFrame) -> np.ndarray:
+    """Fractional epochs for each batch row: batch b of epoch e (0-based) ends at e + (b+1)/n_e."""
+    epoch = np.asarray(batches["epoch"], dtype=float)
+    batch = np.asarray(batches["batch"], dtype=float)
+    per_epoch = batches.groupby("epoch")["batch"].transform("max").to_numpy(dtype=float) + 1
+    return epoch + (batch + 1) / per_epoch
+
+
+def training_curves(history, *, metrics=None, per_batch=False, ax=None):
+    """Loss and each metric per epoch, train vs validation, with the best epoch marked.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History, dict of lists, pandas.DataFrame or Run
+        One value per epoch for each Keras log key (``loss``, ``accuracy``, ``val_loss`` ...).
+        A ``Run`` (anything with a ``.history`` DataFrame and a ``.batches`` attribute) also
+        provides the per-batch values for ``per_batch=True``.
+    metrics : list of str, optional
+        Metric names to draw (without ``val_``); default all that are found, loss first.
+    per_batch : bool
+        Overlay the true per-batch values (``<metric>_batch`` columns of ``run.batches``) at
+        fractional epochs. Needs a Run recorded with :class:`~mnist_viz.HistoryRecorder`.
+    ax : Axes or sequence of Axes, optional
+        Where to draw: one Axes per panel (metrics, then the learning rate if recorded). Default:
+        a fresh figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Every point is drawn with a marker, so a single epoch is visible (a lone point draws no line).
+    NaN or inf values leave a gap marked by a red ``x`` at the bottom of the panel. The best epoch
+    (lowest ``val_loss``, else highest ``val_accuracy``) is a dashed vertical line on every panel.
+
+    Example
+    -------
+    >>> import mnist_viz.plots as mp
+    >>> fig = mp.training_curves({"loss": [1.0, 0.6], "val_loss": [0.9, 0.7], "learning_rate": [1e-3, 5e-4]})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['loss', 'learning rate']
+    >>> mp.alt_text(fig)
+    'Training curves over 2 epochs: loss; best epoch 2 (val_loss 0.7).'
+    """
+    frame, batches = _history_frames(history)
+    found = _metric_names(frame)
+    if metrics is None:
+        chosen = found
+    else:
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        if not isinstance(metrics, Sequence):
+            raise TypeError(f"metrics must be a list of metric names or None; got {type(metrics).__name__}")
+        missing = [m for m in metrics if m not in found]
+        if missing:
+            raise ValueError(f"metrics {missing} not found in history; it has {found}")
+        chosen = list(metrics)
+    lr_col = next((c for c in ("learning_rate", "lr") if c in frame.columns), None)
+    if lr_col is not None and not np.isfinite(np.asarray(frame[lr_col], dtype=float)).any():
+        lr_col = None
+    if per_batch:
+        if batches is None or not isinstance(batches, pd.DataFrame):
+            raise ValueError(
+                "per_batch=True needs per-batch records: pass a Run recorded with HistoryRecorder "
+                f"(run.batches); got {type(history).__name__} without batches"
+            )
+        if not {"epoch", "batch"} <= set(batches.columns):
+            raise ValueError(f"history.batches must have 'epoch' and 'batch' columns; got {list(batches.columns)}")
+
+    with plot_style():
+        n_epochs = len(frame)
+        panels = list(chosen) + (["learning rate"] if lr_col and n_epochs else [])
+        if n_epochs == 0 or not panels:
+            return _empty_figure(ax, n_epochs)
+        axes = _panel_axes(ax, len(panels))
+        fig = axes[0].figure
+        x = _epochs(frame)
+        best = _best_epoch(frame)
+        n_bad = 0
+        for a, metric in zip(axes, chosen):
+            if metric in frame.columns:
+                n_bad += _plot_series(a, x, frame[metric], color=_TRAIN_COLOR, label="train")
+            if f"val_{metric}" in frame.columns:
+                n_bad += _plot_series(a, x, frame[f"val_{metric}"], color=_VAL_COLOR, label="validation")
+            if per_batch and f"{metric}_batch" in batches.columns:
+                a.plot(_batch_x(batches), np.asarray(batches[f"{metric}_batch"], dtype=float),
+                       color=_TRAIN_COLOR, alpha=0.35, linewidth=0.8, label="train (per batch)",
+                       gid="per_batch", zorder=1)
+            if best is not None:
+                i, col, _ = best
+                a.axvline(x[i], color=_BEST_COLOR, linestyle="--", linewidth=1, zorder=0,
+                          label=f"best epoch {x[i]:.0f}", gid="best_epoch")
+                if f"val_{metric}" in frame.columns and np.isfinite(frame[f"val_{metric}"].iloc[i]):
+                    a.plot([x[i]], [frame[f"val_{metric}"].iloc[i]], marker="*", markersize=11,
+                           color=_VAL_COLOR, markeredgecolor="black", linestyle="none", zorder=5)
+            a.set_title(metric)
+            a.set_xlabel("epoch")
+            a.legend(loc="best")
+        if lr_col and "learning rate" in panels:
+            a = axes[len(chosen)]
+            lr = np.asarray(frame[lr_col], dtype=float)
+            _plot_series(a, x, lr, color=OKABE_ITO[2], label="learning rate")
+            finite = lr[np.isfinite(lr)]
+            if finite.size and finite.min() > 0 and finite.max() / finite.min() > 10:
+                a.set_yscale("log")
+            a.set_title("learning rate")
+            a.set_xlabel("epoch")
+        _integer_epoch_ticks(axes[: len(panels)], x)
+        for extra in axes[len(panels):]:
+            extra.set_visible(False)
+
+        text = f"Training curves over {n_epochs} epoch{'s' if n_epochs != 1 else ''}: {', '.join(chosen)}"
+        if best is not None:
+            i, col, val = best
+            text += f"; best epoch {x[i]:.0f} ({col} {val:.3g})"
+        if n_bad:
+            text += f"; {n_bad} NaN/inf value{'s' if n_bad != 1 else ''} shown as gaps"
+        set_alt_text(fig, text + ".")
+        return fig
+
+
+def _panel_axes(ax, n: int) -> list:
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        ncols = min(n, 3)
+        nrows = -(-n // ncols)
+        fig, axs = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows), layout="constrained",
+                                squeeze=False)
+        return list(axs.ravel())
+    axes = list(np.ravel(ax)) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
+    if len(axes) < n:
+        raise ValueError(f"ax must hold one Axes per panel ({n} needed: metrics + learning rate); got {len(axes)}")
+    return axes
+
+
+def _integer_epoch_ticks(axes, x) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    for a in axes:
+        a.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+        if len(x) == 1:
+            a.set_xlim(x[0] - 1, x[0] + 1)
+
+
+def _empty_figure(ax, n_epochs: int):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, a = plt.subplots(figsize=(4.8, 3.0), layout="constrained")
+    else:
+        a = np.ravel(ax)[0] if isinstance(ax, (list, tuple, np.ndarray)) else ax
+        fig = a.figure
+    msg = "No training history to plot (0 epochs recorded)." if n_epochs == 0 else "No metrics to plot."
+    draw_message(a, msg)
+    set_alt_text(fig, "Training curves: " + msg[0].lower() + msg[1:])
+    return fig

@@ -1,0 +1,321 @@
+"""Prediction views on the digits themselves: a top-k probability grid, the most confident errors,
+and the most confused class pairs with examples.
+
+Example
+-------
+>>> import numpy as np, mnist_viz.plots as mp
+>>> rng = np.random.default_rng(0)
+>>> images = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
+>>> probs = np.full((6, 10), 0.02); probs[np.arange(6), [0, 1, 2, 3, 4, 9]] = 0.82
+>>> fig = mp.topk_grid(images, probs, [0, 1, 2, 3, 4, 5], n=6, ncols=3)
+>>> mp.alt_text(fig)
+'Top-3 predictions for 6 digits: 5 correct, 1 wrong (✗ true 5 → pred 9).'
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, draw_message, plot_style, set_alt_text
+from ._validate import as_images, as_labels, as_probabilities, check_same_length
+
+__all__ = ["topk_grid", "misclassified", "confused_pairs"]
+
+OTHER_BAR_COLOR = "0.7"
+CORRECT_MARK = "✓"
+WRONG_MARK = "✗"
+
+# topk_grid cell geometry, in mosaic pixels (one digit pixel = one unit)
+_IMG = 28
+_TITLE_H = 11
+_LABEL_W = 10
+_BAR_W = 30
+_PROB_W = 17
+_GAP = 3
+_CELL_W = _IMG + _GAP + _LABEL_W + _BAR_W + _PROB_W + 6
+_CELL_H = _TITLE_H + _IMG + 5
+_INCH_PER_UNIT = 1.75 / _CELL_W
+
+
+def _inputs(images, probabilities, labels, class_names):
+    imgs = as_images(images, "images")
+    probs = as_probabilities(probabilities, "probabilities")
+    n_classes = probs.shape[1] if probs.ndim == 2 and probs.shape[1] else None
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if n_classes is not None and len(class_names) != n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, probabilities has {n_classes} columns")
+    y = as_labels(labels, "labels", n_classes=n_classes)
+    check_same_length(images=imgs, probabilities=probs, labels=y)
+    names = class_names if class_names is not None else [str(i) for i in range(n_classes or 0)]
+    return imgs, probs, y, names
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _message_figure(text, alt, figsize=(4.8, 2.0)):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    draw_message(ax, text)
+    set_alt_text(fig, alt)
+    return fig
+
+
+def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=None, indices=None):
+    """Each digit with its top-``k`` class probabilities as horizontal bars.
+
+    The top bar is green (Okabe-Ito) when the prediction is right and vermillion when wrong; the
+    title says so with a mark too (``✓ true 7`` / ``✗ true 4``), and the frame around the digit
+    takes the same colour. The bar of the true class, when it is among the top ``k``, has a black
+    outline and a bold label.
+
+    Parameters
+    ----------
+    images : (n, 784), (n, 28, 28) or (n, 28, 28, 1) array, 0..1 floats or 0..255
+    probabilities : (n, C) array (logits are detected; softmax is applied with a warning)
+    labels : (n,) int or one-hot (n, C)
+    k : int, bars per digit (at most C)
+    n : int, digits to show (the first ``n``, or the first ``n`` of ``indices``)
+    ncols : int, digits per row
+    class_names : list of str, optional
+    indices : sequence of int, optional: which digits to show, in that order
+
+    Returns
+    -------
+    matplotlib.figure.Figure (one Axes holding the whole grid: fast at 100 digits)
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> images = np.zeros((2, 28, 28)); probs = np.array([[0.1, 0.9], [0.6, 0.4]])
+    >>> fig = mp.topk_grid(images, probs, [1, 1], k=2)
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
+    ['✓ true 1', '✗ true 1']
+    """
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Rectangle
+
+    imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
+    k = _positive_int(k, "k")
+    n = _positive_int(n, "n")
+    ncols = _positive_int(ncols, "ncols")
+    n_classes = probs.shape[1] if probs.ndim == 2 else 0
+    if probs.size and k > n_classes:
+        raise ValueError(f"k must be at most the number of classes ({n_classes}); got {k}")
+    if indices is not None:
+        idx = np.asarray(indices)
+        if idx.ndim != 1 or (idx.size and not np.issubdtype(idx.dtype, np.integer)):
+            raise TypeError(f"indices must be a 1-D sequence of integers; got {idx.dtype} shape {idx.shape}")
+        if idx.size and (idx.min() < -len(y) or idx.max() >= len(y)):
+            raise ValueError(f"indices must be in 0..{len(y) - 1}; got values {idx.min()}..{idx.max()}")
+        idx = idx[:n]
+    else:
+        idx = np.arange(min(n, len(y)))
+    with plot_style():
+        if idx.size == 0:
+            return _message_figure("No digits to show.", "Top-k grid: no digits to show.")
+        m = idx.size
+        ncols = min(ncols, m)
+        nrows = -(-m // ncols)
+        width, height = ncols * _CELL_W, nrows * _CELL_H
+        import matplotlib.pyplot as plt
+        import matplotlib as mpl
+
+        fig = plt.figure(figsize=(width * _INCH_PER_UNIT, height * _INCH_PER_UNIT))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        mosaic = np.full((height, width), np.nan)
+        top = np.argsort(-probs[idx], axis=1, kind="stable")[:, :k]
+        slot = _IMG / k
+        bar_h = slot * 0.72
+        bars, bar_colors, bar_edges, frames, frame_colors = [], [], [], [], []
+        fs = 6.5 if k <= 3 else 5.5
+        n_wrong, first_wrong = 0, None
+        for cell, i in enumerate(idx):
+            r, c = divmod(cell, ncols)
+            x0, y0 = c * _CELL_W + 2, r * _CELL_H + _TITLE_H
+            mosaic[y0:y0 + _IMG, x0:x0 + _IMG] = imgs[i]
+            pred, true = int(top[cell, 0]), int(y[i])
+            ok = pred == true
+            color = CORRECT_COLOR if ok else WRONG_COLOR
+            if not ok:
+                n_wrong += 1
+                first_wrong = first_wrong or (names[true], names[pred])
+            frames.append(Rectangle((x0 - 0.5, y0 - 0.5), _IMG, _IMG))
+            frame_colors.append(color)
+            title = f"{CORRECT_MARK} true {names[true]}" if ok else f"{WRONG_MARK} true {names[true]}"
+            ax.text(x0 - 0.5, y0 - 2, title, ha="left", va="bottom", fontsize=7, color=color,
+                    fontweight="bold", gid="title")
+            bx = x0 + _IMG + _GAP + _LABEL_W
+            for rank, cls in enumerate(top[cell]):
+                p = probs[i, cls]
+                yb = y0 + rank * slot + (slot - bar_h) / 2
+                is_true = int(cls) == true
+                bars.append(Rectangle((bx, yb), max(p, 0.0) * _BAR_W, bar_h))
+                bar_colors.append(color if rank == 0 else OTHER_BAR_COLOR)
+                bar_edges.append("black" if is_true else "none")
+                ax.text(bx - 1.5, yb + bar_h / 2, names[cls], ha="right", va="center", fontsize=fs,
+                        fontweight="bold" if is_true else "normal", gid="bar_label")
+                ax.text(bx + _BAR_W + 1.5, yb + bar_h / 2, f"{p:.2f}", ha="left", va="center", fontsize=fs,
+                        color="0.25", gid="bar_prob")
+        vmin, vmax = digit_range(imgs)
+        cmap = mpl.colormaps[DIGIT_CMAP].with_extremes(bad=(1, 1, 1, 0))
+        ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest",
+                  extent=(-0.5, width - 0.5, height - 0.5, -0.5), aspect="auto")
+        ax.add_collection(PatchCollection(frames, facecolor="none", edgecolor=frame_colors, linewidth=1.2,
+                                          gid="frames"))
+        ax.add_collection(PatchCollection(bars, facecolor=bar_colors, edgecolor=bar_edges, linewidth=0.8,
+                                          gid="bars"))
+        ax.set_xlim(-0.5, width - 0.5)
+        ax.set_ylim(height - 0.5, -0.5)
+        text = f"Top-{k} predictions for {m} digits: {m - n_wrong} correct, {n_wrong} wrong"
+        if first_wrong:
+            text += f" ({WRONG_MARK} true {first_wrong[0]} → pred {first_wrong[1]})"
+        set_alt_text(fig, text + ".")
+        return fig
+
+
+def _error_order(probs, y):
+    """Indices of the misclassified digits, most confident first (stable for ties)."""
+    pred = probs.argmax(axis=1)
+    wrong = np.flatnonzero(pred != y)
+    conf = probs[wrong, pred[wrong]]
+    return wrong[np.argsort(-conf, kind="stable")], pred
+
+
+def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_names=None):
+    """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
+
+    Parameters
+    ----------
+    images, probabilities, labels : as in :func:`topk_grid`
+    n : int, errors to show (fewer if there are fewer errors)
+    ncols : int, optional (default: up to 8, about square)
+    class_names : list of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> probs = np.array([[0.97, 0.03], [0.2, 0.8], [0.6, 0.4]])
+    >>> fig = mp.misclassified(np.zeros((3, 784)), probs, [1, 1, 1])
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
+    """
+    import matplotlib.pyplot as plt
+
+    imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
+    n = _positive_int(n, "n")
+    with plot_style():
+        if y.size == 0:
+            return _message_figure("No digits to show.", "Misclassified digits: no digits given.")
+        order, pred = _error_order(probs, y)
+        if order.size == 0:
+            return _message_figure(f"No misclassified digits among {y.size:,}.",
+                                   f"Misclassified digits: none among {y.size:,} predictions.")
+        show = order[:n]
+        m = show.size
+        ncols = _positive_int(ncols, "ncols") if ncols is not None else min(8, int(np.ceil(np.sqrt(m))))
+        ncols = min(ncols, m)
+        nrows = -(-m // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(1.55 * ncols, 1.7 * nrows + 0.35), squeeze=False,
+                                 layout="constrained")
+        vmin, vmax = digit_range(imgs)
+        for a, i in zip(axes.ravel(), show):
+            a.imshow(imgs[i], cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
+            a.set_title(f"true {names[y[i]]} → pred {names[pred[i]]} ({probs[i, pred[i]]:.2f})", fontsize=7.5)
+            a.set_xticks([])
+            a.set_yticks([])
+            for spine in a.spines.values():
+                spine.set_visible(True)
+                spine.set_color(WRONG_COLOR)
+                spine.set_linewidth(1.2)
+        for a in axes.ravel()[m:]:
+            a.set_visible(False)
+        n_err = order.size
+        fig.suptitle(f"Most confident errors ({m} of {n_err:,} errors in {y.size:,} digits)", fontsize=9)
+        i0 = show[0]
+        set_alt_text(fig, f"The {m} most confident of {n_err:,} misclassified digits out of {y.size:,}; "
+                          f"worst: true {names[y[i0]]} predicted {names[pred[i0]]} "
+                          f"with probability {probs[i0, pred[i0]]:.2f}.")
+        return fig
+
+
+def confused_pairs(images, probabilities, labels, *, n_pairs=5, n_examples=6, class_names=None):
+    """The most confused (true, predicted) class pairs, one row each, with example digits (most
+    confident errors of that pair first).
+
+    Parameters
+    ----------
+    images, probabilities, labels : as in :func:`topk_grid`
+    n_pairs : int, rows (pairs ranked by error count, ties by class order)
+    n_examples : int, digits per row
+    class_names : list of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> probs = np.eye(3)[[1, 1, 2, 0]] * 0.8 + 0.2 / 3
+    >>> fig = mp.confused_pairs(np.zeros((4, 28, 28)), probs, [0, 0, 1, 0])
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['true 0 → pred 1\\n2 errors']
+    """
+    import matplotlib.pyplot as plt
+
+    imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
+    n_pairs = _positive_int(n_pairs, "n_pairs")
+    n_examples = _positive_int(n_examples, "n_examples")
+    with plot_style():
+        if y.size == 0:
+            return _message_figure("No digits to show.", "Confused pairs: no digits given.")
+        order, pred = _error_order(probs, y)
+        if order.size == 0:
+            return _message_figure(f"No misclassified digits among {y.size:,}.",
+                                   f"Confused pairs: no errors among {y.size:,} predictions.")
+        c = probs.shape[1]
+        counts = np.zeros((c, c), dtype=int)
+        np.add.at(counts, (y[order], pred[order]), 1)
+        flat = np.argsort(-counts, axis=None, kind="stable")
+        pairs = [divmod(int(f), c) for f in flat[:n_pairs] if counts.flat[f] > 0]
+        rows = len(pairs)
+        fig, axes = plt.subplots(rows, n_examples + 1, figsize=(1.1 * n_examples + 1.6, 1.25 * rows + 0.4),
+                                 squeeze=False, layout="constrained",
+                                 gridspec_kw={"width_ratios": [1.6] + [1] * n_examples})
+        vmin, vmax = digit_range(imgs)
+        for row, (t, p) in enumerate(pairs):
+            head = axes[row, 0]
+            head.set_axis_off()
+            nerr = counts[t, p]
+            head.text(1.0, 0.5, f"true {names[t]} → pred {names[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}",
+                      ha="right", va="center", fontsize=8.5, transform=head.transAxes)
+            examples = order[(y[order] == t) & (pred[order] == p)][:n_examples]
+            for col in range(n_examples):
+                a = axes[row, col + 1]
+                a.set_xticks([])
+                a.set_yticks([])
+                if col >= examples.size:
+                    a.set_axis_off()
+                    continue
+                i = examples[col]
+                a.imshow(imgs[i], cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
+                a.set_title(f"{probs[i, p]:.2f}", fontsize=7)
+                for spine in a.spines.values():
+                    spine.set_visible(True)
+                    spine.set_color("0.6")
+        fig.suptitle(f"Most confused class pairs ({order.size:,} errors in {y.size:,} digits; "
+                     "probability of the wrong class above each digit)", fontsize=9)
+        summary = ", ".join(f"{names[t]}→{names[p]} ({counts[t, p]})" for t, p in pairs)
+        set_alt_text(fig, f"The {rows} most confused class pairs among {order.size:,} errors in {y.size:,} "
+                          f"digits, as true→predicted (count): {summary}.")
+        return fig
