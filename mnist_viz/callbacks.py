@@ -1,0 +1,975 @@
+"""Keras callbacks that record a training run into a run directory (format version 1).
+
+Plain :class:`keras.callbacks.Callback` subclasses that drop into anyone's ``model.fit``:
+
+* :class:`HistoryRecorder` — every epoch log key, learning rate, epoch time, samples/s, and the
+  *true* per-batch loss and metrics (Keras logs running means since the epoch began; we de-average
+  them with the real batch sizes).
+* :class:`WeightRecorder` — per weight variable and epoch: mean, std, min, max, L2 norm, a
+  histogram on fixed bins, the update ratio ‖ΔW‖/‖W‖, dead-ReLU fractions on a fixed probe batch,
+  optional float16 snapshots.
+* :class:`PredictionRecorder` — class probabilities on a fixed probe set after every epoch.
+* :class:`RunRecorder` — the three together plus ``run.json``, test predictions and the saved model.
+
+Every file is replaced atomically after every epoch, so a run killed at any moment loads with
+every completed epoch (:meth:`mnist_viz.Run.load`). Under multi-worker training only the chief
+writes (:func:`is_chief`); every worker still runs the same computations, so collective ops match.
+
+Example
+-------
+>>> import tempfile, numpy as np, keras
+>>> from mnist_viz.callbacks import RunRecorder
+>>> from mnist_viz.run import Run
+>>> x = np.random.default_rng(0).random((64, 784), dtype="float32"); y = np.arange(64) % 10
+>>> model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+>>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+>>> out = tempfile.mkdtemp() + "/run"
+>>> _ = model.fit(x, y, epochs=2, batch_size=16, verbose=0, validation_data=(x[:32], y[:32]),
+...               callbacks=[RunRecorder(out, validation_data=(x[:32], y[:32]))])
+>>> run = Run.load(out)
+>>> run.status, len(run.history), run.probe.probabilities.shape
+('complete', 2, (2, 32, 10))
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mnist_viz._io import atomic_write_csv, atomic_write_json, atomic_write_npz, atomic_write_text
+from mnist_viz._tf import import_keras
+from mnist_viz.run import FORMAT_VERSION, now_iso, process_start_ticks
+
+keras = import_keras()
+
+__all__ = [
+    "HistoryRecorder",
+    "WeightRecorder",
+    "PredictionRecorder",
+    "RunRecorder",
+    "is_chief",
+    "STATS_BYTES_PER_LAYER_EPOCH",
+]
+
+#: storage bound of WeightRecorder's statistics mode, in bytes per layer per epoch, for layers with
+#: up to 4 weight variables (one stats.csv row of ~150 bytes and 32 int32 histogram counts each,
+#: plus one dead_relu.csv row per ReLU layer). Checked by tests/test_callbacks.py.
+STATS_BYTES_PER_LAYER_EPOCH = 2048
+
+
+# --------------------------------------------------------------------------------------------
+# who writes
+# --------------------------------------------------------------------------------------------
+def is_chief(strategy=None) -> bool:
+    """Whether this process should write records: True for single-process training and the chief.
+
+    Decided like Keras' own callbacks: a distribution strategy (``strategy`` or the one active)
+    answers through ``strategy.extended.should_checkpoint``; without one, the ``TF_CONFIG``
+    environment variable decides — the ``chief`` task, or ``worker`` 0 when the cluster has no
+    chief, or any process without a task. Evaluators and parameter servers never write.
+
+    >>> import os, json
+    >>> os.environ["TF_CONFIG"] = json.dumps({"cluster": {"worker": ["a:1", "b:2"]},
+    ...                                       "task": {"type": "worker", "index": 1}})
+    >>> is_chief()
+    False
+    >>> del os.environ["TF_CONFIG"]
+    >>> is_chief()
+    True
+    """
+    import tensorflow as tf
+
+    if strategy is None and tf.distribute.has_strategy():
+        strategy = tf.distribute.get_strategy()
+    if strategy is not None and not _is_default_strategy(strategy):
+        extended = getattr(strategy, "extended", None)
+        should = getattr(extended, "should_checkpoint", None)
+        if should is not None:
+            return bool(should)
+    return _chief_from_tf_config(os.environ.get("TF_CONFIG"))
+
+
+def _is_default_strategy(strategy) -> bool:
+    return type(strategy).__name__ in {"_DefaultDistributionStrategy", "_DefaultDistributionStrategyV1"}
+
+
+def _chief_from_tf_config(raw: str | None) -> bool:
+    if not raw:
+        return True
+    try:
+        config = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"TF_CONFIG must be JSON like {{'cluster': ..., 'task': ...}}; got {raw!r} ({exc})") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"TF_CONFIG must be a JSON object; got {type(config).__name__}")
+    task = config.get("task") or {}
+    cluster = config.get("cluster") or {}
+    task_type = task.get("type")
+    task_id = int(task.get("index", 0) or 0)
+    if task_type is None:
+        return True
+    if task_type == "chief":
+        return True
+    if task_type == "worker":
+        return task_id == 0 and "chief" not in cluster
+    return False  # evaluator, ps
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+def _as_int_labels(y, *, argument: str = "y") -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1).astype(np.int64)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{argument} must be integer labels (n,) or one-hot (n, C); got shape {y.shape}")
+    return y.astype(np.int64)
+
+
+def _as_uint8_images(x) -> np.ndarray | None:
+    """(n, 28, 28) uint8 from flat or image batches in [0, 1] or [0, 255]; None if not 28×28 digits."""
+    x = np.asarray(x)
+    if x.ndim == 0 or len(x) == 0 or x[0].size != 784:
+        return None
+    images = x.reshape(len(x), 28, 28)
+    if images.dtype == np.uint8:
+        return images.copy()
+    images = images.astype(np.float32)
+    if np.issubdtype(x.dtype, np.floating) and float(np.nanmax(images)) <= 1.0 + 1e-6:
+        images = images * 255.0
+    return np.clip(np.rint(images), 0, 255).astype(np.uint8)
+
+
+def _to_probabilities(outputs) -> np.ndarray:
+    probs = np.asarray(outputs, dtype=np.float32)
+    if probs.ndim != 2:
+        probs = probs.reshape(len(probs), -1)
+    sums = probs.sum(axis=1)
+    if probs.size and (probs.min() < -1e-6 or not np.allclose(sums, 1.0, atol=1e-3)):
+        shifted = probs - probs.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        probs = exp / exp.sum(axis=1, keepdims=True)
+    return probs
+
+
+def _learning_rate(model) -> float:
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return float("nan")
+    try:
+        return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    except Exception:  # exotic optimizers without a readable learning rate
+        return float("nan")
+
+
+def _leaf_layers(model) -> list:
+    """Layers that own computations, walking into nested models (a model used as a layer)."""
+    out, seen = [], set()
+
+    def walk(layer):
+        subs = getattr(layer, "layers", None)
+        if isinstance(layer, keras.Model) or (isinstance(subs, list) and subs and layer is not model):
+            for sub in layer.layers:
+                walk(sub)
+            return
+        if id(layer) not in seen and not isinstance(layer, keras.layers.InputLayer):
+            seen.add(id(layer))
+            out.append(layer)
+
+    for layer in model.layers:
+        walk(layer)
+    return out
+
+
+def _weight_path(variable, model_name: str) -> str:
+    path = getattr(variable, "path", None) or variable.name
+    prefix = f"{model_name}/"
+    return path[len(prefix):] if path.startswith(prefix) else path
+
+
+def _is_relu_layer(layer) -> bool:
+    if isinstance(layer, keras.layers.ReLU):
+        return True
+    activation = getattr(layer, "activation", None)
+    return activation is not None and getattr(activation, "__name__", "") == "relu"
+
+
+def _variable_numpy(variable) -> np.ndarray:
+    try:
+        return np.asarray(variable.numpy())
+    except Exception:
+        return np.asarray(keras.ops.convert_to_numpy(variable))
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Shared bits: the run directory and whether this process writes."""
+
+    def __init__(self, run_dir=None):
+        super().__init__()
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self._chief = True
+        self._chief_decided_by_parent = False
+        self._warned: set[str] = set()
+
+    def _decide_chief(self):
+        if not self._chief_decided_by_parent:
+            self._chief = is_chief(getattr(self.model, "distribute_strategy", None))
+
+    @property
+    def writes(self) -> bool:
+        """Whether this recorder writes files in this process (a run directory and the chief)."""
+        return self.run_dir is not None and self._chief
+
+    def _warn_once(self, key: str, message: str):
+        if key not in self._warned:
+            self._warned.add(key)
+            warnings.warn(message, UserWarning, stacklevel=3)
+
+
+# --------------------------------------------------------------------------------------------
+# HistoryRecorder
+# --------------------------------------------------------------------------------------------
+class HistoryRecorder(_Recorder):
+    """Record every epoch's logs and the true per-batch loss and metrics.
+
+    Writes ``history.csv`` (one row per epoch: ``epoch``, every Keras log key, ``learning_rate``,
+    ``epoch_time`` in seconds including validation, ``samples_per_sec`` over the training part of
+    the epoch) and ``batches.csv`` (one row per batch: ``epoch``, ``batch``, ``step``, ``size``,
+    each log key as Keras reports it — a running mean since the epoch began — and the true value of
+    that batch alone as ``<key>_batch``) after every epoch, atomically.
+
+    The true value of batch *k* is recovered by sample-weighted de-averaging,
+    ``v_k = (N_k m_k − N_{k−1} m_{k−1}) / n_k``, where ``m_k`` is the running mean Keras logs and
+    ``N_k`` the number of samples seen so far in the epoch (read from the model's loss tracker,
+    so a smaller last batch is handled exactly). Only mean-type metrics (loss, accuracy and other
+    ``keras.metrics.Mean`` subclasses) are de-averaged; metrics such as ``Precision`` get no
+    ``_batch`` column. Without a loss tracker, equal batch sizes are assumed.
+
+    ``run_dir=None`` keeps the records in memory only (``.history``, ``.batches``).
+
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+    >>> model.compile("sgd", "sparse_categorical_crossentropy")
+    >>> rec = HistoryRecorder()
+    >>> _ = model.fit(np.ones((10, 4)), np.arange(10) % 3, batch_size=4, epochs=1, verbose=0, callbacks=[rec])
+    >>> rec.batches["size"].tolist()
+    [4, 4, 2]
+    """
+
+    def __init__(self, run_dir=None):
+        super().__init__(run_dir)
+        self._epoch_rows: list[dict] = []
+        self._batch_rows: list[dict] = []
+
+    # -- public views ---------------------------------------------------------------------------
+    @property
+    def history(self) -> pd.DataFrame:
+        """The epoch records so far, as written to ``history.csv``."""
+        return pd.DataFrame(self._epoch_rows)
+
+    @property
+    def batches(self) -> pd.DataFrame:
+        """The batch records so far, as written to ``batches.csv``."""
+        return pd.DataFrame(self._batch_rows)
+
+    # -- callback hooks -------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._decide_chief()
+        self._epoch_rows, self._batch_rows = [], []
+        self._step = 0
+        self._mean_keys: set[str] | None = None
+        self._tracker = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = int(epoch)
+        self._epoch_start = time.perf_counter()
+        self._train_end = None
+        self._prev_count = 0.0
+        self._prev_means: dict[str, float] = {}
+        self._prev_batch = -1
+        self._epoch_samples = 0.0
+        self._sizes_known = True
+
+    def _samples_seen(self) -> float | None:
+        if self._tracker is None:
+            self._tracker = getattr(self.model, "_loss_tracker", None) or False
+        if self._tracker is False:
+            return None
+        try:
+            return float(_variable_numpy(self._tracker.count))
+        except Exception:
+            self._tracker = False
+            return None
+
+    def _find_mean_keys(self, logs) -> set[str]:
+        means, others = set(), set()
+
+        def walk(metric):
+            inner = getattr(metric, "metrics", None)
+            if isinstance(inner, (list, tuple)) and not isinstance(metric, keras.metrics.Mean):
+                for sub in inner:  # CompileMetrics and other containers
+                    walk(sub)
+                return
+            name = getattr(metric, "name", None)
+            if name is not None:
+                (means if isinstance(metric, keras.metrics.Mean) else others).add(name)
+
+        for metric in getattr(self.model, "metrics", []) or []:
+            walk(metric)
+        keys = set()
+        for key in logs:
+            if key in others:
+                continue
+            if key in means or key == "loss" or key.endswith("loss") or "accuracy" in key:
+                keys.add(key)
+            elif not others and not means:
+                keys.add(key)
+        return keys
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        values = {}
+        for key, value in logs.items():
+            try:
+                values[key] = float(value)
+            except (TypeError, ValueError):
+                continue
+        if self._mean_keys is None:
+            self._mean_keys = self._find_mean_keys(values)
+        count = self._samples_seen()
+        if count is not None and count > self._prev_count:
+            size = count - self._prev_count
+            weight_now, weight_prev = count, self._prev_count
+        else:
+            if count is None and self._sizes_known:
+                self._sizes_known = False
+                self._warn_once(
+                    "sizes",
+                    "HistoryRecorder cannot read batch sizes from this model (no loss tracker); "
+                    "per-batch values assume equal batch sizes, so the last batch's may be approximate",
+                )
+            size = float("nan")
+            weight_now, weight_prev = float(batch + 1), float(self._prev_batch + 1)
+        row = {"epoch": self._epoch, "batch": int(batch), "step": self._step,
+               "size": int(size) if math.isfinite(size) else size}
+        denom = (weight_now - weight_prev) if not math.isfinite(size) else size
+        for key, mean in values.items():
+            row[key] = mean
+        for key, mean in values.items():
+            if key in self._mean_keys:
+                prev = self._prev_means.get(key, 0.0)
+                row[f"{key}_batch"] = (weight_now * mean - weight_prev * prev) / denom if denom else float("nan")
+        self._batch_rows.append(row)
+        self._prev_means = values
+        self._prev_batch = batch
+        if count is not None:
+            self._prev_count = count
+            self._epoch_samples = count
+        self._step += 1
+        self._train_end = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        epoch_time = now - self._epoch_start
+        train_time = (self._train_end or now) - self._epoch_start
+        samples = self._epoch_samples if self._sizes_known and self._epoch_samples else float("nan")
+        row = {"epoch": int(epoch)}
+        for key, value in (logs or {}).items():
+            try:
+                row[key] = float(value)
+            except (TypeError, ValueError):
+                continue
+        row["learning_rate"] = _learning_rate(self.model)
+        row["epoch_time"] = epoch_time
+        row["samples_per_sec"] = samples / train_time if train_time > 0 else float("nan")
+        self._epoch_rows.append(row)
+        self.last_epoch_samples = samples
+        if self.writes:
+            atomic_write_csv(self.run_dir / "history.csv", pd.DataFrame(self._epoch_rows))
+            atomic_write_csv(self.run_dir / "batches.csv", pd.DataFrame(self._batch_rows))
+
+
+
+# --------------------------------------------------------------------------------------------
+# WeightRecorder
+# --------------------------------------------------------------------------------------------
+class WeightRecorder(_Recorder):
+    """Record per-weight statistics, histograms, update ratios and dead ReLUs after every epoch.
+
+    For every weight variable of every layer (nested models included) it writes, before training
+    (epoch -1, when the model is built by then) and after every epoch:
+
+    * ``weights/stats.csv``: ``mean``, ``std``, ``min``, ``max``, ``l2`` (‖W‖₂) and
+      ``update_ratio`` = ‖W_t − W_{t−1}‖₂ / ‖W_t‖₂ against the previous record (NaN for the first
+      record or when ‖W_t‖ is 0);
+    * ``weights/histograms.npz``: counts on ``bins`` fixed bins per variable, chosen when the
+      variable is first recorded: a symmetric range ±``range_factor``·max|W₀| (for an all-zero
+      variable such as a fresh bias, the widest range of its layer's other variables, else ±1).
+      Values outside the range are clipped into the end bins, so counts always sum to the size;
+    * ``weights/dead_relu.csv``: for each ReLU layer, the fraction of units (last axis) whose output
+      is <= 0 for every sample (and position) of a fixed probe batch of ``dead_relu_samples`` inputs
+      from ``probe_x``. Without ``probe_x`` this part is skipped with a warning;
+    * ``weights/snapshot_epoch_XXXX.npz`` every ``snapshot_every`` epochs: float16 copies of every
+      variable (keys: variable paths with ``/`` as ``__``).
+
+    Statistics mode (no snapshots) stores at most :data:`STATS_BYTES_PER_LAYER_EPOCH` (2 KB) per
+    layer per epoch for layers with up to 4 weight variables. Cost per epoch is a few NumPy passes
+    over the weights (``variable.numpy()``), plus one forward pass of the probe batch for dead ReLUs.
+    A Sequential model without ``Input`` is built from ``probe_x``'s shape at train begin, so its
+    initial weights are recorded too.
+
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.layers.Dense(8, activation="relu", name="h"), keras.layers.Dense(3, name="o")])
+    >>> model.compile("sgd", "mse")
+    >>> x = np.random.default_rng(0).random((32, 5), dtype="float32")
+    >>> rec = WeightRecorder(probe_x=x)
+    >>> _ = model.fit(x, np.zeros((32, 3)), epochs=2, verbose=0, callbacks=[rec])
+    >>> sorted(set(rec.stats["epoch"])), list(rec.dead_relu["layer"].unique())
+    ([-1, 0, 1], ['h'])
+    """
+
+    def __init__(self, run_dir=None, *, bins: int = 32, range_factor: float = 3.0, probe_x=None,
+                 dead_relu_samples: int = 256, snapshot_every: int | None = None):
+        super().__init__(run_dir)
+        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+            raise ValueError(f"bins must be an integer >= 2; got {bins!r}")
+        if not (isinstance(range_factor, (int, float)) and range_factor > 0):
+            raise ValueError(f"range_factor must be a positive number; got {range_factor!r}")
+        if snapshot_every is not None and (
+            isinstance(snapshot_every, bool) or not isinstance(snapshot_every, (int, np.integer)) or snapshot_every < 1
+        ):
+            raise ValueError(f"snapshot_every must be None or an integer >= 1; got {snapshot_every!r}")
+        if isinstance(dead_relu_samples, bool) or not isinstance(dead_relu_samples, (int, np.integer)) or dead_relu_samples < 1:
+            raise ValueError(f"dead_relu_samples must be an integer >= 1; got {dead_relu_samples!r}")
+        self.bins = int(bins)
+        self.range_factor = float(range_factor)
+        self.snapshot_every = snapshot_every
+        self.dead_relu_samples = int(dead_relu_samples)
+        self.probe_x = None if probe_x is None else np.asarray(probe_x)[: self.dead_relu_samples]
+        self._stats_rows: list[dict] = []
+        self._dead_rows: list[dict] = []
+
+    @property
+    def stats(self) -> pd.DataFrame:
+        """The statistics rows so far (``weights/stats.csv``)."""
+        return pd.DataFrame(self._stats_rows)
+
+    @property
+    def dead_relu(self) -> pd.DataFrame:
+        """The dead-ReLU rows so far (``weights/dead_relu.csv``)."""
+        return pd.DataFrame(self._dead_rows, columns=["epoch", "layer", "dead_fraction"])
+
+    def histograms(self) -> dict:
+        """``weight`` -> ``{"edges", "counts" (E, B), "epochs"}`` recorded so far."""
+        epochs = np.asarray(self._hist_epochs, dtype=np.int64)
+        return {
+            entry["weight"]: {"edges": self._edges[i], "counts": np.asarray(self._counts[i], np.int32).reshape(-1, self.bins),
+                              "epochs": epochs}
+            for i, entry in enumerate(self._index)
+        }
+
+    # -- callback hooks -------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._decide_chief()
+        self._stats_rows, self._dead_rows = [], []
+        self._index, self._variables, self._edges, self._counts = [], [], [], []
+        self._hist_epochs: list[int] = []
+        self._previous: list[np.ndarray | None] = []
+        self._relu_layers = None
+        if not self.model.built and self.probe_x is not None:
+            try:
+                self.model.build((None,) + tuple(self.probe_x.shape[1:]))
+            except Exception:  # subclassed models may not build from a shape: record from epoch 0
+                pass
+        if self.model.built and self.model.weights:
+            self._setup()
+            self._record(-1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._index:
+            self._setup()
+        self._record(int(epoch))
+
+    # -- internals ------------------------------------------------------------------------------
+    def _setup(self):
+        layers_seen = set()
+        entries, variables = [], []
+        for layer in _leaf_layers(self.model):
+            for variable in layer.weights:
+                if id(variable) in layers_seen:
+                    continue
+                layers_seen.add(id(variable))
+                weight = _weight_path(variable, self.model.name)
+                layer_path = weight.rsplit("/", 1)[0] if "/" in weight else layer.name
+                entries.append({"key": len(entries), "layer": layer_path, "weight": weight,
+                                "shape": [int(d) for d in variable.shape]})
+                variables.append(variable)
+        self._index, self._variables = entries, variables
+        values = [_variable_numpy(v) for v in variables]
+        halves = [self.range_factor * float(np.max(np.abs(w))) if w.size else 0.0 for w in values]
+        by_layer: dict[str, float] = {}
+        for entry, half in zip(entries, halves):
+            by_layer[entry["layer"]] = max(by_layer.get(entry["layer"], 0.0), half)
+        self._edges = []
+        for entry, half in zip(entries, halves):
+            if not (half > 0 and math.isfinite(half)):
+                half = by_layer.get(entry["layer"], 0.0)
+                if not (half > 0 and math.isfinite(half)):
+                    half = 1.0
+            self._edges.append(np.linspace(-half, half, self.bins + 1))
+        self._counts = [[] for _ in entries]
+        self._previous = [None] * len(entries)
+        if self.writes:
+            atomic_write_json(self.run_dir / "weights" / "index.json", entries)
+
+    def _histogram(self, flat: np.ndarray, edges: np.ndarray) -> np.ndarray:
+        lo, hi = edges[0], edges[-1]
+        idx = ((flat - lo) * (self.bins / (hi - lo))).astype(np.int64)
+        np.clip(idx, 0, self.bins - 1, out=idx)
+        return np.bincount(idx, minlength=self.bins).astype(np.int32)
+
+    def _record(self, epoch: int):
+        snapshot = {}
+        take_snapshot = self.snapshot_every is not None and epoch >= 0 and (epoch + 1) % self.snapshot_every == 0
+        for i, (entry, variable) in enumerate(zip(self._index, self._variables)):
+            w = _variable_numpy(variable)
+            flat = w.reshape(-1)
+            if flat.dtype not in (np.float32, np.float64):
+                flat = flat.astype(np.float32)
+            n = flat.size
+            if n:
+                l2 = float(np.linalg.norm(flat))
+                row = {"epoch": epoch, "layer": entry["layer"], "weight": entry["weight"], "size": n,
+                       "mean": float(flat.mean(dtype=np.float64)), "std": float(flat.std(dtype=np.float64)),
+                       "min": float(flat.min()), "max": float(flat.max()), "l2": l2}
+            else:
+                l2 = 0.0
+                row = {"epoch": epoch, "layer": entry["layer"], "weight": entry["weight"], "size": 0,
+                       "mean": np.nan, "std": np.nan, "min": np.nan, "max": np.nan, "l2": 0.0}
+            prev = self._previous[i]
+            if prev is not None and l2 > 0:
+                row["update_ratio"] = float(np.linalg.norm(flat - prev)) / l2
+            else:
+                row["update_ratio"] = float("nan")
+            self._stats_rows.append(row)
+            self._previous[i] = flat.copy() if flat.base is not None or flat is w else flat
+            self._counts[i].append(self._histogram(flat, self._edges[i]))
+            if take_snapshot:
+                snapshot[entry["weight"].replace("/", "__")] = w.astype(np.float16)
+        self._hist_epochs.append(epoch)
+        self._record_dead_relu(epoch)
+        if not self.writes:
+            return
+        folder = self.run_dir / "weights"
+        atomic_write_csv(folder / "stats.csv", pd.DataFrame(self._stats_rows))
+        arrays = {"epochs": np.asarray(self._hist_epochs, dtype=np.int64)}
+        for i in range(len(self._index)):
+            arrays[f"edges_{i}"] = self._edges[i]
+            arrays[f"counts_{i}"] = np.asarray(self._counts[i], dtype=np.int32).reshape(-1, self.bins)
+        atomic_write_npz(folder / "histograms.npz", arrays)
+        atomic_write_csv(folder / "dead_relu.csv", self.dead_relu)
+        if snapshot:
+            atomic_write_npz(folder / f"snapshot_epoch_{epoch:04d}.npz", snapshot, compress=False)
+
+    def _find_relu_layers(self):
+        layers = [layer for layer in _leaf_layers(self.model) if _is_relu_layer(layer)]
+        if layers and self.probe_x is None:
+            self._warn_once(
+                "no_probe",
+                "WeightRecorder has no probe batch (probe_x / validation_data): dead-ReLU fractions "
+                "are not recorded; pass validation_data=(x_val, y_val) to RunRecorder",
+            )
+            return []
+        return layers
+
+    def _record_dead_relu(self, epoch: int):
+        if self._relu_layers is None:
+            self._relu_layers = self._find_relu_layers()
+        if not self._relu_layers:
+            return
+        outputs = _capture_outputs(self.model, self._relu_layers, self.probe_x)
+        for layer in self._relu_layers:
+            out = outputs.get(id(layer))
+            if out is None:
+                self._warn_once(
+                    f"unreached_{layer.name}",
+                    f"WeightRecorder: layer {layer.name!r} did not run on the probe batch; its dead-ReLU "
+                    "fraction is skipped",
+                )
+                continue
+            out = np.asarray(out)
+            alive = (out > 0).reshape(-1, out.shape[-1]).any(axis=0)
+            self._dead_rows.append({"epoch": epoch, "layer": layer.name,
+                                    "dead_fraction": float(1.0 - alive.mean()) if alive.size else float("nan")})
+
+
+def _capture_outputs(model, layers, x) -> dict:
+    """Run ``model`` on ``x`` once (inference mode) and return ``id(layer) -> output`` for ``layers``.
+
+    Works for Sequential (with or without ``Input``), functional, nested and subclassed models: each
+    layer's ``call`` is wrapped for the duration of one eager forward pass, so outputs buried inside
+    sub-models are reached without building symbolic sub-models.
+    """
+    captured: dict[int, np.ndarray] = {}
+    patched = []
+    for layer in layers:
+        original = layer.call
+
+        def call(*args, _original=original, _key=id(layer), **kwargs):
+            result = _original(*args, **kwargs)
+            captured[_key] = keras.ops.convert_to_numpy(result)
+            return result
+
+        object.__setattr__(layer, "call", call)
+        patched.append(layer)
+    try:
+        model(x, training=False)
+    finally:
+        for layer in patched:
+            try:
+                object.__delattr__(layer, "call")
+            except AttributeError:
+                pass
+    return captured
+
+
+# --------------------------------------------------------------------------------------------
+# PredictionRecorder
+# --------------------------------------------------------------------------------------------
+class PredictionRecorder(_Recorder):
+    """Record class probabilities on a fixed probe set after every epoch.
+
+    The probe set is at most ``probe_size`` samples of ``validation_data`` (all of them when there
+    are fewer; otherwise a random subset drawn once with ``seed``, in their original order). At train
+    begin ``probe/probe.npz`` stores their ``images`` (uint8 28×28, when inputs are 784-pixel digits;
+    floats in [0, 1] are scaled by 255), ``labels`` (int64; one-hot is accepted) and ``indices``
+    into the validation set; after every epoch ``probe/epoch_XXXX.npz`` stores ``probabilities``
+    (float16, softmax applied when the model outputs logits).
+
+    Keras does not hand callbacks the data that ``validation_split`` holds out, so pass
+    ``validation_data`` explicitly; without it nothing is recorded and one warning says so.
+
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+    >>> model.compile("sgd", "sparse_categorical_crossentropy")
+    >>> x, y = np.ones((12, 4), "float32"), np.arange(12) % 3
+    >>> rec = PredictionRecorder(validation_data=(x, y), probe_size=5)
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[rec])
+    >>> rec.probabilities.shape, rec.indices.tolist() == sorted(rec.indices.tolist())
+    ((2, 5, 3), True)
+    """
+
+    def __init__(self, run_dir=None, *, validation_data=None, probe_size: int = 1000, seed: int = 0,
+                 batch_size: int = 1000):
+        super().__init__(run_dir)
+        if isinstance(probe_size, bool) or not isinstance(probe_size, (int, np.integer)) or probe_size < 1:
+            raise ValueError(f"probe_size must be an integer >= 1; got {probe_size!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}")
+        self.probe_size = int(probe_size)
+        self.seed = seed
+        self.batch_size = int(batch_size)
+        self.x = self.labels = self.indices = self.images = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) < 2:
+                raise ValueError(
+                    "validation_data must be a tuple (x_val, y_val); got "
+                    f"{type(validation_data).__name__}{'' if not hasattr(validation_data, '__len__') else f' of length {len(validation_data)}'}"
+                )
+            x, y = np.asarray(validation_data[0]), validation_data[1]
+            labels = _as_int_labels(y, argument="validation_data[1]")
+            if len(x) != len(labels):
+                raise ValueError(f"validation_data has {len(x)} inputs but {len(labels)} labels")
+            n = len(x)
+            if n > self.probe_size:
+                rng = np.random.default_rng(seed)
+                indices = np.sort(rng.choice(n, size=self.probe_size, replace=False))
+            else:
+                indices = np.arange(n)
+            self.indices = indices.astype(np.int64)
+            self.x = x[self.indices]
+            self.labels = labels[self.indices]
+            self.images = _as_uint8_images(self.x)
+        self._probs: list[np.ndarray] = []
+        self._epochs: list[int] = []
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """(E, n, C) probabilities recorded so far."""
+        return np.stack(self._probs) if self._probs else np.zeros((0, 0, 0), np.float32)
+
+    def predict(self, x) -> np.ndarray:
+        """Class probabilities of ``x`` with the current weights (softmax applied to logits)."""
+        return _predict_probabilities(self.model, x, self.batch_size)
+
+    def on_train_begin(self, logs=None):
+        self._decide_chief()
+        self._probs, self._epochs = [], []
+        if self.x is None:
+            self._warn_once(
+                "no_validation",
+                "PredictionRecorder has no validation_data, so no probe predictions are recorded. Keras "
+                "does not pass validation_split data to callbacks: pass validation_data=(x_val, y_val) "
+                "to the recorder (RunRecorder(..., validation_data=...))",
+            )
+            return
+        if self.writes:
+            arrays = {"labels": self.labels, "indices": self.indices}
+            if self.images is not None:
+                arrays["images"] = self.images
+            atomic_write_npz(self.run_dir / "probe" / "probe.npz", arrays)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.x is None:
+            return
+        probs = self.predict(self.x)
+        self._probs.append(probs)
+        self._epochs.append(int(epoch))
+        if self.writes:
+            atomic_write_npz(self.run_dir / "probe" / f"epoch_{int(epoch):04d}.npz",
+                             {"probabilities": probs.astype(np.float16)})
+
+
+def _predict_probabilities(model, x, batch_size: int) -> np.ndarray:
+    strategy = getattr(model, "distribute_strategy", None)
+    if strategy is not None and not _is_default_strategy(strategy):
+        out = model.predict(x, batch_size=batch_size, verbose=0)
+    else:
+        chunks = [np.asarray(model.predict_on_batch(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
+        out = np.concatenate(chunks) if chunks else np.zeros((0, 0), np.float32)
+    if isinstance(out, (list, tuple)):
+        out = out[0]
+    return _to_probabilities(out)
+
+
+# --------------------------------------------------------------------------------------------
+# RunRecorder
+# --------------------------------------------------------------------------------------------
+class RunRecorder(_Recorder):
+    """Record a whole run directory (format version 1): history, weights, probe predictions and more.
+
+    Composes :class:`HistoryRecorder`, :class:`WeightRecorder` (``weights=True``) and
+    :class:`PredictionRecorder` (``predictions=True``) and adds ``run.json`` (status, params, model
+    summary, your ``metadata``), written at train begin, after every epoch and at train end. At train
+    end it also evaluates and predicts ``test_data`` (``test_predictions.npz`` and ``test_metrics``)
+    and saves ``model.keras`` and ``model_config.json`` (``save_model=True``).
+
+    ``validation_data=(x_val, y_val)`` gives the probe set and the dead-ReLU probe batch (Keras does
+    not hand callbacks the data held out by ``validation_split``); without it, the dead-ReLU batch
+    comes from ``test_data`` and probe predictions are skipped with a warning. Labels may be sparse
+    or one-hot. Only the chief writes under multi-worker training (:func:`is_chief`).
+
+    Use one ``RunRecorder`` per ``fit``; a second ``fit`` with the same recorder starts the
+    directory's records over. :func:`mnist_viz.run.mark_interrupted` marks a run whose ``fit``
+    raised; a run killed outright reads as interrupted because its process is gone.
+
+    >>> import tempfile, numpy as np, keras
+    >>> from mnist_viz.run import Run
+    >>> x = np.random.default_rng(1).random((40, 784), dtype="float32"); y = np.arange(40) % 10
+    >>> model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    >>> out = tempfile.mkdtemp() + "/r"
+    >>> rec = RunRecorder(out, name="demo", validation_data=(x[:20], y[:20]), test_data=(x[20:], y[20:]),
+    ...                   metadata={"seed": 1})
+    >>> _ = model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[rec])
+    >>> run = Run.load(out)
+    >>> run.name, run.status, run.metadata["seed"], sorted(run.test_metrics)
+    ('demo', 'complete', 1, ['accuracy', 'loss'])
+    """
+
+    def __init__(self, run_dir, *, name: str | None = None, validation_data=None, probe_size: int = 1000,
+                 test_data=None, metadata: dict | None = None, weights: bool = True, predictions: bool = True,
+                 snapshot_every: int | None = None, save_model: bool = True, class_names=None):
+        if run_dir is None:
+            raise ValueError("run_dir must be a folder path for the run directory; got None")
+        super().__init__(run_dir)
+        if metadata is not None and not isinstance(metadata, dict):
+            raise TypeError(f"metadata must be a dict (merged into run.json 'metadata'); got {type(metadata).__name__}")
+        if test_data is not None:
+            if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+                raise ValueError(f"test_data must be a tuple (x_test, y_test); got {type(test_data).__name__}")
+            if len(test_data[0]) != len(test_data[1]):
+                raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(test_data[1])} labels")
+        self.name = name or self.run_dir.name
+        self.metadata = dict(metadata or {})
+        self.test_data = test_data
+        self.save_model = bool(save_model)
+        self.class_names = None if class_names is None else [str(c) for c in class_names]
+        probe_x = None
+        if validation_data is not None:
+            probe_x = validation_data[0]
+        elif test_data is not None:
+            probe_x = test_data[0]
+        self.history_recorder = HistoryRecorder(run_dir)
+        self.weight_recorder = WeightRecorder(run_dir, probe_x=probe_x, snapshot_every=snapshot_every) if weights else None
+        self.prediction_recorder = (
+            PredictionRecorder(run_dir, validation_data=validation_data, probe_size=probe_size) if predictions else None
+        )
+        self.recorders = [r for r in (self.history_recorder, self.weight_recorder, self.prediction_recorder) if r]
+        for recorder in self.recorders:
+            recorder._chief_decided_by_parent = True
+        self.info: dict = {}
+
+    # Keras hands model and params to every callback; pass them on.
+    def set_model(self, model):
+        super().set_model(model)
+        for recorder in self.recorders:
+            recorder.set_model(model)
+
+    def set_params(self, params):
+        super().set_params(params)
+        for recorder in self.recorders:
+            recorder.set_params(params)
+
+    # -- callback hooks -------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._chief = is_chief(getattr(self.model, "distribute_strategy", None))
+        for recorder in self.recorders:
+            recorder._chief = self._chief
+        if self.writes:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+        params = dict(self.params or {})
+        self.info = {
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "status": "running",
+            "pid": os.getpid(),
+            "pid_start_ticks": process_start_ticks(os.getpid()),
+            "hostname": socket.gethostname(),
+            "started": now_iso(),
+            "updated": now_iso(),
+            "finished": None,
+            "epochs_completed": 0,
+            "epochs_planned": params.get("epochs"),
+            "params": {"epochs": params.get("epochs"), "steps": params.get("steps"),
+                       "batch_size": None, "samples": None},
+            "model": self._model_info(),
+            "metadata": self.metadata,
+            "test_metrics": None,
+        }
+        if self.class_names is not None:
+            self.info["class_names"] = self.class_names
+        self._write_info()
+        for recorder in self.recorders:
+            recorder.on_train_begin(logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for recorder in self.recorders:
+            recorder.on_epoch_begin(epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        for recorder in self.recorders:
+            recorder.on_train_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        for recorder in self.recorders:
+            recorder.on_train_batch_end(batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        for recorder in self.recorders:
+            recorder.on_epoch_end(epoch, logs)
+        info = self.info
+        info["epochs_completed"] = info.get("epochs_completed", 0) + 1
+        info["last_epoch"] = int(epoch)
+        info["updated"] = now_iso()
+        if info["params"].get("samples") is None:
+            batches = self.history_recorder._batch_rows
+            samples = getattr(self.history_recorder, "last_epoch_samples", float("nan"))
+            if batches and isinstance(batches[0].get("size"), int):
+                info["params"]["batch_size"] = batches[0]["size"]
+            if samples == samples:  # not NaN
+                info["params"]["samples"] = int(samples)
+        if not info["model"].get("layers") or any(l.get("output_shape") is None for l in info["model"]["layers"]):
+            info["model"] = self._model_info()
+        self._write_info()
+
+    def on_train_end(self, logs=None):
+        for recorder in self.recorders:
+            recorder.on_train_end(logs)
+        if self.test_data is not None:
+            self._record_test()
+        if self.save_model:
+            self._save_model()
+        self.info["model"] = self._model_info()
+        self.info["status"] = "complete"
+        self.info["updated"] = self.info["finished"] = now_iso()
+        self._write_info()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _write_info(self):
+        if self.writes:
+            atomic_write_json(self.run_dir / "run.json", self.info)
+
+    def _model_info(self) -> dict:
+        model = self.model
+        info = {"name": model.name, "class_name": type(model).__name__, "built": bool(model.built)}
+        if not model.built:
+            info["layers"] = []
+            return info
+        info["total_params"] = int(model.count_params())
+        info["trainable_params"] = int(sum(int(np.prod(v.shape)) for v in model.trainable_weights))
+        layers = []
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.InputLayer):
+                continue
+            try:
+                shape = list(layer.output.shape)
+                shape = [None] + [None if d is None else int(d) for d in shape[1:]]
+            except Exception:
+                shape = None
+            try:
+                params = int(layer.count_params()) if layer.built else 0
+            except Exception:
+                params = int(sum(int(np.prod(v.shape)) for v in layer.weights))
+            layers.append({"name": layer.name, "class_name": type(layer).__name__,
+                           "output_shape": shape, "params": params})
+        info["layers"] = layers
+        return info
+
+    def _record_test(self):
+        x, y = self.test_data
+        x = np.asarray(x)
+        labels = _as_int_labels(y, argument="test_data[1]")
+        probs = _predict_probabilities(self.model, x, 1000)
+        try:
+            metrics = self.model.evaluate(x, np.asarray(y), verbose=0, return_dict=True, batch_size=256)
+            self.info["test_metrics"] = {k: float(v) for k, v in metrics.items()}
+        except Exception as exc:  # e.g. a loss that wants the other label encoding
+            self._warn_once("evaluate", f"RunRecorder could not evaluate test_data ({type(exc).__name__}: {exc}); "
+                            "test_metrics holds accuracy from the predictions only")
+            self.info["test_metrics"] = {"accuracy": float((probs.argmax(1) == labels).mean())}
+        if self.writes:
+            arrays = {"probabilities": probs.astype(np.float32), "labels": labels}
+            images = _as_uint8_images(x)
+            if images is not None:
+                arrays["images"] = images
+            atomic_write_npz(self.run_dir / "test_predictions.npz", arrays)
+
+    def _save_model(self):
+        if not self.writes:
+            return
+        final = self.run_dir / "model.keras"
+        tmp = self.run_dir / f".model.{os.getpid()}.tmp.keras"
+        try:
+            self.model.save(tmp)
+            os.replace(tmp, final)
+        except Exception as exc:  # subclassed models without get_config, etc.
+            self._warn_once("save", f"RunRecorder could not save model.keras ({type(exc).__name__}: {exc})")
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        try:
+            atomic_write_text(self.run_dir / "model_config.json", self.model.to_json())
+        except Exception as exc:
+            self._warn_once("config", f"RunRecorder could not write model_config.json ({type(exc).__name__}: {exc})")
