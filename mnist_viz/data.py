@@ -304,11 +304,18 @@ def keras_cache_path() -> Path:
             base = "/tmp"
         home = os.path.join(base, ".keras")
     home = os.path.expanduser(home)
-    if not os.access(home, os.W_OK):
-        if os.path.exists(os.path.join(home, "datasets", "mnist.npz")):
-            return Path(home) / "datasets" / "mnist.npz"  # read-only cache: still usable
-        home = os.path.join("/tmp", ".keras")
+    cached = os.path.join(home, "datasets", "mnist.npz")
+    if not _writable(home) and not os.path.exists(cached):
+        home = os.path.join("/tmp", ".keras")  # as get_file does; a read-only cache is still used
     return Path(home) / "datasets" / "mnist.npz"
+
+
+def _writable(folder: str) -> bool:
+    """Whether ``folder`` is writable, or could be created (its nearest existing parent is)."""
+    path = Path(folder).absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path.is_dir() and os.access(path, os.W_OK)
 
 
 # --- embedded ---------------------------------------------------------------------------------
@@ -399,19 +406,26 @@ def _download_keras_mnist(dest: Path, keras) -> Path:
 def _load_keras_npz(path: Path, names: tuple[str, ...]) -> MnistData:
     import zipfile
 
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        raise _CacheError(
+            f"Keras MNIST cache {path} is not a readable .npz (starts with {magic!r}, expected a zip archive); "
+            "delete it to re-download"
+        )
     try:
         with np.load(path, allow_pickle=False) as npz:
-            absent = [k for k in _ARRAYS if k not in npz.files]
-            if absent:
-                raise _CacheError(
-                    f"Keras MNIST cache {path} lacks array(s) {absent}; expected keys {list(_ARRAYS)}, "
-                    f"found {list(npz.files)}"
-                )
-            arrays = {k: npz[k] for k in _ARRAYS}
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            files = list(npz.files)
+            arrays = {k: npz[k] for k in _ARRAYS if k in files}
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
         raise _CacheError(f"Keras MNIST cache {path} is not a readable .npz ({exc}); delete it to re-download") from None
+    absent = [k for k in _ARRAYS if k not in arrays]
+    if absent:
+        raise _CacheError(
+            f"Keras MNIST cache {path} lacks array(s) {absent}; expected keys {list(_ARRAYS)}, found {files}"
+        )
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim != 3 or x.shape[1:] != _SHAPE:
