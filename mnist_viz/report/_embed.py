@@ -1,0 +1,143 @@
+"""Turning figures, digit images, tables and JSON into bytes that live inside one HTML file.
+
+Everything here returns strings ready to drop into the page: ``data:`` URIs for PNGs and CSV files,
+and JSON safe to place inside ``<script type="application/json">``.
+
+Example
+-------
+>>> import numpy as np
+>>> uri = digits_sprite(np.zeros((2, 3, 28, 28), dtype=np.uint8))
+>>> uri.startswith("data:image/png;base64,")
+True
+>>> safe_json({"name": "</script>"})
+'{"name": "\\\\u003c/script\\\\u003e"}'
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+
+#: dpi for report figures: sharp enough on screen, small on disk.
+FIGURE_DPI = 80
+#: colours kept when a figure is palette-quantized (text and lines stay crisp at 128).
+PALETTE_COLORS = 128
+
+
+def png_data_uri(png: bytes) -> str:
+    """``data:image/png;base64,...`` for PNG bytes."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def figure_png(fig, *, dpi: int = FIGURE_DPI, quantize: bool = True) -> tuple[bytes, int, int]:
+    """Render a Matplotlib figure to (PNG bytes, width, height), palette-quantized to keep it small.
+
+    The figure is closed afterwards.
+
+    >>> import matplotlib.figure
+    >>> fig = matplotlib.figure.Figure(figsize=(2, 1)); _ = fig.add_subplot().plot([0, 1])
+    >>> png, w, h = figure_png(fig, dpi=50)
+    >>> (w, h), png[:4]
+    ((100, 50), b'\\x89PNG')
+    """
+    from PIL import Image
+
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    finally:
+        _close(fig)
+    if not quantize:
+        data = buf.getvalue()
+        with Image.open(io.BytesIO(data)) as im:
+            return data, im.width, im.height
+    buf.seek(0)
+    with Image.open(buf) as im:
+        rgb = im.convert("RGB")
+    pal = rgb.quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    pal.save(out, format="PNG", optimize=True)
+    return out.getvalue(), rgb.width, rgb.height
+
+
+def _close(fig) -> None:
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        try:
+            plt.close(fig)
+        except Exception:  # a Figure not managed by pyplot
+            pass
+
+
+def digits_png(images: np.ndarray, *, invert: bool = True, levels: int = 16) -> bytes:
+    """A grid of digits ``(rows, cols, 28, 28)`` as one grayscale PNG with ``levels`` grey levels.
+
+    Blank (all-zero) tiles stay white. ``levels=16`` stores 4 bits per pixel: a 28x28 digit costs
+    about 150-250 bytes.
+    """
+    from PIL import Image
+
+    arr = np.asarray(images)
+    if arr.ndim != 4:
+        raise ValueError(f"images must have shape (rows, cols, h, w); got {arr.shape}")
+    rows, cols, h, w = arr.shape
+    arr = arr.astype(np.float32)
+    if arr.size and arr.max() <= 1.0:
+        arr = arr * 255.0
+    big = arr.transpose(0, 2, 1, 3).reshape(rows * h, cols * w)
+    if invert:
+        big = 255.0 - big
+    step = 255.0 / (levels - 1)
+    q = np.clip(np.round(big / step), 0, levels - 1).astype(np.uint8)
+    im = Image.fromarray(q).convert("P")
+    palette = []
+    for i in range(levels):
+        g = int(round(i * step))
+        palette += [g, g, g]
+    im.putpalette(palette + [0, 0, 0] * (256 - levels))
+    out = io.BytesIO()
+    im.save(out, format="PNG", optimize=True, bits=max(1, int(np.ceil(np.log2(levels)))))
+    return out.getvalue()
+
+
+def digits_sprite(images: np.ndarray, **kwargs) -> str:
+    """:func:`digits_png` as a ``data:`` URI."""
+    return png_data_uri(digits_png(images, **kwargs))
+
+
+def csv_data_uri(frame) -> str:
+    """A pandas DataFrame as a downloadable ``data:text/csv`` URI (UTF-8, base64)."""
+    text = frame.to_csv(index=False)
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def safe_json(obj) -> str:
+    """JSON that can sit inside ``<script type="application/json">``: ``<``, ``>`` and ``&`` are
+    written as ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so ``</script>`` can never close the block),
+    and NaN/inf become ``null``."""
+    text = json.dumps(_finite(obj), ensure_ascii=False, allow_nan=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _finite(obj):
+    if isinstance(obj, float):
+        return obj if np.isfinite(obj) else None
+    if isinstance(obj, (np.floating,)):
+        v = float(obj)
+        return v if np.isfinite(v) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return [_finite(v) for v in obj.tolist()]
+    if isinstance(obj, dict):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj

@@ -1,0 +1,136 @@
+"""The small data objects the report's sections are made of, and the :class:`Report` result.
+
+Sections hold *blocks* (a figure, a table, a note, downloads, a drill-down matrix, an epoch
+slider). The Jinja2 template renders each kind; every string in them is escaped there
+(``autoescape=True``), so blocks carry plain text, never HTML.
+
+Example
+-------
+>>> s = Section("r0-summary", "Summary")
+>>> s.note("No test predictions.")
+>>> [b.kind for b in s.blocks]
+['note']
+"""
+from __future__ import annotations
+
+import html as _html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mnist_viz._io import atomic_write_text
+
+__all__ = ["ReportError", "Report", "Section", "Block", "Table"]
+
+
+class ReportError(ValueError):
+    """A run could not be read or the arguments make no report; the message is one line."""
+
+
+@dataclass
+class Table:
+    """A plain table: header cells, rows of cells (numbers are formatted by the template)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    caption: str = ""
+    #: index of the row header column (rendered as <th scope="row">), or None
+    row_header: int | None = 0
+
+
+@dataclass
+class Block:
+    """One piece of a section; ``kind`` picks the template macro, ``data`` its fields."""
+
+    kind: str
+    data: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):  # jinja convenience: block.uri etc.
+        try:
+            return self.__dict__["data"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Section:
+    """A titled part of the report with an id (unique in the page) and its blocks."""
+
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    intro: str = ""
+    level: int = 3
+
+    def add(self, kind: str, **data) -> Block:
+        block = Block(kind, data)
+        self.blocks.append(block)
+        return block
+
+    def note(self, text: str, *, kind: str = "missing") -> None:
+        """A sentence saying what is missing and why (rendered as a highlighted paragraph)."""
+        self.add("note", text=text, style=kind)
+
+    def table(self, table: Table, *, details: str | None = None) -> None:
+        """A table; with ``details`` it sits in a collapsed <details> with that summary line."""
+        self.add("table", table=table, details=details)
+
+
+class Report:
+    """A built report: the HTML text, and where it was written (if anywhere).
+
+    Attributes
+    ----------
+    html : str
+        The whole self-contained page.
+    path : pathlib.Path or None
+        The file written by :func:`~mnist_viz.report.build_report` or :meth:`save`.
+    size_bytes : int
+        Size of the page in UTF-8 bytes.
+
+    In a notebook the object shows the report inline (an ``<iframe srcdoc=...>``, which nbconvert
+    keeps as plain HTML).
+
+    >>> r = Report("<!doctype html><title>x</title><p>hi</p>")
+    >>> r.size_bytes, 'srcdoc="&lt;!doctype html&gt;' in r._repr_html_()
+    (41, True)
+    """
+
+    def __init__(self, html: str, path: str | os.PathLike | None = None, *, title: str = "mnist_viz report",
+                 timings: dict | None = None):
+        self.html = html
+        self.path = Path(path) if path is not None else None
+        self.title = title
+        #: seconds spent per section while building
+        self.timings = dict(timings or {})
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.html.encode("utf-8"))
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` atomically (whole file or nothing) and remember the path.
+
+        >>> import tempfile, pathlib
+        >>> p = Report("<p>x</p>").save(pathlib.Path(tempfile.mkdtemp()) / "r.html")
+        >>> p.read_text()
+        '<p>x</p>'
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise ReportError(f"path {str(path)!r} is a folder; expected an .html file path")
+        self.path = atomic_write_text(path, self.html)
+        return self.path
+
+    def _repr_html_(self) -> str:
+        doc = _html.escape(self.html, quote=True)
+        title = _html.escape(self.title, quote=True)
+        return (
+            f'<iframe title="{title}" srcdoc="{doc}" sandbox="allow-scripts allow-downloads" '
+            'style="width:100%;height:720px;border:1px solid #ccc;border-radius:4px" loading="lazy"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        where = f" at {str(self.path)!r}" if self.path else ""
+        return f"<Report {self.size_bytes / 1e6:.2f} MB{where}>"

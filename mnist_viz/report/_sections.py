@@ -1,0 +1,638 @@
+"""Section builders: each takes a :class:`~mnist_viz.run.Run` and returns a :class:`Section`.
+
+The report only arranges what :mod:`mnist_viz.plots` draws. When a run lacks a record (an
+interrupted run, a run built from a CSVLogger file) or a plot function is not available, the
+section says what is missing and why instead of failing.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _embed
+from ._model import Section, Table
+
+#: thumbnails embedded per confusion-matrix cell for the drill-down
+THUMBS_PER_CELL = 12
+#: most epochs shown in the probe-evolution slider (evenly spaced, always the last)
+MAX_SLIDER_FRAMES = 10
+#: feature-map digits shown in the activations section
+MAX_ACTIVATION_DIGITS = 2
+_PLOT_MODULES = ("curves", "classification", "predictions", "model_views", "evolution", "embedding")
+
+
+# ----------------------------------------------------------------------------------------------
+# glue helpers
+# ----------------------------------------------------------------------------------------------
+def plot_function(name: str) -> Callable | None:
+    """``mnist_viz.plots.<name>`` if this version has it, else None."""
+    try:
+        plots = importlib.import_module("mnist_viz.plots")
+        fn = getattr(plots, name, None)
+        if fn is not None:
+            return fn
+    except ImportError:
+        pass
+    for mod in _PLOT_MODULES:
+        try:
+            fn = getattr(importlib.import_module(f"mnist_viz.plots.{mod}"), name, None)
+        except ImportError:
+            continue
+        if fn is not None:
+            return fn
+    return None
+
+
+def _alt(obj) -> str:
+    try:
+        from mnist_viz.plots._style import alt_text
+
+        return alt_text(obj)
+    except Exception:
+        return ""
+
+
+def add_figure(section: Section, name: str, call: Callable[[Callable], Any], *, caption: str = "",
+               fallback_alt: str = "", what: str = "", dpi: int = _embed.FIGURE_DPI) -> bool:
+    """Draw with ``mnist_viz.plots.<name>`` (``call(fn)`` returns a Figure or Axes) and embed it.
+
+    On a missing function or an error, a note says so and the report goes on."""
+    fn = plot_function(name)
+    what = what or name.replace("_", " ")
+    if fn is None:
+        section.note(f"The {what} view needs mnist_viz.plots.{name}, which this version does not have yet.")
+        return False
+    fig = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = call(fn)
+        fig = result if hasattr(result, "savefig") else result.figure
+        alt = _alt(fig) or fallback_alt or what
+        png, w, h = _embed.figure_png(fig, dpi=dpi)
+    except NotImplementedError:
+        _close(fig)
+        section.note(f"The {what} view needs mnist_viz.plots.{name}, which is not implemented in this version yet.")
+        return False
+    except Exception as exc:  # a plot failing must not lose the rest of the report
+        _close(fig)
+        section.note(f"Could not draw the {what}: {type(exc).__name__}: {_one_line(exc)}", kind="error")
+        return False
+    section.add("figure", uri=_embed.png_data_uri(png), width=w, height=h, alt=alt, caption=caption)
+    return True
+
+
+def render_figure(name: str, call: Callable[[Callable], Any], *, dpi: int = _embed.FIGURE_DPI):
+    """(data URI, w, h, alt) of one plot, or None when it cannot be drawn (for slider frames)."""
+    fn = plot_function(name)
+    if fn is None:
+        return None
+    fig = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = call(fn)
+        fig = result if hasattr(result, "savefig") else result.figure
+        alt = _alt(fig)
+        png, w, h = _embed.figure_png(fig, dpi=dpi)
+        return _embed.png_data_uri(png), w, h, alt
+    except Exception:
+        _close(fig)
+        return None
+
+
+def _close(fig) -> None:
+    if fig is not None:
+        _embed._close(fig)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def _subplots(figsize, ncols=1):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(1, ncols, figsize=figsize, layout="constrained", squeeze=False)
+
+
+def why_missing(run, filename: str, writer: str) -> str:
+    """A clause explaining why ``filename`` is absent from ``run``."""
+    if run.path is None or not (run.path / "run.json").exists():
+        return f"this run was built from a training log (history only), which has no {filename}"
+    planned = run.info.get("epochs_planned")
+    done = run.info.get("epochs_completed", run.epochs_completed)
+    if run.status == "interrupted":
+        at = f" after {done} of {planned} epochs" if planned else ""
+        return f"the run was interrupted{at}, before {writer} wrote {filename}"
+    if run.status == "running":
+        return f"the run is still training; {writer} writes {filename} later"
+    return f"{filename} is written by {writer}, which did not run for this run"
+
+
+def fmt(value, digits: int = 4) -> str:
+    """Numbers as short text (NaN/None as an em dash)."""
+    if value is None:
+        return "—"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            return "—"
+        if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e6):
+            return f"{v:.3g}"
+        return f"{v:.{digits}g}" if abs(v) >= 1 else f"{v:.{digits}f}".rstrip("0").rstrip(".") or "0"
+    return str(value)
+
+
+def per_class_metrics(labels: np.ndarray, predicted: np.ndarray, n_classes: int):
+    """DataFrame of precision, recall, F1 and support per class (0 where undefined)."""
+    import pandas as pd
+
+    cm = confusion_counts(labels, predicted, n_classes)
+    tp = np.diag(cm).astype(float)
+    support = cm.sum(axis=1)
+    pred_n = cm.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(pred_n > 0, tp / np.maximum(pred_n, 1), 0.0)
+        recall = np.where(support > 0, tp / np.maximum(support, 1), 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0.0)
+    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support})
+
+
+def confusion_counts(labels, predicted, n_classes: int) -> np.ndarray:
+    """(C, C) int counts, rows = true class, columns = predicted class."""
+    labels = np.asarray(labels, dtype=np.int64)
+    predicted = np.asarray(predicted, dtype=np.int64)
+    ok = (labels >= 0) & (labels < n_classes) & (predicted >= 0) & (predicted < n_classes)
+    return np.bincount(labels[ok] * n_classes + predicted[ok], minlength=n_classes * n_classes).reshape(
+        n_classes, n_classes
+    )
+
+
+def _history_frame(run):
+    frame = run.history.reset_index()
+    if "epoch" not in frame.columns:
+        frame.insert(0, "epoch", np.arange(len(frame)))
+    return frame
+
+
+# ----------------------------------------------------------------------------------------------
+# sections
+# ----------------------------------------------------------------------------------------------
+def summary_section(run, sid: str) -> Section:
+    """Headline metrics, dataset, model summary and reproducibility."""
+    s = Section(sid, "Summary")
+    meta = run.metadata or {}
+    headline = headline_metrics(run)
+    status_text = run.status
+    if run.status != "complete":
+        planned = run.info.get("epochs_planned")
+        status_text += f" ({run.epochs_completed} of {planned} epochs)" if planned else f" ({run.epochs_completed} epochs)"
+    s.add("metrics", items=[("status", status_text)] + [(k, fmt(v)) for k, v in headline.items()])
+    if not headline:
+        s.note("No test metrics: " + why_missing(run, "test_metrics / test_predictions.npz", "the end of training") + ".")
+    if run.status == "interrupted" and run.info.get("interrupted_reason"):
+        s.note(f"Interrupted: {run.info['interrupted_reason']}", kind="info")
+
+    data = meta.get("data") or {}
+    if data:
+        rows = [[k.replace("_", " "), fmt(data[k]) if not isinstance(data[k], str) else data[k]]
+                for k in ("source", "n_train", "n_val", "n_test", "sha256") if k in data]
+        if data.get("class_names"):
+            rows.append(["classes", ", ".join(str(c) for c in data["class_names"])])
+        s.table(Table(["dataset", "value"], rows, caption="Dataset"))
+        if data.get("subset_note"):
+            s.note(str(data["subset_note"]), kind="info")
+        if data.get("citation"):
+            s.add("pre", title="Citation", text=str(data["citation"]))
+    else:
+        s.note("No dataset description: " + why_missing(run, "run.json metadata", "mnist_viz.train") + ".", kind="info")
+
+    model = run.model_info
+    if model and model.get("layers"):
+        rows = [[layer.get("name", "?"), layer.get("class_name", "?"), _shape(layer.get("output_shape")),
+                 fmt(layer.get("params"))] for layer in model["layers"]]
+        caption = (f"Model {model.get('name', '')} ({model.get('class_name', '')}): "
+                   f"{fmt(model.get('total_params'))} parameters, {fmt(model.get('trainable_params'))} trainable")
+        s.table(Table(["layer", "type", "output shape", "parameters"], rows, caption=caption))
+    else:
+        s.note("No model summary: " + why_missing(run, "the model description in run.json", "RunRecorder") + ".",
+               kind="info")
+
+    rows = []
+    if "seed" in meta:
+        rows.append(["seed", fmt(meta["seed"])])
+    params = run.info.get("params") or {}
+    for k, v in params.items():
+        rows.append([f"fit {k}", fmt(v)])
+    for k in ("started", "finished"):
+        if run.info.get(k):
+            rows.append([k, str(run.info[k])])
+    for group in ("versions", "hardware", "timings"):
+        for k, v in (meta.get(group) or {}).items():
+            rows.append([f"{k}" if group == "versions" else f"{group[:-1] if group != 'hardware' else group} {k}",
+                         fmt(v) if not isinstance(v, str) else v])
+    if rows:
+        s.table(Table(["reproducibility", "value"], rows, caption="Reproducibility"), details="Reproducibility: versions, seed, hardware, timings")
+    return s
+
+
+def _shape(shape) -> str:
+    if shape is None:
+        return "—"
+    if isinstance(shape, (list, tuple)):
+        return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+    return str(shape)
+
+
+def headline_metrics(run) -> dict:
+    """Test metrics from run.json, else computed from test predictions; prefixed ``test``."""
+    out = {}
+    for k, v in (run.test_metrics or {}).items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[f"test {k}"] = v
+    if not out and run.test is not None and len(run.test.labels):
+        out["test accuracy"] = float((run.test.predicted == run.test.labels).mean())
+    if run.test is not None:
+        out["test digits"] = int(len(run.test.labels))
+    hist = run.history
+    if len(hist) and "val_accuracy" in hist:
+        best = hist["val_accuracy"].astype(float)
+        if best.notna().any():
+            out["best val accuracy"] = float(best.max())
+            out["best epoch"] = int(best.idxmax())
+    out["epochs"] = int(run.epochs_completed)
+    return out
+
+
+def curves_section(run, sid: str) -> Section:
+    """Training curves per epoch (and per batch), learning rate, with the history table and CSV."""
+    s = Section(sid, "Training curves")
+    if not len(run.history):
+        s.note("No epochs recorded: " + why_missing(run, "history.csv", "the end of the first epoch") + ".")
+        return s
+    per_batch = run.batches is not None and len(run.batches) > 0
+    add_figure(s, "training_curves", lambda f: f(run, per_batch=per_batch),
+               caption="Loss and metrics per epoch (train and validation)"
+               + ("; faint lines: per-batch values" if per_batch else "") + "; learning rate when recorded.",
+               what="training curves")
+    if not per_batch:
+        s.note("No per-batch records: " + why_missing(run, "batches.csv", "HistoryRecorder") + ".", kind="info")
+    frame = _history_frame(run)
+    s.table(_frame_table(frame, caption="History, one row per epoch"), details="Table: history per epoch")
+    s.add("downloads", links=[(f"{run.name}-history.csv", _embed.csv_data_uri(frame), "history (CSV)")]
+          + ([(f"{run.name}-batches.csv", _embed.csv_data_uri(run.batches), "per-batch records (CSV)")]
+             if per_batch and len(run.batches) <= 20000 else []))
+    return s
+
+
+def _frame_table(frame, *, caption: str = "", max_rows: int = 200) -> Table:
+    cols = [str(c) for c in frame.columns]
+    rows = [[fmt(v) for v in row] for row in frame.head(max_rows).itertuples(index=False)]
+    if len(frame) > max_rows:
+        caption += f" (first {max_rows} of {len(frame)} rows; the CSV has all)"
+    return Table(cols, rows, caption=caption)
+
+
+def weights_section(run, sid: str) -> Section:
+    """Weight histograms over epochs, norms, update ratios and dead ReLUs."""
+    s = Section(sid, "Weights over epochs")
+    w = run.weights
+    if w is None or w.stats is None or not len(w.stats):
+        s.note("No weight records: " + why_missing(run, "weights/stats.csv", "WeightRecorder") + ".")
+        return s
+    add_figure(s, "weight_evolution", lambda f: f(w, kind="ridge"),
+               caption="Distribution of each weight variable at every epoch (epoch -1: before training).",
+               what="weight histograms")
+    stats = w.stats
+    if {"epoch", "weight", "l2"} <= set(stats.columns):
+        pivot = stats.pivot_table(index="epoch", columns="weight", values="l2", aggfunc="first")
+        s.table(_pivot_table(pivot, "L2 norm of each weight variable per epoch"), details="Table: weight norms (L2) per epoch")
+    if {"epoch", "weight", "update_ratio"} <= set(stats.columns):
+        pivot = stats.pivot_table(index="epoch", columns="weight", values="update_ratio", aggfunc="first", dropna=False)
+        pivot = pivot.dropna(how="all")
+        if len(pivot):
+            s.table(_pivot_table(pivot, "Update ratio ‖ΔW‖/‖W‖ vs the previous record"),
+                    details="Table: update ratios per epoch")
+    dead = w.dead_relu
+    if dead is not None and len(dead) and {"epoch", "layer", "dead_fraction"} <= set(dead.columns):
+        pivot = dead.pivot_table(index="epoch", columns="layer", values="dead_fraction", aggfunc="first")
+        s.table(_pivot_table(pivot, "Share of ReLU units never active on the probe batch"),
+                details="Table: dead ReLU units per epoch")
+    else:
+        s.note("No dead-ReLU records (the model has no ReLU layer, or no probe batch was recorded).", kind="info")
+    s.add("downloads", links=[(f"{run.name}-weight-stats.csv", _embed.csv_data_uri(stats), "weight statistics (CSV)")])
+    return s
+
+
+def _pivot_table(pivot, caption: str) -> Table:
+    cols = ["epoch"] + [str(c) for c in pivot.columns]
+    rows = [[fmt(int(idx))] + [fmt(v) for v in row] for idx, row in zip(pivot.index, pivot.to_numpy())]
+    return Table(cols, rows, caption=caption)
+
+
+def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | None]:
+    """Confusion matrix (figure + clickable table with drill-down) and per-class metrics."""
+    s = Section(sid, "Confusion matrix and per-class metrics")
+    t = run.test
+    if t is None:
+        s.note("No test predictions: " + why_missing(run, "test_predictions.npz", "the end of training") + ".")
+        return s, None
+    names = run.class_names
+    n = max(len(names), int(t.probabilities.shape[1]))
+    names = (list(names) + [str(i) for i in range(len(names), n)])[:n]
+    labels, predicted = t.labels, t.predicted
+    cm = confusion_counts(labels, predicted, n)
+    add_figure(s, "confusion_matrix", lambda f: f(labels, predicted, class_names=names, ax=_subplots((5.2, 4.6))[1][0, 0]),
+               caption=f"Test set, {len(labels):,} digits: rows are the true class, columns the prediction; "
+                       "margins show recall (right) and precision (bottom).", what="confusion matrix")
+    drill = None
+    if t.images is not None and len(t.images) == len(labels):
+        drill = drill_data(t.images, labels, predicted, t.probabilities, n)
+    s.add("confusion", id=drill_id, classes=names, counts=cm.tolist(), max=int(cm.max(initial=1)),
+          drill=drill is not None, caption="Counts (rows: true class, columns: predicted). "
+          + ("Select a cell to see its test digits." if drill else ""))
+    if drill is None:
+        s.note("No drill-down: test_predictions.npz holds no images for this run.", kind="info")
+    metrics = per_class_metrics(labels, predicted, n)
+    metrics.insert(0, "class", names)
+    add_figure(s, "class_metrics", lambda f: f(labels, predicted, class_names=names),
+               caption="Precision, recall and F1 per class; support under each class name.", what="per-class metrics")
+    s.table(Table(["class", "precision", "recall", "F1", "support"],
+                  [[r[0]] + [fmt(v) for v in r[1:]] for r in metrics.itertuples(index=False)],
+                  caption="Per-class metrics on the test set"))
+    import pandas as pd
+
+    cm_frame = pd.DataFrame(cm, columns=[f"pred_{c}" for c in names])
+    cm_frame.insert(0, "true", names)
+    s.add("downloads", links=[(f"{run.name}-confusion-matrix.csv", _embed.csv_data_uri(cm_frame), "confusion matrix (CSV)"),
+                              (f"{run.name}-per-class-metrics.csv", _embed.csv_data_uri(metrics), "per-class metrics (CSV)")])
+    return s, drill
+
+
+def drill_data(images, labels, predicted, probabilities, n: int, per_cell: int = THUMBS_PER_CELL) -> dict:
+    """One sprite PNG (a row per non-empty cell, up to ``per_cell`` digits, most confident first)
+    and an index ``{"t,p": {"row", "n", "idx": [...], "conf": [...]}}``."""
+    order = np.lexsort((-probabilities.max(axis=1), predicted, labels))  # by cell, most confident first
+    keys = labels[order] * n + predicted[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, int)
+    ends = np.r_[starts[1:], len(keys)]
+    tiles = np.zeros((len(starts), per_cell, 28, 28), dtype=np.uint8)
+    cells = {}
+    imgs = np.asarray(images)
+    if imgs.ndim == 2:
+        imgs = imgs.reshape(-1, 28, 28)
+    for row, (a, b) in enumerate(zip(starts, ends)):
+        chosen = order[a:min(b, a + per_cell)]
+        tiles[row, : len(chosen)] = _as_uint8(imgs[chosen])
+        t_, p_ = divmod(int(keys[a]), n)
+        cells[f"{t_},{p_}"] = {"row": row, "n": int(b - a), "idx": chosen.tolist(),
+                               "conf": [round(float(c), 3) for c in probabilities[chosen, p_]]}
+    sprite = _embed.digits_sprite(tiles) if len(starts) else ""
+    return {"sprite": sprite, "tile": 28, "per_cell": per_cell, "cells": cells}
+
+
+def _as_uint8(images) -> np.ndarray:
+    arr = np.asarray(images)
+    if arr.dtype == np.uint8:
+        return arr
+    arr = arr.astype(np.float32)
+    if arr.size and arr.max() <= 1.0:
+        arr = arr * 255
+    return np.clip(arr, 0, 255).astype(np.uint8)
+
+
+def predictions_section(run, sid: str) -> Section:
+    """Top-k grid, most confident errors, most confused pairs."""
+    s = Section(sid, "Predictions: top-k, errors, confused pairs")
+    t = run.test
+    if t is None:
+        s.note("No test predictions: " + why_missing(run, "test_predictions.npz", "the end of training") + ".")
+        return s
+    if t.images is None:
+        s.note("No test images: test_predictions.npz of this run holds probabilities and labels only.")
+        return s
+    add_figure(s, "topk_grid", lambda f: f(t.images, t.probabilities, t.labels, k=3, n=20, ncols=5),
+               caption="First test digits with their three most probable classes (green: correct).", what="top-k grid")
+    add_figure(s, "misclassified", lambda f: f(t.images, t.probabilities, t.labels, n=16),
+               caption="The errors the model was most sure of.", what="most confident errors")
+    add_figure(s, "confused_pairs", lambda f: f(t.images, t.probabilities, t.labels, n_pairs=5, n_examples=6),
+               caption="The class pairs mistaken for each other most often, with examples.", what="most confused pairs")
+    return s
+
+
+def internals_section(run, sid: str) -> Section:
+    """Convnet feature maps for a few test digits; first-layer weights as images."""
+    s = Section(sid, "Inside the model: activations and first-layer weights")
+    f = run.features
+    if f is None:
+        s.note("No stored activations: " + why_missing(run, "features.npz", "mnist_viz.train after fitting")
+               + ". Call mnist_viz.plots.activations(image, model) with the live model instead.")
+        return s
+    layer_names = [str(x) for x in np.atleast_1d(f.get("layer_names", np.array([], dtype=str))).tolist()]
+    idx = np.atleast_1d(f.get("activation_indices", np.zeros(0, dtype=np.int64)))
+    if layer_names and len(idx):
+        for j in range(min(len(idx), MAX_ACTIVATION_DIGITS)):
+            maps = {name: np.asarray(f[f"activations__{name}"][j], dtype=np.float32)
+                    for name in layer_names if f"activations__{name}" in f}
+            image = None
+            if run.test is not None and run.test.images is not None and int(idx[j]) < len(run.test.images):
+                image = run.test.images[int(idx[j])]
+            label = f" (label {run.test.labels[int(idx[j])]})" if run.test is not None and int(idx[j]) < len(run.test.labels) else ""
+            add_figure(s, "activations", lambda fn, image=image, maps=maps: fn(image if image is not None else np.zeros((28, 28), np.uint8), maps, max_maps=8),
+                       caption=f"Feature maps of test digit #{int(idx[j])}{label}, layer by layer.", what="activations")
+    else:
+        s.note("No feature maps: the model has no convolution or pooling layer (a dense model); "
+               "its first-layer weights below show what each unit looks for.", kind="info")
+    kind = str(np.asarray(f.get("first_layer_kind", "")).item()) if "first_layer_kind" in f else ""
+    kernel = f.get("first_layer_kernel")
+    if kernel is None:
+        s.note("No first-layer weights in features.npz.", kind="info")
+    elif kind == "conv":
+        add_figure(s, "filters", lambda fn: fn(np.asarray(kernel, np.float32)),
+                   caption="First convolution layer's kernels.", what="convolution filters")
+    else:
+        add_figure(s, "dense_weights", lambda fn: fn(np.asarray(kernel, np.float32), n_units=16),
+                   caption="Incoming weights of the first 16 units of the first dense layer, as 28×28 images.",
+                   what="first-layer weights")
+    return s
+
+
+def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Section:
+    """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k grids."""
+    s = Section(sid, "Evolution over epochs (probe set)")
+    p = run.probe
+    if p is None or p.probabilities is None or not len(p.epochs):
+        s.note("No probe records: " + why_missing(run, "probe/epoch_XXXX.npz", "PredictionRecorder") + ".")
+        return s
+    add_figure(s, "prediction_evolution", lambda f: f(p, kind="accuracy"),
+               caption=f"Accuracy on the fixed probe set of {len(p.labels)} validation digits after each epoch.",
+               what="probe accuracy over epochs")
+    acc = p.accuracy()
+    s.table(Table(["epoch", "probe accuracy"], [[fmt(int(e)), fmt(float(a))] for e, a in zip(p.epochs, acc)],
+                  caption="Probe accuracy per epoch"), details="Table: probe accuracy per epoch")
+    names = run.class_names
+    n = p.probabilities.shape[2]
+    names = (list(names) + [str(i) for i in range(len(names), n)])[:n]
+    chosen = _frame_indices(len(p.epochs), MAX_SLIDER_FRAMES)
+    frames = []
+    for i in chosen:
+        probs = np.asarray(p.probabilities[i], dtype=np.float32)
+        probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
+        pred = probs.argmax(axis=1)
+        images = []
+        cmf = render_figure("confusion_matrix", lambda f: f(p.labels, pred, class_names=names, margins=False,
+                                                           colorbar=False, ax=_subplots((3.3, 3.0))[1][0, 0]), dpi=72)
+        if cmf:
+            images.append(cmf)
+        if p.images is not None:
+            grid = render_figure("topk_grid", lambda f: f(p.images, probs, p.labels, k=3, n=10, ncols=5), dpi=64)
+            if grid:
+                images.append(grid)
+        frames.append({"epoch": int(p.epochs[i]), "acc": float(acc[i]), "images": images,
+                       "id": f"{slider_id}-e{int(p.epochs[i])}"})
+    if not any(fr["images"] for fr in frames):
+        s.note("No per-epoch images: the confusion-matrix and top-k plot functions are not available.", kind="error")
+        return s
+    s.add("slider", id=slider_id, frames=frames,
+          caption="Drag the slider to step through epochs; without JavaScript every epoch is shown in a row.")
+    if len(chosen) < len(p.epochs):
+        s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
+    return s
+
+
+def _frame_indices(n: int, most: int) -> list[int]:
+    if n <= most:
+        return list(range(n))
+    return sorted(set(np.linspace(0, n - 1, most).round().astype(int).tolist()))
+
+
+def calibration_section(run, sid: str) -> Section:
+    """Reliability diagram and 2-D embedding of penultimate activations."""
+    s = Section(sid, "Calibration and embedding")
+    t = run.test
+    if t is None:
+        s.note("No calibration: " + why_missing(run, "test_predictions.npz", "the end of training") + ".")
+    else:
+        add_figure(s, "calibration", lambda f: f(t.labels, t.probabilities, n_bins=10),
+                   caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
+                   what="calibration diagram")
+    f = run.features
+    emb = None if f is None else f.get("embedding")
+    if emb is None or t is None:
+        missing = "features.npz" if f is None else "the embedding in features.npz"
+        s.note("No embedding view: " + (why_missing(run, missing, "mnist_viz.train after fitting")
+                                        if t is not None else "it needs test labels") + ".")
+        return s
+    emb = np.asarray(emb, dtype=np.float32)
+    idx = np.asarray(f.get("embedding_indices", np.arange(len(emb))), dtype=np.int64)
+    ok = idx < len(t.labels)
+    add_figure(s, "embedding", lambda fn: fn(emb[ok], t.labels[idx[ok]], predicted=t.predicted[idx[ok]], method="pca"),
+               caption=f"Penultimate-layer activations of {int(ok.sum()):,} test digits projected to 2-D (PCA).",
+               what="embedding")
+    return s
+
+
+# ----------------------------------------------------------------------------------------------
+# comparison
+# ----------------------------------------------------------------------------------------------
+def comparison_section(runs, sid: str) -> Section:
+    """Curves overlaid, metric deltas vs the first run, confusion matrices side by side."""
+    s = Section(sid, "Comparison")
+    names = [r.name for r in runs]
+    s.intro = "Deltas are relative to the first run, " + names[0] + "."
+    _overlay_curves(s, runs)
+    rows = []
+    keys = []
+    heads = [headline_metrics(r) for r in runs]
+    for h in heads:
+        for k in h:
+            if k not in keys:
+                keys.append(k)
+    extra = [("parameters", [((r.model_info or {}).get("total_params")) for r in runs]),
+             ("fit seconds", [((r.metadata.get("timings") or {}).get("fit_seconds")) for r in runs])]
+    import pandas as pd
+
+    records = []
+    for k in keys:
+        values = [h.get(k) for h in heads]
+        records.append((k, values))
+    records += extra
+    cols = ["metric"] + names + [f"Δ {nm}" for nm in names[1:]]
+    for k, values in records:
+        if all(v is None for v in values):
+            continue
+        deltas = []
+        for v in values[1:]:
+            if isinstance(v, (int, float)) and isinstance(values[0], (int, float)):
+                d = v - values[0]
+                deltas.append(("+" if d > 0 else "") + fmt(d))
+            else:
+                deltas.append("—")
+        rows.append([k] + [fmt(v) for v in values] + deltas)
+    s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + names[0]))
+    frame = pd.DataFrame(rows, columns=cols)
+    s.add("downloads", links=[("comparison.csv", _embed.csv_data_uri(frame), "comparison table (CSV)")])
+    with_test = [r for r in runs if r.test is not None]
+    if len(with_test) >= 2:
+        _side_by_side_confusion(s, with_test)
+    else:
+        s.note("Confusion matrices side by side need test predictions from at least two runs.", kind="info")
+    return s
+
+
+def _overlay_curves(s: Section, runs) -> None:
+    from mnist_viz.plots._style import OKABE_ITO, plot_style, set_alt_text
+
+    metrics = [m for m in ("loss", "accuracy") if any(m in r.history or f"val_{m}" in r.history for r in runs)]
+    if not metrics:
+        s.note("No curves to overlay: none of the runs recorded loss or accuracy per epoch.")
+        return
+    try:
+        with plot_style():
+            fig, axes = _subplots((3.4 * len(metrics), 3.0), ncols=len(metrics))
+            for ax, m in zip(axes[0], metrics):
+                for i, r in enumerate(runs):
+                    color = OKABE_ITO[i % len(OKABE_ITO)]
+                    h = r.history
+                    if f"val_{m}" in h:
+                        ax.plot(h.index, h[f"val_{m}"], color=color, label=f"{r.name} val")
+                    if m in h:
+                        ax.plot(h.index, h[m], color=color, linestyle="--", alpha=0.7, label=f"{r.name} train")
+                ax.set_title(m)
+                ax.set_xlabel("epoch")
+                ax.xaxis.get_major_locator().set_params(integer=True)
+            axes[0][0].legend(fontsize=7)
+            set_alt_text(fig, f"{' and '.join(metrics).capitalize()} per epoch for runs "
+                              + ", ".join(r.name for r in runs) + " (solid: validation, dashed: training).")
+        png, w, h = _embed.figure_png(fig)
+        s.add("figure", uri=_embed.png_data_uri(png), width=w, height=h, alt=_alt(fig) or "overlaid curves",
+              caption="Solid: validation; dashed: training; one colour per run.")
+    except Exception as exc:
+        s.note(f"Could not draw the overlaid curves: {type(exc).__name__}: {_one_line(exc)}", kind="error")
+
+
+def _side_by_side_confusion(s: Section, runs) -> None:
+    def draw(fn):
+        fig, axes = _subplots((3.2 * len(runs), 3.1), ncols=len(runs))
+        for ax, r in zip(axes[0], runs):
+            n = r.test.probabilities.shape[1]
+            names = (list(r.class_names) + [str(i) for i in range(n)])[:n]
+            fn(r.test.labels, r.test.predicted, class_names=names, margins=False, colorbar=False, ax=ax)
+            ax.set_title(r.name)
+        from mnist_viz.plots._style import set_alt_text
+
+        set_alt_text(fig, "Test confusion matrices side by side for " + ", ".join(r.name for r in runs) + ".")
+        return fig
+
+    add_figure(s, "confusion_matrix", draw, caption="Test confusion matrices, one per run (counts).",
+               what="confusion matrices side by side")
