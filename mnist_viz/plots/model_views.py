@@ -1,27 +1,535 @@
-"""Views of what a model computes: activations, first-layer weights, conv filters, embeddings.
+"""Views of what a model computes: the feature maps of each conv/pool stage, what the units of a
+Dense first layer look for, the first conv layer's kernels, and a 2-D map of the penultimate
+features.
 
-(Work in progress: implementations land in the next commits.)
+Only :func:`activations`, :func:`dense_weights` and :func:`filters` touch Keras, and only when they
+are given a live ``keras.Model`` (through :mod:`mnist_viz.features`); given arrays (what a run
+directory stores in ``features.npz``) they import no TensorFlow.
+
+Example
+-------
+>>> import numpy as np, mnist_viz.plots as mp
+>>> rng = np.random.default_rng(0)
+>>> maps = {"conv1": rng.random((26, 26, 8)), "pool1": rng.random((13, 13, 8))}
+>>> fig = mp.activations(rng.random((28, 28)), maps)
+>>> mp.alt_text(fig)
+'Activations of one digit through 2 conv/pool layers: conv1 26×26×8, pool1 13×13×8 (up to 16 maps each, each map scaled to its own range).'
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
+
+from ._style import DIGIT_CMAP, DIVERGING_CMAP, SEQUENTIAL_CMAP, digit_range, draw_message, plot_style, set_alt_text
+from ._validate import as_labels, check_same_length
+
 __all__ = ["activations", "dense_weights", "filters", "embedding"]
+
+#: maps per line of a stage's mosaic in :func:`activations`
+MAPS_PER_LINE = 16
+ERROR_MARKER = "x"
+ERROR_COLOR = "0.1"
+
+
+# --------------------------------------------------------------------------------------------
+# shared helpers
+# --------------------------------------------------------------------------------------------
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _is_keras_model(obj) -> bool:
+    """A keras.Model, told without importing Keras (a class in its MRO comes from ``keras``)."""
+    return any(
+        c.__module__.split(".")[0] in {"keras", "tf_keras"} and c.__name__ in {"Model", "Functional", "Sequential"}
+        for c in type(obj).__mro__
+    )
+
+
+def _run_features(obj):
+    """``run.features`` (a dict from features.npz) when ``obj`` is a Run, else None."""
+    feats = getattr(obj, "features", None)
+    return feats if isinstance(feats, Mapping) else None
+
+
+def _one_image(image) -> np.ndarray:
+    arr = np.asarray(image)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"image must be a numeric array; got dtype {arr.dtype}")
+    if arr.size != 784 or arr.squeeze().shape not in {(784,), (28, 28)}:
+        raise ValueError(f"image must be one digit of shape (28, 28), (784,) or (28, 28, 1); got shape {arr.shape}")
+    return arr.reshape(28, 28)
+
+
+def _bare(ax):
+    """No ticks and no spines: for image panels."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _figure(figsize):
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, layout="constrained")
+
+
+# --------------------------------------------------------------------------------------------
+# activations
+# --------------------------------------------------------------------------------------------
+def _normalise_maps(maps: np.ndarray) -> np.ndarray:
+    """Scale each (h, w) map of an (h, w, c) stack to [0, 1] on its own (constant maps -> 0)."""
+    maps = maps.astype(np.float64)
+    lo = maps.min(axis=(0, 1), keepdims=True)
+    span = maps.max(axis=(0, 1), keepdims=True) - lo
+    return np.where(span > 0, (maps - lo) / np.where(span > 0, span, 1.0), 0.0)
+
+
+def _mosaic(maps: np.ndarray, per_line: int, target: int) -> np.ndarray:
+    """Tile (h, w, m) maps into lines of ``per_line``, each map upscaled (nearest) by an integer
+    factor towards ``target`` pixels, 1-pixel NaN gaps between maps."""
+    h, w, m = maps.shape
+    f = max(1, int(round(target / max(h, w))))
+    tile = np.kron(maps.transpose(2, 0, 1), np.ones((1, f, f)))  # (m, h*f, w*f)
+    th, tw = h * f, w * f
+    cols = min(per_line, m)
+    rows = -(-m // cols)
+    out = np.full((rows * (th + 1) - 1, cols * (tw + 1) - 1), np.nan)
+    for k in range(m):
+        r, c = divmod(k, cols)
+        out[r * (th + 1) : r * (th + 1) + th, c * (tw + 1) : c * (tw + 1) + tw] = tile[k]
+    return out
+
+
+def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
+    """{layer: (h, w, c)} from a live model or a precomputed mapping."""
+    if _is_keras_model(model):
+        from mnist_viz.features import feature_maps
+
+        return {k: v[0] for k, v in feature_maps(model, image[None], layers=layers).items()}
+    feats = _run_features(model)
+    if feats is not None and not isinstance(model, Mapping):
+        names = [str(n) for n in feats.get("layer_names", [])] or [
+            k[len("activations__"):] for k in feats if k.startswith("activations__")
+        ]
+        model = {n: feats[f"activations__{n}"] for n in names if f"activations__{n}" in feats}
+        if not model:
+            raise ValueError("the run has no stored activations (features.npz has no 'activations__<layer>' arrays)")
+    if not isinstance(model, Mapping):
+        raise TypeError(
+            "model must be a keras.Model or a mapping {layer name: (h, w, c) array}; "
+            f"got {type(model).__name__}"
+        )
+    if layers is not None:
+        wanted = [layers] if isinstance(layers, str) else list(layers)
+        missing = [n for n in wanted if n not in model]
+        if missing:
+            raise ValueError(f"layers {missing} not in the given feature maps; they hold {list(model)}")
+        model = {n: model[n] for n in wanted}
+    out = {}
+    for name, arr in model.items():
+        a = np.asarray(arr)
+        if a.ndim == 4 and a.shape[0] == 1:
+            a = a[0]
+        if a.ndim != 3:
+            hint = " (several digits: pass one, e.g. {k: v[0] for k, v in maps.items()})" if a.ndim == 4 else ""
+            raise ValueError(f"feature maps for layer {name!r} must have shape (h, w, c) or (1, h, w, c); got {a.shape}{hint}")
+        if not np.issubdtype(a.dtype, np.number):
+            raise TypeError(f"feature maps for layer {name!r} must be numeric; got dtype {a.dtype}")
+        out[str(name)] = a
+    if not out:
+        raise ValueError("model holds no feature maps (an empty mapping)")
+    return out
 
 
 def activations(image, model, *, layers=None, max_maps=16):
-    """Feature maps of every conv/pool layer for one image (not implemented yet)."""
-    raise NotImplementedError("activations is being implemented")
+    """The stages of a convnet for one digit: the input, then the feature maps of every conv and
+    pooling layer in order, one row per layer.
+
+    Each row shows the layer's first ``max_maps`` maps side by side (16 per line), each scaled to
+    its own range (viridis: dark = low, yellow = high) and upscaled with nearest-neighbour pixels,
+    so the shrinking resolution of each stage stays visible. Rows are titled with the layer name
+    and its output shape.
+
+    Parameters
+    ----------
+    image : array (28, 28), (784,) or (28, 28, 1)
+        One digit, 0..1 floats or 0..255 (uint8 is scaled to 0..1 before a live model sees it).
+    model : keras.Model, mapping or Run
+        A live model (Sequential with or without ``Input``, functional or nested; the feature maps
+        come from :func:`mnist_viz.features.feature_maps`, whose sub-model is cached per model), a
+        precomputed ``{layer name: (h, w, c) or (1, h, w, c) array}`` (no TensorFlow is imported
+        then), or a ``Run`` whose ``features.npz`` holds activations for that digit.
+    layers : list of str, optional
+        Only these layers (default: every conv/pool layer, or every entry of the mapping).
+    max_maps : int
+        Maps shown per layer.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> from mnist_viz.models import convnet
+    >>> fig = mp.activations(np.zeros((28, 28)), convnet(), max_maps=8)
+    >>> [ax.get_title() for ax in fig.axes][:2]
+    ['input 28×28', 'conv1 · 26×26×16 · maps 1–8 of 16']
+    """
+    max_maps = _positive_int(max_maps, "max_maps")
+    img = _one_image(image)
+    if _is_keras_model(model) and img.dtype == np.uint8:
+        img_in = img.astype(np.float32) / 255.0
+    else:
+        img_in = img
+    stages = _stage_maps(model, img_in, layers)
+    vmin, vmax = digit_range(img)
+    target = max(max(a.shape[0], a.shape[1]) for a in stages.values())
+
+    with plot_style():
+        width = 9.0
+        heights = [1.0]
+        mosaics = []
+        for name, a in stages.items():
+            m = min(max_maps, a.shape[2])
+            mos = _mosaic(_normalise_maps(a[:, :, :m]), MAPS_PER_LINE, target)
+            mosaics.append((name, a.shape, m, mos))
+            heights.append(max(0.35, width * 0.96 * mos.shape[0] / mos.shape[1]) + 0.3)
+        fig = _figure((width, 0.35 + sum(heights)))
+        gs = fig.add_gridspec(len(heights), 1, height_ratios=heights)
+        ax0 = fig.add_subplot(gs[0])
+        ax0.imshow(img, cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
+        ax0.set_title("input 28×28", loc="left")
+        ax0.set_anchor("W")
+        _bare(ax0)
+        cmap = _cmap_with_gaps(SEQUENTIAL_CMAP)
+        for i, (name, shape, m, mos) in enumerate(mosaics, start=1):
+            ax = fig.add_subplot(gs[i])
+            ax.imshow(mos, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
+            h, w, c = shape
+            shown = f"maps 1–{m} of {c}" if m < c else f"all {c} maps" if c > 1 else "1 map"
+            ax.set_title(f"{name} · {h}×{w}×{c} · {shown}", loc="left")
+            ax.set_anchor("W")
+            _bare(ax)
+        fig.suptitle("What each stage of the network sees (each map scaled to its own range)", x=0.01, ha="left",
+                     fontsize="medium")
+    desc = ", ".join(f"{n} {s[0]}×{s[1]}×{s[2]}" for n, s, _m, _mos in mosaics)
+    set_alt_text(
+        fig,
+        f"Activations of one digit through {len(mosaics)} conv/pool layers: {desc} "
+        f"(up to {max_maps} maps each, each map scaled to its own range).",
+    )
+    return fig
 
 
-def dense_weights(weights, *, n_units=16):
-    """Each unit's 784 incoming weights as a 28x28 image (not implemented yet)."""
-    raise NotImplementedError("dense_weights is being implemented")
+def _cmap_with_gaps(name):
+    import matplotlib
+
+    cmap = matplotlib.colormaps[name].copy()
+    cmap.set_bad("white")
+    return cmap
 
 
-def filters(kernel):
-    """The first conv layer's kernels (not implemented yet)."""
-    raise NotImplementedError("filters is being implemented")
+# --------------------------------------------------------------------------------------------
+# dense_weights / filters
+# --------------------------------------------------------------------------------------------
+def _first_layer_kernel(obj, expected: str, argname: str) -> np.ndarray:
+    """Kernel array from an array, a keras Model or a Run (features.npz)."""
+    if _is_keras_model(obj):
+        from mnist_viz.features import first_layer_weights
+
+        kind, kernel = first_layer_weights(obj)
+        if kind != expected:
+            other = "filters" if kind == "conv" else "dense_weights"
+            raise ValueError(
+                f"{argname}: the model's first weighted layer is {kind!r}, not {expected!r}; "
+                f"use mnist_viz.plots.{other} for it"
+            )
+        return kernel
+    feats = _run_features(obj)
+    if feats is not None and not isinstance(obj, np.ndarray):
+        if "first_layer_kernel" not in feats:
+            raise ValueError(f"{argname}: the run's features.npz has no 'first_layer_kernel'")
+        kind = str(np.asarray(feats.get("first_layer_kind", expected)))
+        if kind != expected:
+            other = "filters" if kind == "conv" else "dense_weights"
+            raise ValueError(f"{argname}: the run's first layer is {kind!r}, not {expected!r}; use mnist_viz.plots.{other}")
+        return np.asarray(feats["first_layer_kernel"])
+    arr = np.asarray(obj)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{argname} must be a numeric array, a keras.Model or a Run; got {type(obj).__name__}")
+    return arr
 
 
-def embedding(features, labels, *, predicted=None, method="pca", ax=None):
-    """2-D projection of penultimate activations (not implemented yet)."""
-    raise NotImplementedError("embedding is being implemented")
+def dense_weights(weights, *, n_units=16, ncols=8):
+    """What each unit of a Dense first layer looks for: its 784 incoming weights as a 28×28 image.
+
+    A diverging colormap (blue negative, white 0, red positive) on one symmetric scale shared by
+    all units, with a colorbar: red pixels excite the unit, blue ones inhibit it.
+
+    Parameters
+    ----------
+    weights : array (784, units), keras.Model or Run
+        The kernel, or a model/run whose first Dense layer's kernel is taken.
+    n_units : int
+        The first ``n_units`` units are drawn.
+    ncols : int
+        Units per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> w = np.random.default_rng(0).normal(0, 0.05, (784, 32))
+    >>> fig = mp.dense_weights(w, n_units=8)
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['unit 0', 'unit 1', 'unit 2']
+    """
+    kernel = _first_layer_kernel(weights, "dense", "weights")
+    if kernel.ndim != 2 or kernel.shape[0] != 784:
+        raise ValueError(f"weights must have shape (784, units) (a Dense layer on flattened 28×28 digits); got {kernel.shape}")
+    if not np.all(np.isfinite(kernel)):
+        raise ValueError("weights hold NaN or inf values")
+    n_units = _positive_int(n_units, "n_units")
+    ncols = _positive_int(ncols, "ncols")
+    total = kernel.shape[1]
+    if total == 0:
+        raise ValueError("weights has 0 units (shape (784, 0))")
+    shown = min(n_units, total)
+    lim = float(np.abs(kernel[:, :shown]).max()) or 1.0
+    cols = min(ncols, shown)
+    rows = -(-shown // cols)
+    with plot_style():
+        fig = _figure((1.15 * cols + 0.9, 1.25 * rows + 0.45))
+        axes = fig.subplots(rows, cols, squeeze=False)
+        im = None
+        for k, ax in enumerate(axes.flat):
+            _bare(ax)
+            if k >= shown:
+                ax.set_axis_off()
+                continue
+            im = ax.imshow(kernel[:, k].reshape(28, 28), cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, interpolation="nearest")
+            ax.set_title(f"unit {k}", fontsize="small")
+        fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        fig.suptitle(f"Incoming weights of units 0–{shown - 1} of {total} (first Dense layer)", fontsize="medium")
+    set_alt_text(
+        fig,
+        f"Incoming weights of the first {shown} of {total} units of the first Dense layer, each as a 28×28 "
+        f"image; blue negative, red positive, range ±{lim:.3g}.",
+    )
+    return fig
+
+
+def filters(kernel, *, ncols=8):
+    """The first convolution layer's kernels, one small image per output filter.
+
+    A diverging colormap (blue negative, red positive) on one symmetric scale shared by all
+    filters, with a colorbar. Kernels with several input channels are shown averaged over them
+    (the title says so).
+
+    Parameters
+    ----------
+    kernel : array (kh, kw, in, out), keras.Model or Run
+        The kernel, or a model/run whose first Conv2D layer's kernel is taken.
+    ncols : int
+        Filters per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> fig = mp.filters(np.random.default_rng(0).normal(0, 0.3, (3, 3, 1, 16)))
+    >>> len([ax for ax in fig.axes if ax.get_images()]) - 1   # 16 filters + the colorbar
+    16
+    """
+    arr = _first_layer_kernel(kernel, "conv", "kernel")
+    if arr.ndim == 3:
+        arr = arr[:, :, None, :]
+    if arr.ndim != 4 or 0 in arr.shape:
+        raise ValueError(f"kernel must have shape (kh, kw, in_channels, filters) (a Conv2D kernel); got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("kernel holds NaN or inf values")
+    ncols = _positive_int(ncols, "ncols")
+    kh, kw, cin, cout = arr.shape
+    k2 = arr.mean(axis=2)
+    lim = float(np.abs(k2).max()) or 1.0
+    cols = min(ncols, cout)
+    rows = -(-cout // cols)
+    with plot_style():
+        fig = _figure((0.85 * cols + 0.9, 0.95 * rows + 0.45))
+        axes = fig.subplots(rows, cols, squeeze=False)
+        im = None
+        for k, ax in enumerate(axes.flat):
+            _bare(ax)
+            if k >= cout:
+                ax.set_axis_off()
+                continue
+            im = ax.imshow(k2[:, :, k], cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, interpolation="nearest")
+            ax.set_title(f"#{k}", fontsize="small")
+        fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        extra = f", mean over {cin} input channels" if cin > 1 else ""
+        fig.suptitle(f"First conv layer: {cout} kernels of {kh}×{kw}{extra}", fontsize="medium")
+    set_alt_text(
+        fig,
+        f"The {cout} {kh}×{kw} kernels of the first convolution layer{extra}; blue negative, red positive, "
+        f"range ±{lim:.3g}.",
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# embedding
+# --------------------------------------------------------------------------------------------
+def _project(x: np.ndarray, method: str, random_state: int):
+    """2-D coordinates and axis labels."""
+    n, d = x.shape
+    if n == 1 or d == 1:
+        xy = np.zeros((n, 2))
+        xy[:, 0] = x[:, 0] - x[:, 0].mean() if d >= 1 else 0.0
+        return xy, ("feature 1", "(constant)")
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        pca = PCA(n_components=2, svd_solver="full", random_state=random_state)
+        xy = pca.fit_transform(x)
+        r = pca.explained_variance_ratio_
+        return xy, (f"PC1 ({r[0]:.0%} of variance)", f"PC2 ({r[1]:.0%} of variance)")
+    from sklearn.manifold import TSNE
+
+    perplexity = float(min(30.0, max(1.0, (n - 1) / 3)))
+    xy = TSNE(n_components=2, init="pca", perplexity=perplexity, random_state=random_state).fit_transform(x)
+    return xy, ("t-SNE 1", "t-SNE 2")
+
+
+def _palette(n):
+    import seaborn as sns
+
+    return sns.color_palette("colorblind", n) if n <= 10 else sns.color_palette("husl", n)
+
+
+def embedding(features, labels, *, predicted=None, method="pca", class_names=None, random_state=0, ax=None):
+    """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
+    misclassified digits marked with an ``x``.
+
+    Points are coloured by their *true* class (seaborn's colour-blind palette) and each class's
+    name is written at its centre, so the classes stay readable without telling colours apart.
+
+    Parameters
+    ----------
+    features : array (n, d)
+        e.g. :func:`mnist_viz.features.penultimate_features` or ``run.features["embedding"]``.
+    labels : (n,) int or one-hot
+        True classes.
+    predicted : (n,) int, one-hot or (n, C) probabilities, optional
+        When given, points whose prediction differs from ``labels`` are drawn as ``x``.
+    method : {"pca", "tsne"}
+        PCA (fast, deterministic) or scikit-learn's t-SNE (seconds for a few thousand points).
+    class_names : list of str, optional
+    random_state : int
+        Seed for t-SNE (and PCA's solver).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat(np.arange(3), 20); x = rng.normal(size=(60, 8)) + 3 * y[:, None]
+    >>> ax = mp.embedding(x, y, predicted=np.where(np.arange(60) == 5, 2, y))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][-1]
+    'misclassified (1)'
+    """
+    if method not in {"pca", "tsne"}:
+        raise ValueError(f"method must be 'pca' or 'tsne'; got {method!r}")
+    x = np.asarray(features)
+    if x.dtype == object or not np.issubdtype(x.dtype, np.number):
+        raise TypeError(f"features must be a numeric array (n, d); got dtype {x.dtype}")
+    if x.ndim == 1:
+        x = x[:, None]
+    elif x.ndim > 2:
+        x = x.reshape(len(x), -1)
+    x = x.astype(np.float64)
+    y = as_labels(labels, "labels")
+    check_same_length(features=x, labels=y)
+    wrong = None
+    if predicted is not None:
+        p = as_labels(predicted, "predicted")
+        check_same_length(features=x, predicted=p)
+        wrong = p != y
+    n_classes = int(y.max()) + 1 if y.size else 0
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if len(class_names) < n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, labels go up to {n_classes - 1}")
+        n_classes = len(class_names)
+    names = class_names or [str(i) for i in range(n_classes)]
+    if x.size and not np.all(np.isfinite(x)):
+        raise ValueError("features hold NaN or inf values")
+
+    with plot_style():
+        ax = _new_axes(ax)
+        if len(x) == 0:
+            draw_message(ax, "no points to embed (empty features)")
+            set_alt_text(ax, "Empty embedding: no points.")
+            return ax
+        xy, (xl, yl) = _project(x, method, random_state)
+        colors = _palette(n_classes)
+        ok = ~wrong if wrong is not None else np.ones(len(y), bool)
+        size = 12 if len(x) > 2000 else 18
+        for c in range(n_classes):
+            sel = (y == c) & ok
+            ax.scatter(xy[sel, 0], xy[sel, 1], s=size, color=colors[c], alpha=0.65, linewidths=0,
+                       label=names[c], gid=f"class_{c}")
+        if wrong is not None and wrong.any():
+            for c in range(n_classes):
+                sel = (y == c) & wrong
+                if sel.any():
+                    ax.scatter(xy[sel, 0], xy[sel, 1], s=size * 2.2, color=ERROR_COLOR, marker=ERROR_MARKER,
+                               linewidths=1.2, gid=f"errors_{c}", zorder=3)
+        for c in range(n_classes):
+            sel = y == c
+            if sel.any():
+                cx, cy = np.median(xy[sel], axis=0)
+                ax.text(cx, cy, names[c], ha="center", va="center", fontsize=11, fontweight="bold", color="black",
+                        bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colors[c], "alpha": 0.85, "lw": 1.5},
+                        gid="class_label")
+        handles, labels_ = ax.get_legend_handles_labels()
+        if wrong is not None:
+            from matplotlib.lines import Line2D
+
+            handles.append(Line2D([], [], marker=ERROR_MARKER, color=ERROR_COLOR, linestyle="none", markersize=6))
+            labels_.append(f"misclassified ({int(wrong.sum())})")
+        ax.legend(handles, labels_, loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=1.5,
+                  title="true class", handletextpad=0.2)
+        ax.set_xlabel(xl)
+        ax.set_ylabel(yl)
+        ax.set_xticks([]), ax.set_yticks([])
+        label = "PCA" if method == "pca" else "t-SNE"
+        ax.set_title(f"{label} of {x.shape[1]}-d penultimate features ({len(x)} digits)")
+    err = f"; {int(wrong.sum())} misclassified marked with x" if wrong is not None else ""
+    set_alt_text(ax, f"{label} embedding of {len(x)} digits' {x.shape[1]}-d features, coloured by true class "
+                     f"({n_classes} classes){err}.")
+    return ax
+
+
+def _new_axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    return ax
