@@ -247,6 +247,8 @@ def load_mnist(
     ValueError
         Unknown ``source``; ``source="idx"`` without ``path``; ``path`` with another source; a
         label out of range for ``class_names``; a Keras cache file that is not MNIST.
+    OSError
+        ``source="keras"`` with no cache file and a failed download.
     FileNotFoundError
         The IDX folder is missing or holds no IDX files (the message lists the expected names),
         or one file of a pair is absent.
@@ -281,7 +283,14 @@ def load_mnist(
     if source == "keras":
         cache = keras_cache_path()
         if not cache.exists():
-            _download_keras_mnist(cache, _import_keras())
+            keras = _import_keras()
+            try:
+                _download_keras_mnist(cache, keras)
+            except Exception as exc:  # Keras raises a bare Exception for URL failures
+                raise OSError(
+                    f"no Keras MNIST cache at {cache} and the download from {KERAS_MNIST_ORIGIN} failed "
+                    f"({type(exc).__name__}: {exc}); use source='embedded', source='idx' or put mnist.npz there"
+                ) from exc
         return _load_keras_npz(cache, names)
     return _load_auto(names, int(seed), float(timeout))
 

@@ -221,6 +221,33 @@ def test_keras_source_downloads_when_cache_absent(keras_home, monkeypatch):
     assert sorted(p.name for p in cache.iterdir()) == ["mnist.npz"]  # atomic: no temporary left
 
 
+def test_keras_download_through_real_keras_get_file(keras_home, tmp_path, monkeypatch):
+    """The real Keras path (import, get_file, hash check, atomic move) with a file:// origin: no network."""
+    import hashlib
+
+    served = tmp_path / "served" / "mnist.npz"
+    arrays = _write_fake_keras_cache(served, n_train=7, n_test=3)
+    monkeypatch.setattr(data_mod, "KERAS_MNIST_ORIGIN", served.as_uri())
+    monkeypatch.setattr(data_mod, "KERAS_MNIST_SHA256", hashlib.sha256(served.read_bytes()).hexdigest())
+    d = load_mnist("keras")
+    np.testing.assert_array_equal(d.x_train, arrays[0])
+    assert (keras_home / "datasets" / "mnist.npz").read_bytes() == served.read_bytes()
+    assert "not the official" not in d.description  # the hash it was fetched with matches
+    # a second call reads the cache and never asks Keras again
+    monkeypatch.setattr(data_mod, "_download_keras_mnist", lambda *a: pytest.fail("downloaded twice"))
+    assert load_mnist("keras").sha256 == d.sha256
+
+
+def test_keras_source_offline_without_cache_is_a_clear_oserror(keras_home, monkeypatch):
+    def fail(dest, keras):
+        raise Exception("URL fetch failure on https://...: None -- [Errno -2] Name or service not known")
+
+    monkeypatch.setattr(data_mod, "_import_keras", lambda: object())
+    monkeypatch.setattr(data_mod, "_download_keras_mnist", fail)
+    with pytest.raises(OSError, match="no Keras MNIST cache at .*mnist.npz and the download .* failed .*Name or service"):
+        load_mnist("keras")
+
+
 def test_keras_corrupt_cache_is_an_error_naming_the_file(keras_home, no_download):
     cache = keras_home / "datasets" / "mnist.npz"
     cache.parent.mkdir(parents=True)
