@@ -237,9 +237,10 @@ class Run:
             raise FileNotFoundError(f"path {str(path)!r} is not a run directory (no such folder)")
         info_path = path / RUN_JSON
         history_path = path / HISTORY_CSV
-        if not info_path.exists() and not history_path.exists():
+        markers = (RUN_JSON, HISTORY_CSV, f"{WEIGHTS_DIR}/stats.csv", f"{PROBE_DIR}/probe.npz", TEST_NPZ)
+        if not any((path / marker).exists() for marker in markers):
             raise FileNotFoundError(
-                f"path {str(path)!r} is not a run directory: expected {RUN_JSON} or {HISTORY_CSV} in it"
+                f"path {str(path)!r} is not a run directory: expected one of {', '.join(markers)} in it"
             )
         info = read_json(info_path) if info_path.exists() else {}
         version = info.get("format_version", FORMAT_VERSION)
