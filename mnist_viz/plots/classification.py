@@ -54,12 +54,12 @@ def _text_color(rgba) -> str:
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 
 
-def _fresh_axes(ax, figsize):
+def _fresh_axes(ax, figsize, layout="constrained"):
     import matplotlib.pyplot as plt
 
     if ax is not None:
         return ax
-    _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    _fig, ax = plt.subplots(figsize=figsize, layout=layout)
     return ax
 
 
@@ -108,7 +108,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
     yt, yp, n, names = _label_pair(y_true, y_pred, class_names)
     with plot_style():
         size = 5.6 if n <= 10 else min(12.0, 3.0 + 0.19 * n)
-        ax = _fresh_axes(ax, (size + 0.9, size))
+        ax = _fresh_axes(ax, (size + 0.9, size), layout="compressed")  # "compressed": fixed-aspect axes
         if yt.size == 0:
             draw_message(ax, "No predictions to plot.")
             set_alt_text(ax, "Confusion matrix: no predictions to plot.")
@@ -236,7 +236,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
         if kind == "bars":
             ax = _fresh_axes(ax, (max(6.4, 0.55 * n + 1.5), 3.6))
         else:
-            ax = _fresh_axes(ax, (4.2, max(3.0, 0.22 * n + 1.2)))
+            ax = _fresh_axes(ax, (4.6, max(3.0, 0.22 * n + 1.2)))
         if yt.size == 0:
             draw_message(ax, "No predictions to score.")
             set_alt_text(ax, "Per-class metrics: no predictions to score.")
@@ -263,7 +263,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
         else:
             table = np.column_stack([p, r, f])
             im = ax.imshow(table, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
-            fs = 8 if n <= 15 else (6 if n <= 30 else 4.5)
+            fs = 8 if n <= 15 else (7 if n <= 30 else 6)
             for i in range(n):
                 for j in range(3):
                     ax.text(j, i, f"{table[i, j]:.2f}", ha="center", va="center", fontsize=fs,
@@ -272,12 +272,13 @@ def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
             ax.set_xlim(-0.5, 3.5)
             ax.set_xticks([0, 1, 2, 3], ["precision", "recall", "F1", "support"])
             ax.xaxis.tick_top()
-            ax.set_yticks(np.arange(n), names, fontsize=8 if n <= 30 else 5)
+            ax.set_yticks(np.arange(n), names, fontsize=8 if n <= 30 else 6.5)
             ax.tick_params(length=0)
             for spine in ax.spines.values():
                 spine.set_visible(False)
             ax.set_ylabel("class")
-        ax.set_title(f"Per-class metrics ({yt.size:,} samples, accuracy {accuracy:.1%})")
+        sep = " " if kind == "bars" else "\n"
+        ax.set_title(f"Per-class metrics{sep}({yt.size:,} samples, accuracy {accuracy:.1%})")
         worst = int(np.argmin(f))
         set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
                          f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")
@@ -326,7 +327,8 @@ def expected_calibration_error(y_true, probabilities, *, n_bins=10) -> float:
 def calibration(y_true, probabilities, *, n_bins=10, ax=None):
     """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal, the
     expected calibration error (ECE, weighted by bin counts) in the title and legend, and a
-    histogram of confidences (right axis).
+    histogram of confidences in a strip under the diagram (an inset Axes sharing x, placed below
+    ``ax``: leave room under a given ``ax``).
 
     Parameters
     ----------
@@ -348,7 +350,11 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
     """
     edges, count, conf, acc, yt, probs = _reliability_bins(y_true, probabilities, n_bins)
     with plot_style():
-        ax = _fresh_axes(ax, (5.0, 4.6))
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            fig = plt.figure(figsize=(5.0, 5.8))
+            ax = fig.add_axes((0.13, 0.34, 0.82, 0.6))  # room below for the histogram strip
         if yt.size == 0:
             draw_message(ax, "No predictions to calibrate.")
             set_alt_text(ax, "Reliability diagram: no predictions to calibrate.")
@@ -356,33 +362,27 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
         ece = expected_calibration_error(yt, probs, n_bins=n_bins)
         width = np.diff(edges)
         used = count > 0
-        hist_ax = ax.twinx()
-        hist_ax.bar(edges[:-1], count, width=width, align="edge", color="0.85", edgecolor="0.7", linewidth=0.5,
-                    zorder=0)
-        hist_ax.set_ylim(0, max(int(count.max()), 1) * 4)
-        hist_ax.set_ylabel("samples per bin", color="0.45")
-        hist_ax.tick_params(axis="y", colors="0.45")
-        hist_ax.spines["right"].set_visible(True)
-        hist_ax.spines["right"].set_color("0.6")
-        ax.set_zorder(hist_ax.get_zorder() + 1)
-        ax.patch.set_visible(False)
-
         ax.plot([0, 1], [0, 1], linestyle="--", color="0.4", linewidth=1, label="perfect calibration")
         ax.bar(edges[:-1][used], acc[used], width=width[used], align="edge", color=OKABE_ITO[0], alpha=0.85,
-               edgecolor="white", linewidth=0.8, label="accuracy")
+               edgecolor="white", linewidth=0.8, label="accuracy", gid="accuracy")
         gap_bottom = np.minimum(acc[used], conf[used])
         ax.bar(edges[:-1][used], np.abs(conf[used] - acc[used]), bottom=gap_bottom, width=width[used],
-               align="edge", color=WRONG_COLOR, alpha=0.3, hatch="//", edgecolor=WRONG_COLOR, linewidth=0.5,
-               label=f"gap (ECE {ece:.3f})")
+               align="edge", facecolor=(0.835, 0.369, 0.0, 0.18), hatch="////", edgecolor=WRONG_COLOR,
+               linewidth=0.8, label=f"gap to confidence (ECE {ece:.3f})", gid="gap")
         ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color="black",
-                label="bin mean confidence")
+                label="bin (mean confidence, accuracy)")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
-        ax.set_aspect("auto")
-        ax.set_xlabel("confidence (top-class probability)")
         ax.set_ylabel("accuracy")
         ax.set_title(f"Reliability diagram (ECE = {ece:.3f})")
-        ax.legend(loc="upper left")
+        ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+        ax.tick_params(labelbottom=False)
+        # confidence histogram in a strip under the diagram, sharing its x axis
+        hist_ax = ax.inset_axes((0.0, -0.34, 1.0, 0.26), sharex=ax)
+        hist_ax.bar(edges[:-1], count, width=width, align="edge", color="0.6", edgecolor="white", linewidth=0.5)
+        hist_ax.set_ylabel("samples")
+        hist_ax.set_xlabel("confidence (top-class probability)")
+        hist_ax.set_gid("confidence_histogram")
         over = float(np.sum(count[used] * (conf[used] - acc[used])) / count.sum())
         tendency = "overconfident" if over > 0 else "underconfident"
         set_alt_text(ax, f"Reliability diagram of {yt.size:,} predictions in {n_bins} bins; expected calibration "

@@ -1,14 +1,471 @@
-"""How weights and predictions changed over training (not implemented yet)."""
+"""How a network changed while it trained: weight distributions, norms, update ratios and dead
+ReLUs per epoch (from :class:`~mnist_viz.WeightRecorder`), and how the predictions on a fixed probe
+set moved (from :class:`~mnist_viz.PredictionRecorder`).
+
+Epochs are shown 1-based, as Keras prints them and as :func:`training_curves` draws them; the
+record taken before training (epoch ``-1`` in the files) is shown as ``init`` (x = 0).
+
+Example
+-------
+>>> import numpy as np
+>>> from types import SimpleNamespace
+>>> import mnist_viz.plots as mp
+>>> rng = np.random.default_rng(0)
+>>> probs = rng.dirichlet(np.ones(3), size=(4, 30))           # 4 epochs, 30 probe digits, 3 classes
+>>> probe = SimpleNamespace(labels=rng.integers(0, 3, 30), epochs=np.arange(4), probabilities=probs)
+>>> fig = mp.prediction_evolution(probe, kind="accuracy")
+>>> mp.alt_text(fig).startswith("Per-class accuracy on 30 probe digits over 4 epochs")
+True
+"""
 from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._style import OKABE_ITO, SEQUENTIAL_CMAP, draw_message, plot_style, set_alt_text
+from ._validate import as_labels
 
 __all__ = ["weight_evolution", "prediction_evolution"]
 
+STATS_COLUMNS = ("epoch", "layer", "weight", "l2", "update_ratio")
+DEAD_COLUMNS = ("epoch", "layer", "dead_fraction")
+#: ridge plots draw at most this many epochs (evenly spaced, first and last always included)
+MAX_RIDGES = 12
+#: Karpathy's rule of thumb: updates around 1e-3 of the weights' scale
+UPDATE_RATIO_GUIDE = 1e-3
+LINESTYLES = ["-", "--", ":", "-."]
 
-def weight_evolution(weights, *, kind="ridge"):
-    """Per-weight histograms, norms, update ratios and dead ReLUs across epochs (not implemented yet)."""
-    raise NotImplementedError("weight_evolution is being implemented")
+
+def _epoch_label(e) -> str:
+    e = int(e)
+    return "init" if e < 0 else str(e + 1)
 
 
-def prediction_evolution(probe, *, kind="confusion", epochs=None):
-    """Per-class accuracy / confusion matrices across epochs (not implemented yet)."""
-    raise NotImplementedError("prediction_evolution is being implemented")
+def _display_epochs(epochs) -> np.ndarray:
+    """Recorded 0-based epochs (-1 = before training) -> displayed 1-based (init = 0)."""
+    return np.asarray(epochs, dtype=float) + 1
+
+
+def _pick(n: int, k: int) -> np.ndarray:
+    """``k`` evenly spaced indices of ``range(n)`` including both ends."""
+    if n <= k:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, k)).astype(int))
+
+
+# --------------------------------------------------------------------------------------------
+# weight_evolution
+# --------------------------------------------------------------------------------------------
+def _weight_inputs(weights):
+    records = getattr(weights, "weights", None) if not hasattr(weights, "stats") else weights
+    if records is None:
+        if hasattr(weights, "history"):
+            raise ValueError(
+                "weights: this run has no weight records (weights/ folder); record them with "
+                "mnist_viz.WeightRecorder (RunRecorder does) during fit"
+            )
+        raise TypeError(
+            "weights must be a Run or WeightRecords-like object with .stats, .histograms and .dead_relu; "
+            f"got {type(weights).__name__}"
+        )
+    stats = getattr(records, "stats", None)
+    if not isinstance(stats, pd.DataFrame):
+        raise TypeError(f"weights.stats must be a pandas DataFrame; got {type(stats).__name__}")
+    missing = [c for c in STATS_COLUMNS if c not in stats.columns]
+    if missing:
+        raise ValueError(f"weights.stats lacks columns {missing}; it has {list(stats.columns)}")
+    hists = getattr(records, "histograms", None) or {}
+    if not isinstance(hists, dict):
+        raise TypeError(f"weights.histograms must be a dict weight -> {{edges, counts, epochs}}; got {type(hists).__name__}")
+    for name, h in hists.items():
+        if not all(k in h for k in ("edges", "counts", "epochs")):
+            raise ValueError(f"weights.histograms[{name!r}] must have 'edges', 'counts' and 'epochs'; got {sorted(h)}")
+        edges, counts, eps = np.asarray(h["edges"]), np.asarray(h["counts"]), np.asarray(h["epochs"])
+        if edges.ndim != 1 or counts.ndim != 2 or counts.shape[1] != len(edges) - 1 or counts.shape[0] != len(eps):
+            raise ValueError(
+                f"weights.histograms[{name!r}]: expected edges (B+1,), counts (E, B), epochs (E,); got edges "
+                f"{edges.shape}, counts {counts.shape}, epochs {eps.shape}"
+            )
+    dead = getattr(records, "dead_relu", None)
+    if dead is None:
+        dead = pd.DataFrame(columns=list(DEAD_COLUMNS))
+    if not isinstance(dead, pd.DataFrame):
+        raise TypeError(f"weights.dead_relu must be a pandas DataFrame; got {type(dead).__name__}")
+    if len(dead):
+        missing = [c for c in DEAD_COLUMNS if c not in dead.columns]
+        if missing:
+            raise ValueError(f"weights.dead_relu lacks columns {missing}; it has {list(dead.columns)}")
+    return stats, hists, dead
+
+
+def _choose_variables(stats, hists, variables):
+    names = list(dict.fromkeys(list(stats["weight"].astype(str)) + list(hists)))
+    if variables is None:
+        kernels = [n for n in names if n.endswith("kernel")]
+        return kernels or names
+    chosen = [variables] if isinstance(variables, str) else list(variables)
+    missing = [v for v in chosen if v not in names]
+    if missing:
+        raise ValueError(f"variables {missing} were not recorded; recorded weights are {names}")
+    return chosen
+
+
+def _ridge(ax, h, name, cmap):
+    edges = np.asarray(h["edges"], dtype=float)
+    counts = np.asarray(h["counts"], dtype=float)
+    eps = np.asarray(h["epochs"])
+    centres = (edges[:-1] + edges[1:]) / 2
+    rows = _pick(len(eps), MAX_RIDGES)
+    spacing = 0.6
+    for j, r in enumerate(rows):
+        c = counts[r]
+        peak = c.max()
+        y = c / peak if peak > 0 else c
+        base = -j * spacing  # first epoch on top, later ones below
+        colour = cmap(j / max(1, len(rows) - 1))
+        ax.fill_between(centres, base, base + y, color=colour, alpha=0.75, linewidth=0, zorder=len(rows) - j)
+        ax.plot(centres, base + y, color="white", linewidth=0.7, zorder=len(rows) - j)
+    ax.set_yticks([-j * spacing for j in range(len(rows))], [_epoch_label(eps[r]) for r in rows])
+    ax.set_ylabel("epoch")
+    ax.set_xlim(edges[0], edges[-1])
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+
+
+def _heat(ax, h, name):
+    from matplotlib.colors import LogNorm
+
+    edges = np.asarray(h["edges"], dtype=float)
+    counts = np.asarray(h["counts"], dtype=float)
+    eps = _display_epochs(h["epochs"])
+    ybounds = np.concatenate([eps - 0.5, [eps[-1] + 0.5]]) if len(eps) else np.array([0, 1])
+    mesh = ax.pcolormesh(edges, ybounds, counts + 1, cmap=SEQUENTIAL_CMAP,
+                         norm=LogNorm(vmin=1, vmax=max(2.0, counts.max() + 1)), rasterized=False)
+    ax.set_ylabel("epoch")
+    ax.invert_yaxis()
+    ticks = eps[_pick(len(eps), 8)]
+    ax.set_yticks(ticks, [_epoch_label(t - 1) for t in ticks])
+    return mesh
+
+
+def weight_evolution(weights, *, kind="ridge", variables=None):
+    """How the weights moved during training, from :class:`~mnist_viz.WeightRecorder` records.
+
+    Top: one panel per weight variable with its value histogram after each epoch — ridge lines
+    (``kind="ridge"``, first epoch on top, colour from dark to light as training goes on, at most
+    12 epochs shown) or a heatmap of counts on a log colour scale (``kind="heatmap"``, every epoch).
+    Bottom: the L2 norm of each variable, the update ratio ‖ΔW‖/‖W‖ per epoch on a log scale (the
+    dotted line is the ~1e-3 rule of thumb), and the fraction of dead ReLU units per layer.
+
+    Parameters
+    ----------
+    weights : Run or WeightRecords-like
+        A ``Run`` (its ``.weights``) or an object with ``.stats`` (DataFrame: epoch, layer, weight,
+        size, mean, std, min, max, l2, update_ratio), ``.histograms`` (weight -> {"edges" (B+1,),
+        "counts" (E, B), "epochs" (E,)}) and ``.dead_relu`` (DataFrame: epoch, layer, dead_fraction).
+    kind : {"ridge", "heatmap"}
+    variables : list of str, optional
+        Weight variables whose histograms are drawn (default: every ``kernel``; all when none is).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd
+    >>> from types import SimpleNamespace
+    >>> import mnist_viz.plots as mp
+    >>> edges = np.linspace(-1, 1, 21); counts = np.array([np.histogram(np.random.default_rng(e).normal(0, 0.2 + 0.1 * e, 500), edges)[0] for e in range(3)])
+    >>> stats = pd.DataFrame({"epoch": [-1, 0, 1], "layer": "d", "weight": "d/kernel", "l2": [1.0, 1.2, 1.3], "update_ratio": [np.nan, 0.02, 0.01]})
+    >>> rec = SimpleNamespace(stats=stats, histograms={"d/kernel": {"edges": edges, "counts": counts, "epochs": np.array([-1, 0, 1])}},
+    ...                       dead_relu=pd.DataFrame({"epoch": [0, 1], "layer": "d", "dead_fraction": [0.0, 0.05]}))
+    >>> fig = mp.weight_evolution(rec)
+    >>> [ax.get_title() for ax in fig.axes][:4]
+    ['d/kernel', 'L2 norm', 'update ratio ‖ΔW‖/‖W‖', 'dead ReLU units']
+    """
+    if kind not in {"ridge", "heatmap"}:
+        raise ValueError(f"kind must be 'ridge' or 'heatmap'; got {kind!r}")
+    stats, hists, dead = _weight_inputs(weights)
+    chosen = _choose_variables(stats, hists, variables)
+    with_hist = [v for v in chosen if v in hists and len(np.asarray(hists[v]["epochs"]))]
+    n_h = len(with_hist)
+    per_row = min(4, max(1, n_h))
+    h_rows = -(-n_h // per_row) if n_h else 0
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    cmap = matplotlib.colormaps[SEQUENTIAL_CMAP]
+    with plot_style():
+        fig = plt.figure(figsize=(10, 2.4 * h_rows + 2.9), layout="constrained")
+        gs = fig.add_gridspec(h_rows + 1, 12, height_ratios=[2.4] * h_rows + [2.6])
+        width = 12 // per_row
+        mesh = None
+        for i, name in enumerate(with_hist):
+            r, c = divmod(i, per_row)
+            ax = fig.add_subplot(gs[r, c * width : (c + 1) * width])
+            if kind == "ridge":
+                _ridge(ax, hists[name], name, cmap)
+            else:
+                mesh = _heat(ax, hists[name], name)
+            ax.set_title(name)
+            ax.set_xlabel("weight value")
+            ax.axvline(0, color="0.5", linewidth=0.6, linestyle=":", zorder=0)
+        if mesh is not None:
+            fig.colorbar(mesh, ax=fig.axes[:n_h], label="count + 1 (log)", shrink=0.9, pad=0.01)
+
+        ax_l2 = fig.add_subplot(gs[h_rows, 0:4])
+        ax_ur = fig.add_subplot(gs[h_rows, 4:8])
+        ax_dead = fig.add_subplot(gs[h_rows, 8:12])
+        frame = stats.copy()
+        frame["x"] = _display_epochs(frame["epoch"])
+        lines = 0
+        for j, (name, grp) in enumerate(frame.groupby("weight", sort=False)):
+            if name not in chosen:
+                continue
+            grp = grp.sort_values("x")
+            style = {"color": OKABE_ITO[j % len(OKABE_ITO)], "linestyle": LINESTYLES[(j // len(OKABE_ITO)) % 4],
+                     "marker": "o", "markersize": 3}
+            ax_l2.plot(grp["x"], grp["l2"], label=str(name), **style)
+            ur = grp["update_ratio"].astype(float)
+            ok = np.isfinite(ur) & (ur > 0)
+            if ok.any():
+                ax_ur.plot(grp["x"][ok], ur[ok], label=str(name), **style)
+            lines += 1
+        ax_l2.set_title("L2 norm")
+        ax_l2.set_xlabel("epoch")
+        ax_ur.set_title("update ratio ‖ΔW‖/‖W‖")
+        ax_ur.set_xlabel("epoch")
+        if ax_ur.lines:
+            ax_ur.set_yscale("log")
+            ax_ur.axhline(UPDATE_RATIO_GUIDE, color="0.4", linestyle=":", linewidth=1, label="1e-3 rule of thumb")
+        else:
+            draw_message(ax_ur, "no update ratios yet\n(needs two records)")
+        if lines:
+            ax_l2.legend(loc="upper left", bbox_to_anchor=(0, -0.28), ncol=2, fontsize="x-small", title="weight",
+                         title_fontsize="x-small")
+        else:
+            draw_message(ax_l2, "no weight statistics recorded")
+        ax_dead.set_title("dead ReLU units")
+        if len(dead):
+            d = dead.copy()
+            d["x"] = _display_epochs(d["epoch"])
+            for j, (layer, grp) in enumerate(d.groupby("layer", sort=False)):
+                grp = grp.sort_values("x")
+                ax_dead.plot(grp["x"], 100 * grp["dead_fraction"].astype(float), marker="o", markersize=3,
+                             color=OKABE_ITO[j % len(OKABE_ITO)], label=str(layer))
+            ax_dead.set_ylabel("% of units never active")
+            ax_dead.set_xlabel("epoch")
+            ax_dead.set_ylim(bottom=0, top=max(5.0, 1.15 * 100 * float(d["dead_fraction"].max())))
+            ax_dead.legend(fontsize="x-small", title="layer", title_fontsize="x-small")
+        else:
+            draw_message(ax_dead, "no ReLU layers recorded")
+        for a in (ax_l2, ax_ur, ax_dead):
+            if a.axison:
+                _epoch_ticks(a, frame["x"] if a is not ax_dead or not len(dead) else _display_epochs(dead["epoch"]))
+        if n_h == 0:
+            fig.suptitle("weight histograms were not recorded", fontsize="small", color="0.3")
+    n_epochs = int(frame.loc[frame["epoch"] >= 0, "epoch"].nunique())
+    summary = _weights_summary(stats, dead)
+    set_alt_text(
+        fig,
+        f"Weight evolution over {n_epochs} epochs ({kind} histograms of {n_h} variables, L2 norms, update ratios, "
+        f"dead ReLU fraction){summary}.",
+    )
+    return fig
+
+
+def _epoch_ticks(ax, xs):
+    xs = np.unique(np.asarray(xs, dtype=float))
+    if len(xs) == 0:
+        return
+    ticks = xs[_pick(len(xs), 8)]
+    ax.set_xticks(ticks, [_epoch_label(t - 1) for t in ticks])
+    if len(xs) == 1:
+        ax.set_xlim(xs[0] - 1, xs[0] + 1)
+
+
+def _weights_summary(stats, dead) -> str:
+    parts = []
+    ur = stats.dropna(subset=["update_ratio"])
+    if len(ur):
+        last = ur[ur["epoch"] == ur["epoch"].max()]
+        parts.append(f"last update ratios {last['update_ratio'].min():.2g}–{last['update_ratio'].max():.2g}")
+    if len(dead):
+        last = dead[dead["epoch"] == dead["epoch"].max()]
+        worst = last.loc[last["dead_fraction"].astype(float).idxmax()]
+        parts.append(f"most dead ReLUs: {worst['layer']} {100 * float(worst['dead_fraction']):.0f}%")
+    return ("; " + "; ".join(parts)) if parts else ""
+
+
+# --------------------------------------------------------------------------------------------
+# prediction_evolution
+# --------------------------------------------------------------------------------------------
+def _probe_inputs(probe):
+    records = probe if hasattr(probe, "probabilities") else getattr(probe, "probe", None)
+    if records is None:
+        if hasattr(probe, "history"):
+            raise ValueError(
+                "probe: this run has no probe records (probe/ folder); record them with "
+                "mnist_viz.PredictionRecorder (RunRecorder does) during fit"
+            )
+        raise TypeError(
+            "probe must be a Run or an object with .labels (n,), .epochs (E,) and .probabilities (E, n, C); "
+            f"got {type(probe).__name__}"
+        )
+    probs = np.asarray(records.probabilities, dtype=np.float64)
+    if probs.ndim != 3:
+        raise ValueError(f"probe.probabilities must have shape (epochs, n, classes); got {probs.shape}")
+    epochs = np.asarray(records.epochs)
+    if epochs.ndim != 1 or len(epochs) != probs.shape[0]:
+        raise ValueError(f"probe.epochs has shape {epochs.shape}, probe.probabilities has {probs.shape[0]} epochs")
+    n_classes = probs.shape[2]
+    labels = as_labels(records.labels, "probe.labels", n_classes=n_classes if n_classes else None)
+    if len(labels) != probs.shape[1]:
+        raise ValueError(f"probe.labels has {len(labels)} rows, probe.probabilities has {probs.shape[1]} digits per epoch")
+    if probs.size and not np.all(np.isfinite(probs)):
+        raise ValueError("probe.probabilities hold NaN or inf values")
+    return labels, epochs, probs
+
+
+def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=None):
+    """How the predictions on a fixed probe set changed over training (from
+    :class:`~mnist_viz.PredictionRecorder`).
+
+    ``kind="confusion"``: small confusion matrices (rows = true class, normalised per row, on a
+    square-root colour scale so the rare errors stay visible) for up to 4 epochs — first, last and
+    evenly spaced between, or the ``epochs`` asked for. ``kind="accuracy"``: per-class accuracy
+    over epochs as lines (overall accuracy in black) and as a class × epoch heatmap.
+
+    Parameters
+    ----------
+    probe : Run or ProbeRecords-like
+        A ``Run`` (its ``.probe``) or an object with ``.labels`` (n,), ``.epochs`` (E,) and
+        ``.probabilities`` (E, n, C).
+    kind : {"confusion", "accuracy"}
+    epochs : list of int, optional
+        Epochs to show as confusion matrices, 1-based as on the plots (0 = before training).
+    class_names : list of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> import mnist_viz.plots as mp
+    >>> rng = np.random.default_rng(0)
+    >>> probe = SimpleNamespace(labels=rng.integers(0, 3, 30), epochs=np.arange(5),
+    ...                         probabilities=rng.dirichlet(np.ones(3), size=(5, 30)))
+    >>> fig = mp.prediction_evolution(probe, epochs=[1, 5])
+    >>> [ax.get_title().split(" · ")[0] for ax in fig.axes[:2]]
+    ['epoch 1', 'epoch 5']
+    """
+    if kind not in {"confusion", "accuracy"}:
+        raise ValueError(f"kind must be 'confusion' or 'accuracy'; got {kind!r}")
+    labels, eps, probs = _probe_inputs(probe)
+    n_e, n, n_classes = probs.shape
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if len(class_names) != n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, probe.probabilities has {n_classes} classes")
+    names = class_names or [str(i) for i in range(n_classes)]
+    shown = [_epoch_label(e) for e in eps]
+    if epochs is not None:
+        wanted = [epochs] if isinstance(epochs, (int, np.integer)) else list(epochs)
+        disp = [int(e) + 1 for e in eps]
+        missing = [e for e in wanted if e not in disp]
+        if missing:
+            raise ValueError(f"epochs {missing} were not recorded; recorded epochs (1-based, 0 = init) are {disp}")
+        rows = np.array([disp.index(e) for e in wanted], dtype=int)
+    else:
+        rows = _pick(n_e, 4)
+    import matplotlib.pyplot as plt
+
+    with plot_style():
+        if n_e == 0 or n == 0:
+            fig, ax = plt.subplots(figsize=(5, 2), layout="constrained")
+            draw_message(ax, "no probe predictions recorded yet" if n_e == 0 else "the probe set is empty")
+            set_alt_text(fig, "Prediction evolution: nothing recorded.")
+            return fig
+        pred = probs.argmax(axis=2)  # (E, n)
+        correct = pred == labels[None, :]
+        overall = correct.mean(axis=1)
+        support = np.bincount(labels, minlength=n_classes)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_class = np.stack([np.bincount(labels, weights=correct[e], minlength=n_classes) for e in range(n_e)]) / support
+        if kind == "accuracy":
+            fig = _accuracy_figure(plt, eps, overall, per_class, names)
+            worst = int(np.nanargmin(per_class[-1])) if np.isfinite(per_class[-1]).any() else 0
+            alt = (f"Per-class accuracy on {n} probe digits over {n_e} epochs: overall {overall[0]:.0%} at epoch "
+                   f"{shown[0]} to {overall[-1]:.0%} at epoch {shown[-1]}; weakest class at the end: {names[worst]} "
+                   f"({per_class[-1, worst]:.0%}).")
+        else:
+            fig = _confusion_figure(plt, eps, rows, pred, labels, overall, names)
+            alt = (f"Confusion matrices on {n} probe digits at epochs {', '.join(shown[r] for r in rows)}; accuracy "
+                   f"{', '.join(f'{overall[r]:.0%}' for r in rows)}.")
+    set_alt_text(fig, alt)
+    return fig
+
+
+def _accuracy_figure(plt, eps, overall, per_class, names):
+    import seaborn as sns
+
+    x = _display_epochs(eps)
+    n_classes = per_class.shape[1]
+    fig, (ax, axh) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained", width_ratios=[1.1, 1])
+    colors = sns.color_palette("colorblind", n_classes) if n_classes <= 10 else sns.color_palette("husl", n_classes)
+    for c in range(n_classes):
+        ax.plot(x, per_class[:, c], color=colors[c], linewidth=1, marker="o", markersize=2.5, alpha=0.9,
+                label=names[c], gid=f"class_{c}")
+        if n_classes <= 12 and np.isfinite(per_class[-1, c]):
+            ax.annotate(names[c], (x[-1], per_class[-1, c]), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize="x-small", color=colors[c])
+    ax.plot(x, overall, color="black", linewidth=2.2, marker="o", markersize=3.5, label="overall", gid="overall")
+    ax.set_ylim(min(0.0, np.nanmin(per_class)) if np.isfinite(per_class).any() else 0, 1.02)
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy on the probe set")
+    ax.set_title("per-class accuracy")
+    _epoch_ticks(ax, x)
+    ax.legend(loc="lower right", ncol=2 if n_classes > 6 else 1, fontsize="x-small")
+    im = axh.imshow(per_class.T, aspect="auto", cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, interpolation="nearest")
+    axh.set_yticks(np.arange(n_classes), names if n_classes <= 20 else [""] * n_classes)
+    cols = _pick(len(x), 10)
+    axh.set_xticks(cols, [_epoch_label(eps[i]) for i in cols])
+    axh.set_xlabel("epoch")
+    axh.set_ylabel("true class")
+    axh.set_title("accuracy by class and epoch")
+    fig.colorbar(im, ax=axh, label="accuracy", format=plt.matplotlib.ticker.PercentFormatter(1.0))
+    fig.suptitle("How the predictions on the probe set improved", fontsize="medium")
+    return fig
+
+
+def _confusion_figure(plt, eps, rows, pred, labels, overall, names):
+    from matplotlib.colors import PowerNorm
+
+    n_classes = len(names)
+    k = len(rows)
+    fig, axes = plt.subplots(1, k, figsize=(2.6 * k + 1.0, 3.2), layout="constrained", squeeze=False)
+    support = np.bincount(labels, minlength=n_classes).astype(float)
+    im = None
+    for ax, r in zip(axes[0], rows):
+        cm = np.zeros((n_classes, n_classes))
+        np.add.at(cm, (labels, pred[r]), 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(support[:, None] > 0, cm / np.where(support[:, None] > 0, support[:, None], 1), np.nan)
+        im = ax.imshow(rate, cmap=SEQUENTIAL_CMAP, norm=PowerNorm(0.5, vmin=0, vmax=1), interpolation="nearest")
+        ax.set_title(f"epoch {_epoch_label(eps[r])} · acc {overall[r]:.0%}", fontsize="small")
+        ticks = np.arange(n_classes)
+        labels_ = names if n_classes <= 12 else [n if i % 5 == 0 else "" for i, n in enumerate(names)]
+        ax.set_xticks(ticks, labels_, fontsize="x-small")
+        ax.set_yticks(ticks, labels_, fontsize="x-small")
+        ax.set_xlabel("predicted")
+        ax.spines[["left", "bottom"]].set_visible(False)
+        ax.tick_params(length=0)
+    axes[0, 0].set_ylabel("true")
+    fig.colorbar(im, ax=axes[0], label="fraction of true class (√ scale)", shrink=0.85)
+    fig.suptitle("Confusion on the probe set as training goes on", fontsize="medium")
+    return fig

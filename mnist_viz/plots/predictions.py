@@ -86,18 +86,20 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
 
     Returns
     -------
-    matplotlib.figure.Figure (one Axes holding the whole grid: fast at 100 digits)
+    matplotlib.figure.Figure
+        One Axes holds the whole grid (one RGBA mosaic of the digits, two collections for bars and
+        frames, and the texts drawn as glyph-outline paths, whose strings are on each patch's
+        ``.texts``): a 10×10 grid draws and saves in about 0.2 s.
 
     Example
     -------
     >>> import numpy as np, mnist_viz.plots as mp
     >>> images = np.zeros((2, 28, 28)); probs = np.array([[0.1, 0.9], [0.6, 0.4]])
     >>> fig = mp.topk_grid(images, probs, [1, 1], k=2)
-    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
-    ['✓ true 1', '✗ true 1']
+    >>> {p.get_gid(): p.texts for p in fig.axes[0].patches if p.get_gid().startswith("titles")}
+    {'titles_correct': ['✓ true 1'], 'titles_wrong': ['✗ true 1']}
     """
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import Rectangle
+    from matplotlib.collections import PolyCollection
 
     imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
     k = _positive_int(k, "k")
@@ -132,8 +134,12 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
         top = np.argsort(-probs[idx], axis=1, kind="stable")[:, :k]
         slot = _IMG / k
         bar_h = slot * 0.72
+        fs = 6.5 if k <= 3 else (5.5 if k <= 5 else 4.5)
+        labels_path = _PathText(fs, "normal")
+        true_path = _PathText(fs, "bold")
+        probs_path = _PathText(fs, "normal")
+        ok_titles, wrong_titles = _PathText(7, "bold"), _PathText(7, "bold")
         bars, bar_colors, bar_edges, frames, frame_colors = [], [], [], [], []
-        fs = 6.5 if k <= 3 else 5.5
         n_wrong, first_wrong = 0, None
         for cell, i in enumerate(idx):
             r, c = divmod(cell, ncols)
@@ -145,31 +151,37 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
             if not ok:
                 n_wrong += 1
                 first_wrong = first_wrong or (names[true], names[pred])
-            frames.append(Rectangle((x0 - 0.5, y0 - 0.5), _IMG, _IMG))
+            frames.append(_rect(x0 - 0.5, y0 - 0.5, _IMG, _IMG))
             frame_colors.append(color)
             title = f"{CORRECT_MARK} true {names[true]}" if ok else f"{WRONG_MARK} true {names[true]}"
-            ax.text(x0 - 0.5, y0 - 2, title, ha="left", va="bottom", fontsize=7, color=color,
-                    fontweight="bold", gid="title")
+            (ok_titles if ok else wrong_titles).add(title, x0 - 0.5, y0 - 2, ha="left", va="bottom")
             bx = x0 + _IMG + _GAP + _LABEL_W
             for rank, cls in enumerate(top[cell]):
                 p = probs[i, cls]
-                yb = y0 + rank * slot + (slot - bar_h) / 2
+                yc = y0 + rank * slot + slot / 2
                 is_true = int(cls) == true
-                bars.append(Rectangle((bx, yb), max(p, 0.0) * _BAR_W, bar_h))
+                bars.append(_rect(bx, yc - bar_h / 2, max(p, 0.0) * _BAR_W, bar_h))
                 bar_colors.append(color if rank == 0 else OTHER_BAR_COLOR)
                 bar_edges.append("black" if is_true else "none")
-                ax.text(bx - 1.5, yb + bar_h / 2, names[cls], ha="right", va="center", fontsize=fs,
-                        fontweight="bold" if is_true else "normal", gid="bar_label")
-                ax.text(bx + _BAR_W + 1.5, yb + bar_h / 2, f"{p:.2f}", ha="left", va="center", fontsize=fs,
-                        color="0.25", gid="bar_prob")
+                (true_path if is_true else labels_path).add(names[cls], bx - 1.5, yc, ha="right")
+                probs_path.add(f"{p:.2f}", bx + _BAR_W + 1.5, yc, ha="left")
         vmin, vmax = digit_range(imgs)
-        cmap = mpl.colormaps[DIGIT_CMAP].with_extremes(bad=(1, 1, 1, 0))
-        ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest",
-                  extent=(-0.5, width - 0.5, height - 0.5, -0.5), aspect="auto")
-        ax.add_collection(PatchCollection(frames, facecolor="none", edgecolor=frame_colors, linewidth=1.2,
-                                          gid="frames"))
-        ax.add_collection(PatchCollection(bars, facecolor=bar_colors, edgecolor=bar_edges, linewidth=0.8,
-                                          gid="bars"))
+        # one RGBA mosaic (digits through DIGIT_CMAP, transparent elsewhere): one image to draw
+        inside = np.isfinite(mosaic)
+        rgba = mpl.colormaps[DIGIT_CMAP](np.clip((np.nan_to_num(mosaic) - vmin) / (vmax - vmin), 0, 1), bytes=True)
+        rgba[~inside] = 0
+        ax.imshow(rgba, interpolation="nearest", extent=(-0.5, width - 0.5, height - 0.5, -0.5), aspect="auto",
+                  gid="digits")
+        ax.add_collection(PolyCollection(frames, facecolors="none", edgecolors=frame_colors, linewidths=1.2,
+                                         gid="frames"))
+        ax.add_collection(PolyCollection(bars, facecolors=bar_colors, edgecolors=bar_edges, linewidths=0.8,
+                                         gid="bars"))
+        for pt, gid, colour in ((labels_path, "bar_labels", "black"), (true_path, "true_labels", "black"),
+                                (probs_path, "bar_probs", "0.25"), (ok_titles, "titles_correct", CORRECT_COLOR),
+                                (wrong_titles, "titles_wrong", WRONG_COLOR)):
+            patch = pt.patch(colour, gid)
+            if patch is not None:
+                ax.add_artist(patch)  # add_artist: no data-limit update over 10,000s of curve segments
         ax.set_xlim(-0.5, width - 0.5)
         ax.set_ylim(height - 0.5, -0.5)
         text = f"Top-{k} predictions for {m} digits: {m - n_wrong} correct, {n_wrong} wrong"
@@ -177,6 +189,61 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
             text += f" ({WRONG_MARK} true {first_wrong[0]} → pred {first_wrong[1]})"
         set_alt_text(fig, text + ".")
         return fig
+
+
+def _rect(x, y, w, h):
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+class _PathText:
+    """Many short labels drawn as ONE filled path (glyph outlines), in topk_grid's data units.
+
+    A 10x10 grid has 600 bar labels; as Text artists they take ~0.6 s to draw, as one path a few
+    ms. The strings stay readable for tests and tools on the patch: ``patch.texts``.
+    """
+
+    _cache: dict = {}
+
+    def __init__(self, fontsize: float, weight: str):
+        self.size, self.weight = fontsize, weight
+        self.verts: list = []
+        self.codes: list = []
+        self.texts: list[str] = []
+        # font points -> data units of the grid (one unit = one digit pixel)
+        self.scale = 1.0 / (_INCH_PER_UNIT * 72.0)
+
+    def _glyphs(self, s):
+        key = (s, self.size, self.weight)
+        if key not in self._cache:
+            from matplotlib.font_manager import FontProperties
+            from matplotlib.textpath import TextPath
+
+            tp = TextPath((0, 0), s, size=self.size, prop=FontProperties(family="DejaVu Sans", weight=self.weight))
+            v = tp.vertices * self.scale
+            v[:, 1] = -v[:, 1]  # the grid's y axis points down
+            width = float(v[:, 0].max()) if len(v) else 0.0
+            self._cache[key] = (v, tp.codes, width)
+        return self._cache[key]
+
+    def add(self, s, x, y, *, ha, va="center"):
+        v, codes, width = self._glyphs(s)
+        cap = 0.73 * self.size * self.scale  # digit height: centre the digits on y
+        dx = x - width if ha == "right" else x
+        dy = y + cap / 2 if va == "center" else y - 0.25 * self.size * self.scale  # va="bottom": descent room
+        self.verts.append(v + (dx, dy))
+        self.codes.append(codes)
+        self.texts.append(s)
+
+    def patch(self, color, gid):
+        from matplotlib.patches import PathPatch
+        from matplotlib.path import Path
+
+        if not self.verts:
+            return None
+        p = PathPatch(Path(np.concatenate(self.verts), np.concatenate(self.codes)), facecolor=color,
+                      edgecolor="none", linewidth=0, gid=gid)
+        p.texts = list(self.texts)
+        return p
 
 
 def _error_order(probs, y):

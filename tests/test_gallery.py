@@ -1,0 +1,148 @@
+"""Image regression of the gallery (classifier and prediction plots, training curves).
+
+Run with ``--mpl`` to compare each returned figure with its baseline in ``gallery/`` (the
+tolerance and paths are in pyproject.toml, [tool.pytest.ini_options], nowhere else). Without
+``--mpl`` the tests still draw every figure (a smoke test on any stack). Regenerate baselines,
+a deliberate change, with::
+
+    python -m pytest tests/test_gallery*.py --mpl-generate-path=gallery
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from pathlib import Path  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import gallery_data as gd  # noqa: E402
+import mnist_viz.plots as mp  # noqa: E402
+
+GALLERY = Path(__file__).resolve().parents[1] / "gallery"
+#: Fixed pixel density for every baseline; figure sizes are fixed inside each plot function.
+SAVEFIG = {"dpi": 100}
+
+
+def image_compare(name: str):
+    """pytest-mpl marker for one gallery image (tolerance: pyproject's mpl-default-tolerance)."""
+    return pytest.mark.mpl_image_compare(filename=name, savefig_kwargs=SAVEFIG)
+
+
+def _fig(obj):
+    return obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
+
+
+@pytest.fixture(scope="module")
+def preds():
+    return gd.predictions(1000)
+
+
+@image_compare("training_curves.png")
+def test_training_curves():
+    return mp.training_curves(gd.history())
+
+
+@image_compare("training_curves_per_batch.png")
+def test_training_curves_per_batch():
+    return mp.training_curves(gd.run_with_batches(), per_batch=True)
+
+
+@image_compare("training_curves_nan_single.png")
+def test_training_curves_nan():
+    import matplotlib.pyplot as plt
+
+    with mp._style.plot_style():
+        fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.0), layout="constrained")
+    mp.training_curves({"loss": [1.0, np.nan, 0.5, np.inf, 0.3], "val_loss": [1.1, 0.9, np.nan, 0.6, 0.5]},
+                       ax=axes[0])
+    mp.training_curves({"loss": [0.52], "val_loss": [0.61]}, ax=axes[1])
+    return fig
+
+
+@image_compare("confusion_matrix.png")
+def test_confusion_matrix(preds):
+    _images, probs, labels = preds
+    return _fig(mp.confusion_matrix(labels, probs))
+
+
+@image_compare("confusion_matrix_normalized_cividis.png")
+def test_confusion_matrix_normalized(preds):
+    _images, probs, labels = preds
+    return _fig(mp.confusion_matrix(labels, probs, normalize="true", cmap="cividis"))
+
+
+@image_compare("confusion_matrix_47_classes.png")
+def test_confusion_matrix_47_classes():
+    y, probs, names = gd.many_class_predictions()
+    return _fig(mp.confusion_matrix(y, probs, class_names=names))
+
+
+@image_compare("class_metrics.png")
+def test_class_metrics(preds):
+    _images, probs, labels = preds
+    return _fig(mp.class_metrics(labels, probs))
+
+
+@image_compare("class_metrics_table_47_classes.png")
+def test_class_metrics_table():
+    y, probs, names = gd.many_class_predictions()
+    return _fig(mp.class_metrics(y, probs, class_names=names, kind="table"))
+
+
+@image_compare("calibration.png")
+def test_calibration(preds):
+    _images, probs, labels = preds
+    return _fig(mp.calibration(labels, probs))
+
+
+@image_compare("topk_grid.png")
+def test_topk_grid(preds):
+    images, probs, labels = preds
+    return mp.topk_grid(images, probs, labels)
+
+
+@image_compare("misclassified.png")
+def test_misclassified(preds):
+    images, probs, labels = preds
+    return mp.misclassified(images, probs, labels)
+
+
+@image_compare("confused_pairs.png")
+def test_confused_pairs(preds):
+    images, probs, labels = preds
+    return mp.confused_pairs(images, probs, labels)
+
+
+def test_a_deliberate_change_fails_the_comparison(preds, tmp_path):
+    """The regression check has teeth: the same confusion matrix in another colormap differs from
+    the baseline by far more than the tolerance, while a redraw with the same settings matches."""
+    from matplotlib.testing.compare import compare_images
+
+    baseline = GALLERY / "confusion_matrix.png"
+    if not baseline.exists():
+        pytest.skip("gallery/confusion_matrix.png is missing: generate the baselines first")
+    tol = float(_ini_tolerance())
+    _images, probs, labels = preds
+    with matplotlib.style.context("default"):  # as pytest-mpl draws the baselines
+        same = tmp_path / "same.png"
+        _fig(mp.confusion_matrix(labels, probs)).savefig(same, **SAVEFIG)
+        changed = tmp_path / "changed.png"
+        _fig(mp.confusion_matrix(labels, probs, cmap="magma")).savefig(changed, **SAVEFIG)
+    assert compare_images(str(baseline), str(same), tol=tol) is None
+    failure = compare_images(str(baseline), str(changed), tol=tol, in_decorator=True)
+    assert failure is not None, "a colormap change went unnoticed by the image comparison"
+    assert failure["rms"] > 10 * max(tol, 1.0)
+
+
+def _ini_tolerance() -> str:
+    import tomllib
+
+    text = (GALLERY.parent / "pyproject.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["tool"]["pytest"]["ini_options"]["mpl-default-tolerance"]
