@@ -238,12 +238,13 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
         ax_ur.set_xlabel("epoch")
         if ax_ur.lines:
             ax_ur.set_yscale("log")
-            ax_ur.axhline(UPDATE_RATIO_GUIDE, color="0.4", linestyle=":", linewidth=1, label="1e-3 rule of thumb")
+            ax_ur.axhline(UPDATE_RATIO_GUIDE, color="0.4", linestyle=":", linewidth=1, gid="rule_of_thumb")
+            ax_ur.text(0.98, UPDATE_RATIO_GUIDE, "~1e-3 rule of thumb", transform=ax_ur.get_yaxis_transform(),
+                       ha="right", va="bottom", fontsize="x-small", color="0.35")
         else:
             draw_message(ax_ur, "no update ratios yet\n(needs two records)")
         if lines:
-            ax_l2.legend(loc="upper left", bbox_to_anchor=(0, -0.28), ncol=2, fontsize="x-small", title="weight",
-                         title_fontsize="x-small")
+            ax_l2.legend(loc="best", fontsize="x-small", title="weight", title_fontsize="x-small")
         else:
             draw_message(ax_l2, "no weight statistics recorded")
         ax_dead.set_title("dead ReLU units")
@@ -420,9 +421,6 @@ def _accuracy_figure(plt, eps, overall, per_class, names):
     for c in range(n_classes):
         ax.plot(x, per_class[:, c], color=colors[c], linewidth=1, marker="o", markersize=2.5, alpha=0.9,
                 label=names[c], gid=f"class_{c}")
-        if n_classes <= 12 and np.isfinite(per_class[-1, c]):
-            ax.annotate(names[c], (x[-1], per_class[-1, c]), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize="x-small", color=colors[c])
     ax.plot(x, overall, color="black", linewidth=2.2, marker="o", markersize=3.5, label="overall", gid="overall")
     ax.set_ylim(min(0.0, np.nanmin(per_class)) if np.isfinite(per_class).any() else 0, 1.02)
     ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
