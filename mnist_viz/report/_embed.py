@@ -58,7 +58,7 @@ def figure_png(fig, *, dpi: int = FIGURE_DPI, quantize: bool = True) -> tuple[by
         rgb = im.convert("RGB")
     pal = rgb.quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    pal.save(out, format="PNG", optimize=True)
+    pal.save(out, format="PNG", compress_level=7)
     return out.getvalue(), rgb.width, rgb.height
 
 
@@ -100,7 +100,7 @@ def digits_png(images: np.ndarray, *, invert: bool = True, levels: int = 16) -> 
         palette += [g, g, g]
     im.putpalette(palette + [0, 0, 0] * (256 - levels))
     out = io.BytesIO()
-    im.save(out, format="PNG", optimize=True, bits=max(1, int(np.ceil(np.log2(levels)))))
+    im.save(out, format="PNG", compress_level=7)
     return out.getvalue()
 
 

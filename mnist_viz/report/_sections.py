@@ -19,7 +19,9 @@ from ._model import Section, Table
 #: thumbnails embedded per confusion-matrix cell for the drill-down
 THUMBS_PER_CELL = 12
 #: most epochs shown in the probe-evolution slider (evenly spaced, always the last)
-MAX_SLIDER_FRAMES = 10
+MAX_SLIDER_FRAMES = 12
+#: probe digits listed with their top-3 classes in each slider frame
+TOPK_PROBE_DIGITS = 10
 #: feature-map digits shown in the activations section
 MAX_ACTIVATION_DIGITS = 2
 _PLOT_MODULES = ("curves", "classification", "predictions", "model_views", "evolution", "embedding")
@@ -179,10 +181,17 @@ def confusion_counts(labels, predicted, n_classes: int) -> np.ndarray:
 
 
 def _history_frame(run):
+    """history.csv as a DataFrame with its 0-based ``epoch`` column (as in the run directory)."""
     frame = run.history.reset_index()
     if "epoch" not in frame.columns:
         frame.insert(0, "epoch", np.arange(len(frame)))
     return frame
+
+
+def _epoch_text(e) -> str:
+    """Epoch numbers as the page shows them: counted from 1 (Keras' "Epoch 1/5"); -1 is "init"."""
+    e = int(e)
+    return "init" if e < 0 else str(e + 1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -269,7 +278,7 @@ def headline_metrics(run) -> dict:
         best = hist["val_accuracy"].astype(float)
         if best.notna().any():
             out["best val accuracy"] = float(best.max())
-            out["best epoch"] = int(best.idxmax())
+            out["best epoch"] = int(best.idxmax()) + 1  # counted from 1, as Keras prints it
     out["epochs"] = int(run.epochs_completed)
     return out
 
@@ -288,7 +297,10 @@ def curves_section(run, sid: str) -> Section:
     if not per_batch:
         s.note("No per-batch records: " + why_missing(run, "batches.csv", "HistoryRecorder") + ".", kind="info")
     frame = _history_frame(run)
-    s.table(_frame_table(frame, caption="History, one row per epoch"), details="Table: history per epoch")
+    shown = frame.copy()
+    shown["epoch"] = [_epoch_text(e) for e in shown["epoch"]]
+    s.table(_frame_table(shown, caption="History, one row per epoch (counted from 1; the CSV keeps history.csv's 0-based epoch)"),
+            details="Table: history per epoch")
     s.add("downloads", links=[(f"{run.name}-history.csv", _embed.csv_data_uri(frame), "history (CSV)")]
           + ([(f"{run.name}-batches.csv", _embed.csv_data_uri(run.batches), "per-batch records (CSV)")]
              if per_batch and len(run.batches) <= 20000 else []))
@@ -336,7 +348,7 @@ def weights_section(run, sid: str) -> Section:
 
 def _pivot_table(pivot, caption: str) -> Table:
     cols = ["epoch"] + [str(c) for c in pivot.columns]
-    rows = [[fmt(int(idx))] + [fmt(v) for v in row] for idx, row in zip(pivot.index, pivot.to_numpy())]
+    rows = [[_epoch_text(idx)] + [fmt(v) for v in row] for idx, row in zip(pivot.index, pivot.to_numpy())]
     return Table(cols, rows, caption=caption)
 
 
@@ -421,11 +433,11 @@ def predictions_section(run, sid: str) -> Section:
     if t.images is None:
         s.note("No test images: test_predictions.npz of this run holds probabilities and labels only.")
         return s
-    add_figure(s, "topk_grid", lambda f: f(t.images, t.probabilities, t.labels, k=3, n=20, ncols=5),
+    add_figure(s, "topk_grid", lambda f: f(t.images, t.probabilities, t.labels, k=3, n=15, ncols=5),
                caption="First test digits with their three most probable classes (green: correct).", what="top-k grid")
-    add_figure(s, "misclassified", lambda f: f(t.images, t.probabilities, t.labels, n=16),
+    add_figure(s, "misclassified", lambda f: f(t.images, t.probabilities, t.labels, n=12),
                caption="The errors the model was most sure of.", what="most confident errors")
-    add_figure(s, "confused_pairs", lambda f: f(t.images, t.probabilities, t.labels, n_pairs=5, n_examples=6),
+    add_figure(s, "confused_pairs", lambda f: f(t.images, t.probabilities, t.labels, n_pairs=4, n_examples=5),
                caption="The class pairs mistaken for each other most often, with examples.", what="most confused pairs")
     return s
 
@@ -468,7 +480,7 @@ def internals_section(run, sid: str) -> Section:
 
 
 def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Section:
-    """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k grids."""
+    """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k lists."""
     s = Section(sid, "Evolution over epochs (probe set)")
     p = run.probe
     if p is None or p.probabilities is None or not len(p.epochs):
@@ -478,33 +490,37 @@ def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Sectio
                caption=f"Accuracy on the fixed probe set of {len(p.labels)} validation digits after each epoch.",
                what="probe accuracy over epochs")
     acc = p.accuracy()
-    s.table(Table(["epoch", "probe accuracy"], [[fmt(int(e)), fmt(float(a))] for e, a in zip(p.epochs, acc)],
-                  caption="Probe accuracy per epoch"), details="Table: probe accuracy per epoch")
+    s.table(Table(["epoch", "probe accuracy"], [[fmt(int(e) + 1), fmt(float(a))] for e, a in zip(p.epochs, acc)],
+                  caption="Probe accuracy after each epoch"), details="Table: probe accuracy per epoch")
     names = run.class_names
     n = p.probabilities.shape[2]
     names = (list(names) + [str(i) for i in range(len(names), n)])[:n]
     chosen = _frame_indices(len(p.epochs), MAX_SLIDER_FRAMES)
+    # the probe digits are the same every epoch: one small PNG each, reused by every frame
+    shown = min(TOPK_PROBE_DIGITS, len(p.labels))
+    thumbs = []
+    if p.images is not None and shown:
+        imgs = _as_uint8(np.asarray(p.images)[:shown])
+        thumbs = [_embed.digits_sprite(imgs[i][None, None]) for i in range(shown)]
     frames = []
     for i in chosen:
         probs = np.asarray(p.probabilities[i], dtype=np.float32)
         probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
         pred = probs.argmax(axis=1)
-        images = []
-        cmf = render_figure("confusion_matrix", lambda f: f(p.labels, pred, class_names=names, margins=False,
-                                                           colorbar=False, ax=_subplots((3.3, 3.0))[1][0, 0]), dpi=72)
-        if cmf:
-            images.append(cmf)
-        if p.images is not None:
-            grid = render_figure("topk_grid", lambda f: f(p.images, probs, p.labels, k=3, n=10, ncols=5), dpi=64)
-            if grid:
-                images.append(grid)
-        frames.append({"epoch": int(p.epochs[i]), "acc": float(acc[i]), "images": images,
-                       "id": f"{slider_id}-e{int(p.epochs[i])}"})
-    if not any(fr["images"] for fr in frames):
-        s.note("No per-epoch images: the confusion-matrix and top-k plot functions are not available.", kind="error")
-        return s
-    s.add("slider", id=slider_id, frames=frames,
-          caption="Drag the slider to step through epochs; without JavaScript every epoch is shown in a row.")
+        cm = confusion_counts(p.labels, pred, n)
+        topk = []
+        for j in range(shown):
+            order = np.argsort(-probs[j])[:3]
+            topk.append({"img": thumbs[j] if thumbs else "", "label": names[int(p.labels[j])],
+                         "ok": bool(order[0] == p.labels[j]),
+                         "top": [(names[int(c)], float(probs[j, c]), bool(c == p.labels[j])) for c in order]})
+        epoch = int(p.epochs[i]) + 1
+        frames.append({"epoch": epoch, "acc": float(acc[i]), "id": f"{slider_id}-e{epoch}",
+                       "classes": names, "counts": cm.tolist(), "max": int(cm.max(initial=1)), "topk": topk})
+    s.add("slider", id=slider_id, frames=frames, n_probe=int(len(p.labels)),
+          caption="Drag the slider to step through the epochs; without JavaScript every epoch is shown in a row. "
+                  "Left: confusion matrix of the probe set (rows true, columns predicted). Right: the three most "
+                  "probable classes of the first probe digits (green: the true class).")
     if len(chosen) < len(p.epochs):
         s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
     return s
