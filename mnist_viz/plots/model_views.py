@@ -113,12 +113,7 @@ def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
         return {k: v[0] for k, v in feature_maps(model, image[None], layers=layers).items()}
     feats = _run_features(model)
     if feats is not None and not isinstance(model, Mapping):
-        names = [str(n) for n in feats.get("layer_names", [])] or [
-            k[len("activations__"):] for k in feats if k.startswith("activations__")
-        ]
-        model = {n: feats[f"activations__{n}"] for n in names if f"activations__{n}" in feats}
-        if not model:
-            raise ValueError("the run has no stored activations (features.npz has no 'activations__<layer>' arrays)")
+        model = _run_maps(model, feats, image)
     if not isinstance(model, Mapping):
         raise TypeError(
             "model must be a keras.Model or a mapping {layer name: (h, w, c) array}; "
@@ -144,6 +139,33 @@ def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
     if not out:
         raise ValueError("model holds no feature maps (an empty mapping)")
     return out
+
+
+def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
+    """The stored maps (features.npz) of the test digit equal to ``image``."""
+    names = [str(n) for n in np.atleast_1d(feats.get("layer_names", []))] or [
+        k[len("activations__"):] for k in feats if k.startswith("activations__")
+    ]
+    maps = {n: np.asarray(feats[f"activations__{n}"]) for n in names if f"activations__{n}" in feats}
+    if not maps:
+        raise ValueError("model: the run has no stored activations (features.npz has no 'activations__<layer>' arrays)")
+    k = next(iter(maps.values())).shape[0]
+    if k == 1:
+        return maps
+    indices = np.asarray(feats.get("activation_indices", np.arange(k)))
+    test = getattr(run, "test", None)
+    stored = getattr(test, "images", None)
+    if stored is not None:
+        probe = np.asarray(image, dtype=np.float64).reshape(28, 28)
+        if probe.max() <= 1.0:
+            probe = probe * 255.0
+        for j, i in enumerate(indices):
+            if np.abs(np.asarray(stored[int(i)], dtype=np.float64) - probe).max() <= 1.0:
+                return {n: a[j] for n, a in maps.items()}
+    raise ValueError(
+        f"image: the run stores feature maps for test digits {indices.tolist()} only; pass one of "
+        "run.test.images[run.features['activation_indices']], or a live keras model"
+    )
 
 
 def activations(image, model, *, layers=None, max_maps=16):
