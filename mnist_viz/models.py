@@ -54,14 +54,15 @@ def dense(*, num_classes: int = 10, sparse_labels: bool = False):
 
 
 def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
-    """A small convnet: conv1 → pool1 → conv2 → pool2 → flatten → features (Dense 128) → prediction.
+    """A small convnet: conv1 → pool1 → conv2 → pool2 → flatten → dropout → features (Dense 128) →
+    prediction.
 
-    Takes (n, 28, 28, 1) images in [0, 1]; about 0.955–0.97 test accuracy on the embedded split in
+    Takes (n, 28, 28, 1) images in [0, 1]; about 0.96–0.97 test accuracy on the embedded split in
     5 epochs on a CPU. Compiled with Adam, categorical crossentropy (or sparse) and accuracy.
 
     >>> m = convnet()
     >>> [layer.name for layer in m.layers]
-    ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'features', 'prediction']
+    ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'dropout', 'features', 'prediction']
     """
     keras = import_keras()
     _check_num_classes(num_classes)
@@ -74,6 +75,7 @@ def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
             layers.Conv2D(64, 3, activation="relu", name="conv2"),
             layers.MaxPooling2D(2, name="pool2"),
             layers.Flatten(name="flatten"),
+            layers.Dropout(0.3, name="dropout"),
             layers.Dense(128, activation="relu", name="features"),
             layers.Dense(num_classes, activation="softmax", name="prediction"),
         ],

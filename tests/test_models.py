@@ -27,7 +27,7 @@ def test_dense_is_the_tutorials_network():
 def test_convnet_has_named_conv_and_pool_stages():
     model = models.convnet()
     names = [layer.name for layer in model.layers]
-    assert names == ["conv1", "pool1", "conv2", "pool2", "flatten", "features", "prediction"]
+    assert names == ["conv1", "pool1", "conv2", "pool2", "flatten", "dropout", "features", "prediction"]
     assert model.input_shape == (None, 28, 28, 1)
     assert model.output_shape == (None, 10)
     out = model.predict(np.zeros((2, 28, 28, 1), "float32"), verbose=0)
