@@ -109,18 +109,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load_data_or_fail(spec: str):
+    """Load ``--data``; warnings become one ``mnist-viz: warning:`` line each, errors a UsageError."""
+    import warnings
+
     from mnist_viz.training import resolve_data
 
-    try:
-        return resolve_data(spec)
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--data {spec}: {exc}") from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            dataset = resolve_data(spec)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--data {spec}: {exc}") from None
+    if "train" in dataset.missing:
+        raise UsageError(f"--data {spec}: no training split found ({dataset.description})")
+    for warning in caught:
+        print(f"mnist-viz: warning: {warning.message}", file=sys.stderr)
+    return dataset
 
 
 def _cmd_train(args) -> int:
     dataset = _load_data_or_fail(args.data)
-    if "train" in getattr(dataset, "missing", ()):
-        raise UsageError(f"--data {args.data}: no training split found ({dataset.description})")
     out = Path(args.out) if args.out else Path("runs") / args.model
     _check_out(out, overwrite=args.overwrite)
     from mnist_viz.training import train

@@ -53,6 +53,12 @@ def test_corrupt_idx_folder_exits_2(tmp_path, capsys):
     assert "t10k-" in err and "Traceback" not in err
 
 
+def test_test_only_idx_folder_exits_2_with_one_line(shared_mnist, capsys):
+    assert main(["train", "--data", f"idx:{shared_mnist}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no training split found" in err
+
+
 def test_report_of_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
     assert main(["report", str(tmp_path), "-o", str(tmp_path / "r.html")]) == 2
     assert "is not a run directory" in capsys.readouterr().err
