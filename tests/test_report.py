@@ -1,13 +1,31 @@
-"""Write small run directories in format v1 (docs/ARCHITECTURE.md) for the report tests,
-without TensorFlow: random but plausible numbers, synthetic 28x28 digits."""
+"""Tests of the HTML report (mnist_viz.report): sections, partial runs, escaping, drill-down data,
+CSV downloads, the CSP, sizes, errors and the notebook view. No TensorFlow: run directories are
+written in format v1 by :func:`write_run` (also used by tests/test_report_browser.py).
+
+Run: ``python -m pytest tests/test_report.py -q`` (about 30-60 s on 2 CPU cores).
+"""
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-import numpy as np
-import pandas as pd
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
 
-from mnist_viz._io import atomic_write_csv, atomic_write_json, atomic_write_npz
+import base64  # noqa: E402
+import html as html_lib  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mnist_viz._io import atomic_write_csv, atomic_write_json, atomic_write_npz  # noqa: E402
 
 CLASSES = [str(i) for i in range(10)]
 
@@ -127,3 +145,397 @@ def write_run(path, *, name=None, epochs=3, planned=None, status="complete", n_t
     }
     atomic_write_json(path / "run.json", info)
     return path
+
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers to read the page
+# ----------------------------------------------------------------------------------------------
+class PageParser(HTMLParser):
+    """Collects ids, <img> attributes, links, <script> blocks and the CSP meta of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.imgs, self.links, self.scripts, self.metas = [], [], [], [], []
+        self._script = None
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "img":
+            self.imgs.append(a)
+        if tag == "a":
+            self.links.append(a)
+        if tag == "meta":
+            self.metas.append(a)
+        if tag == "script":
+            self._script = [a, []]
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script[0], "".join(self._script[1])))
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script[1].append(data)
+        else:
+            self.text.append(data)
+
+
+def parse(page: str) -> PageParser:
+    p = PageParser()
+    p.feed(page)
+    return p
+
+
+def decode_data_uri(uri: str) -> bytes:
+    head, _, payload = uri.partition(",")
+    assert head.endswith(";base64"), head
+    return base64.b64decode(payload)
+
+
+def drill_json(page: str) -> dict:
+    p = parse(page)
+    (text,) = [body for attrs, body in p.scripts if attrs.get("id") == "drill-data"]
+    return json.loads(text)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("runs")
+    a = write_run(base / "dense", n_test=800, epochs=4, seed=0)
+    b = write_run(base / "conv", n_test=800, epochs=3, seed=1, conv=True)
+    return a, b
+
+
+@pytest.fixture(scope="module")
+def two_run_report(two_runs, tmp_path_factory):
+    from mnist_viz.report import build_report
+
+    out = tmp_path_factory.mktemp("report") / "two.html"
+    return build_report(list(two_runs), out)
+
+
+# ----------------------------------------------------------------------------------------------
+# import cost, API shape
+# ----------------------------------------------------------------------------------------------
+def test_import_is_light():
+    code = ("import sys, mnist_viz.report as r; assert callable(r.build_report); "
+            "bad = [m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_report_error_is_value_error():
+    from mnist_viz.report import ReportError
+
+    assert issubclass(ReportError, ValueError)
+
+
+# ----------------------------------------------------------------------------------------------
+# a complete two-run report
+# ----------------------------------------------------------------------------------------------
+def test_every_section_is_there_with_a_toc(two_run_report):
+    page = two_run_report.html
+    p = parse(page)
+    for rid in ("r0", "r1"):
+        for sec in ("summary", "curves", "weights", "confusion", "predictions", "internals", "evolution", "calibration"):
+            assert f"{rid}-{sec}" in p.ids, f"section {rid}-{sec} missing"
+    assert "comparison" in p.ids and "overview" in p.ids
+    targets = [a["href"][1:] for a in p.links if a.get("href", "").startswith("#")]
+    assert targets and set(targets) <= set(p.ids), set(targets) - set(p.ids)
+    assert len(p.ids) == len(set(p.ids)), [i for i in p.ids if p.ids.count(i) > 1][:5]
+
+
+def test_every_image_is_an_embedded_png_with_alt_text(two_run_report):
+    from PIL import Image
+
+    p = parse(two_run_report.html)
+    assert len(p.imgs) >= 15
+    for img in p.imgs:
+        assert img["src"].startswith("data:image/png;base64,")
+        assert img.get("alt", "").strip(), img.get("id")
+        with Image.open(io.BytesIO(decode_data_uri(img["src"]))) as im:
+            im.load()
+            assert im.width > 0 and im.height > 0
+
+
+def test_nothing_is_fetched_and_csp_forbids_the_network(two_run_report):
+    page = two_run_report.html
+    p = parse(page)
+    (csp,) = [m["content"] for m in p.metas if m.get("http-equiv") == "Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "img-src data:" in csp
+    assert "connect-src" not in csp  # falls back to default-src 'none'
+    # the inline script is allowed by its hash, not by 'unsafe-inline'
+    (script,) = [body for attrs, body in p.scripts if not attrs.get("type")]
+    from mnist_viz.report.builder import script_hash
+
+    assert script_hash(script) in csp and "script-src 'unsafe-inline'" not in csp
+    urls = re.findall(r'\b(?:src|href|action|poster|data)\s*=\s*"([^"]*)"', page)
+    assert urls
+    for url in urls:
+        assert url.startswith(("data:", "#")), url[:60]
+    css = page[page.index("<style>"):page.index("</style>")]
+    assert not re.search(r"url\((?!['\"]?data:)", css)
+    assert "@import" not in page and "@font-face" not in page
+
+
+def test_csv_downloads_hold_the_run_data(two_runs, two_run_report):
+    from mnist_viz.run import Run
+
+    p = parse(two_run_report.html)
+    downloads = {a["download"]: a["href"] for a in p.links if "download" in a}
+    for name in ("dense-history.csv", "dense-confusion-matrix.csv", "dense-per-class-metrics.csv",
+                 "conv-history.csv", "comparison.csv"):
+        assert name in downloads, sorted(downloads)
+    hist = pd.read_csv(io.BytesIO(decode_data_uri(downloads["dense-history.csv"])))
+    run = Run.load(two_runs[0])
+    np.testing.assert_allclose(hist["val_accuracy"], run.history["val_accuracy"])
+    cm = pd.read_csv(io.BytesIO(decode_data_uri(downloads["dense-confusion-matrix.csv"])))
+    assert cm.shape == (10, 11) and cm.iloc[:, 1:].to_numpy().sum() == len(run.test.labels)
+    truth = np.bincount(run.test.labels * 10 + run.test.predicted, minlength=100).reshape(10, 10)
+    np.testing.assert_array_equal(cm.iloc[:, 1:].to_numpy(), truth)
+    per_class = pd.read_csv(io.BytesIO(decode_data_uri(downloads["dense-per-class-metrics.csv"])))
+    assert list(per_class.columns) == ["class", "precision", "recall", "f1", "support"]
+    assert per_class["support"].sum() == len(run.test.labels)
+
+
+def test_drill_down_index_points_at_the_right_digits(two_runs, two_run_report):
+    from PIL import Image
+
+    from mnist_viz.run import Run
+
+    data = drill_json(two_run_report.html)
+    assert set(data) == {"r0-cm", "r1-cm"}
+    run = Run.load(two_runs[0])
+    cells = data["r0-cm"]["cells"]
+    labels, predicted = run.test.labels, run.test.predicted
+    for key, cell in cells.items():
+        t, p = map(int, key.split(","))
+        assert cell["n"] == int(((labels == t) & (predicted == p)).sum())
+        assert len(cell["idx"]) == min(cell["n"], data["r0-cm"]["per_cell"])
+        assert all(labels[i] == t and predicted[i] == p for i in cell["idx"])
+        conf = run.test.probabilities[cell["idx"], p]
+        assert list(conf) == sorted(conf, reverse=True)  # most confident first
+    with Image.open(io.BytesIO(decode_data_uri(data["r0-cm"]["sprite"]))) as sprite:
+        assert sprite.size == (28 * data["r0-cm"]["per_cell"], 28 * len(cells))
+    # every clickable cell of the table has an entry
+    page = two_run_report.html
+    table = page[page.index('id="r0-cm"'):]
+    table = table[: table.index("</table>")]
+    keys = set(re.findall(r'data-cell="(\d+,\d+)"', table))
+    assert keys == set(cells)
+
+
+def test_slider_has_one_frame_per_epoch_and_the_last_is_current(two_run_report):
+    page = two_run_report.html
+    frames = re.findall(r'<figure class="frame( current)?" id="r0-slider-e(\d+)"', page)
+    assert [int(e) for _, e in frames] == [1, 2, 3, 4]
+    assert [c for c, _ in frames] == ["", "", "", " current"]
+    assert 'id="r0-slider-range"' in page and 'max="3"' in page
+
+
+def test_comparison_has_deltas_and_side_by_side_matrices(two_run_report):
+    page = two_run_report.html
+    sec = page[page.index('id="comparison"'):page.index('id="r0"')]
+    assert "Δ conv" in sec
+    assert "test accuracy" in sec
+    assert sec.count("<img") == 2  # overlaid curves + confusion matrices side by side
+
+
+def test_dark_mode_and_print_styles_are_in_the_page(two_run_report):
+    page = two_run_report.html
+    assert "@media (prefers-color-scheme: dark)" in page
+    assert "@media print" in page
+
+
+def test_report_object_save_and_notebook_view(two_run_report, tmp_path):
+    r = two_run_report
+    assert r.path.exists() and r.path.read_text(encoding="utf-8") == r.html
+    assert r.size_bytes == len(r.html.encode("utf-8"))
+    copy = r.save(tmp_path / "copy.html")
+    assert copy.read_bytes() == r.path.read_bytes()
+    frame = r._repr_html_()
+    assert frame.startswith("<iframe") and "sandbox=" in frame
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frame).group(1)
+    assert "<" not in srcdoc and html_lib.unescape(srcdoc) == r.html
+
+
+# ----------------------------------------------------------------------------------------------
+# partial runs, logs, missing plot functions
+# ----------------------------------------------------------------------------------------------
+def test_interrupted_run_without_records_says_what_is_missing(tmp_path):
+    from mnist_viz.report import build_report
+
+    run = write_run(tmp_path / "cut", epochs=2, planned=5, status="interrupted", with_test=False,
+                    with_weights=False, with_probe=False, with_batches=False)
+    page = build_report(run).html
+    assert "interrupted after 2 of 5 epochs" in page
+    for missing in ("test_predictions.npz", "weights/stats.csv", "probe/epoch_XXXX.npz", "features.npz", "batches.csv"):
+        assert missing in page, missing
+    assert 'id="r0-curves"' in page and page.count("<img") >= 1  # the curves still render
+
+
+def test_run_without_images_or_features_still_renders(tmp_path):
+    from mnist_viz.report import build_report
+
+    run = write_run(tmp_path / "noimg", with_images=False, with_features=False)
+    page = build_report(run).html
+    assert "holds no images" in page
+    assert drill_json(page) == {}
+    assert 'id="r0-cm"' in page  # the counts table is there without drill-down
+
+
+def test_csvlogger_history_renders(tmp_path):
+    from mnist_viz.report import build_report
+    from mnist_viz.run import Run
+
+    log = tmp_path / "training.log"
+    log.write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.8,0.6,0.82,0.55\n1,0.9,0.3,NA,0.4\n")
+    report = build_report(Run.from_csv(log))
+    page = report.html
+    assert "Training curves" in page and "training log" in page
+    assert parse(page).imgs, "the training curves should be drawn"
+    report_dir = build_report(write_run(tmp_path / "bare", with_test=False, with_weights=False, with_probe=False,
+                                        with_batches=False))
+    assert report_dir.size_bytes > 0
+
+
+def test_empty_history_renders(tmp_path):
+    from mnist_viz._io import atomic_write_json
+    from mnist_viz.report import build_report
+
+    d = tmp_path / "fresh"
+    atomic_write_json(d / "run.json", {"format_version": 1, "name": "fresh", "status": "interrupted",
+                                       "epochs_planned": 3, "epochs_completed": 0})
+    page = build_report(d).html
+    assert "No epochs recorded" in page
+
+
+def test_a_missing_or_failing_plot_function_becomes_a_note(two_runs, monkeypatch):
+    from mnist_viz.report import _sections, build_report
+
+    real = _sections.plot_function
+
+    def fake(name):
+        if name == "calibration":
+            return None
+        if name == "misclassified":
+            def boom(*a, **k):
+                raise RuntimeError("kaput <b>")
+            return boom
+        return real(name)
+
+    monkeypatch.setattr(_sections, "plot_function", fake)
+    page = build_report(two_runs[0]).html
+    assert "needs mnist_viz.plots.calibration" in page
+    assert "RuntimeError: kaput &lt;b&gt;" in page
+    assert 'id="r0-calibration"' in page and "Reliability" not in page.split('id="r0-calibration"')[1].split("</section>")[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# escaping
+# ----------------------------------------------------------------------------------------------
+def test_names_from_files_are_escaped(tmp_path):
+    from mnist_viz._io import atomic_write_json, read_json
+    from mnist_viz.report import build_report
+
+    run = write_run(tmp_path / XSS, n_test=200)
+    info = read_json(run / "run.json")
+    info["model"]["layers"][0]["name"] = "<script>alert('layer')</script>"
+    info["metadata"]["data"]["class_names"] = ["<b>zero</b>"] + [str(i) for i in range(1, 10)]
+    atomic_write_json(run / "run.json", info)
+    page = build_report(run).html
+    assert XSS not in page and "<script>alert" not in page and "<b>zero</b>" not in page
+    assert html_lib.escape(XSS) in page
+    assert "&lt;b&gt;zero&lt;/b&gt;" in page
+    p = parse(page)
+    assert not [img for img in p.imgs if img.get("src") == "x"]
+    assert len([s for s in p.scripts if not s[0].get("type")]) == 1  # only the report's own script
+    # the visible text shows the name as typed
+    assert XSS in "".join(p.text)
+
+
+def test_embedded_json_escapes_angle_brackets_and_ampersands():
+    from mnist_viz.report._embed import safe_json
+
+    text = safe_json({"a": "</script><!--&", "nan": float("nan")})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!--&", "nan": None}
+
+
+# ----------------------------------------------------------------------------------------------
+# errors, progress, sizes
+# ----------------------------------------------------------------------------------------------
+def test_unreadable_runs_raise_one_line_report_errors(tmp_path):
+    from mnist_viz.report import ReportError, build_report
+
+    with pytest.raises(ReportError, match="no such folder"):
+        build_report(tmp_path / "nope")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(ReportError, match="is a file"):
+        build_report(tmp_path / "file.txt")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReportError, match="not a run directory"):
+        build_report(tmp_path / "empty")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "run.json").write_text("{not json")
+    with pytest.raises(ReportError) as info:
+        build_report(bad)
+    assert "\n" not in str(info.value) and "bad" in str(info.value)
+    with pytest.raises(ReportError, match="empty"):
+        build_report([])
+    with pytest.raises(ReportError, match="got int"):
+        build_report([3])
+    run = write_run(tmp_path / "ok", with_test=False, with_probe=False, with_weights=False)
+    with pytest.raises(ReportError, match="is a folder"):
+        build_report(run, tmp_path)
+
+
+def test_progress_lines_unless_quiet(tmp_path, capsys):
+    from mnist_viz.report import build_report
+
+    run = write_run(tmp_path / "p", with_test=False, with_probe=False, with_weights=False)
+    build_report(run, quiet=True)
+    assert capsys.readouterr().err == ""
+    build_report(run, quiet=False)
+    err = capsys.readouterr().err
+    assert "report: [1/1] p: training curves" in err and "report: done" in err
+    lines = []
+    build_report(run, progress=lines.append)
+    assert any("summary" in line for line in lines) and capsys.readouterr().err == ""
+
+
+def test_size_with_10000_test_predictions_is_within_budget(tmp_path):
+    from mnist_viz.report import build_report
+
+    small = write_run(tmp_path / "small", n_test=10_000, epochs=5)
+    report = build_report(small)
+    assert report.size_bytes < 1_500_000, report.size_bytes
+    # the page does not grow with the training set: only aggregates and probe/test subsets go in
+    from mnist_viz._io import atomic_write_json, read_json
+
+    info = read_json(small / "run.json")
+    info["metadata"]["data"]["n_train"] = 60_000
+    atomic_write_json(small / "run.json", info)
+    assert abs(build_report(small).size_bytes - report.size_bytes) < 200
+
+
+def test_cli_report_writes_the_file_and_maps_errors(two_runs, tmp_path, capsys):
+    from mnist_viz.cli import main
+
+    out = tmp_path / "cli.html"
+    assert main(["report", str(two_runs[0]), "-o", str(out), "--quiet"]) == 0
+    assert out.exists() and str(out) in capsys.readouterr().out
+    assert main(["report", str(tmp_path / "missing"), "-o", str(out)]) == 2
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "run.json").write_text('{"format_version": 99}')
+    assert main(["report", str(bad), "-o", str(tmp_path / "x.html")]) == 2
+    assert "format_version" in capsys.readouterr().err

@@ -37,6 +37,8 @@ class Table:
     caption: str = ""
     #: index of the row header column (rendered as <th scope="row">), or None
     row_header: int | None = 0
+    #: a two-column key/value table (values left-aligned)
+    kv: bool = False
 
 
 @dataclass

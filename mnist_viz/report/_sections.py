@@ -131,9 +131,9 @@ def why_missing(run, filename: str, writer: str) -> str:
     done = run.info.get("epochs_completed", run.epochs_completed)
     if run.status == "interrupted":
         at = f" after {done} of {planned} epochs" if planned else ""
-        return f"the run was interrupted{at}, before {writer} wrote {filename}"
+        return f"the run was interrupted{at}, before {filename} was written ({writer} writes it)"
     if run.status == "running":
-        return f"the run is still training; {writer} writes {filename} later"
+        return f"the run is still training; {filename} is written later ({writer} writes it)"
     return f"{filename} is written by {writer}, which did not run for this run"
 
 
@@ -208,7 +208,7 @@ def summary_section(run, sid: str) -> Section:
         status_text += f" ({run.epochs_completed} of {planned} epochs)" if planned else f" ({run.epochs_completed} epochs)"
     s.add("metrics", items=[("status", status_text)] + [(k, fmt(v)) for k, v in headline.items()])
     if not headline:
-        s.note("No test metrics: " + why_missing(run, "test_metrics / test_predictions.npz", "the end of training") + ".")
+        s.note("No test metrics: " + why_missing(run, "test_metrics / test_predictions.npz", "RunRecorder at the end of training") + ".")
     if run.status == "interrupted" and run.info.get("interrupted_reason"):
         s.note(f"Interrupted: {run.info['interrupted_reason']}", kind="info")
 
@@ -218,7 +218,7 @@ def summary_section(run, sid: str) -> Section:
                 for k in ("source", "n_train", "n_val", "n_test", "sha256") if k in data]
         if data.get("class_names"):
             rows.append(["classes", ", ".join(str(c) for c in data["class_names"])])
-        s.table(Table(["dataset", "value"], rows, caption="Dataset"))
+        s.table(Table(["dataset", "value"], rows, caption="Dataset", kv=True))
         if data.get("subset_note"):
             s.note(str(data["subset_note"]), kind="info")
         if data.get("citation"):
@@ -251,7 +251,7 @@ def summary_section(run, sid: str) -> Section:
             rows.append([f"{k}" if group == "versions" else f"{group[:-1] if group != 'hardware' else group} {k}",
                          fmt(v) if not isinstance(v, str) else v])
     if rows:
-        s.table(Table(["reproducibility", "value"], rows, caption="Reproducibility"), details="Reproducibility: versions, seed, hardware, timings")
+        s.table(Table(["reproducibility", "value"], rows, caption="Reproducibility", kv=True), details="Reproducibility: versions, seed, hardware, timings")
     return s
 
 
@@ -287,7 +287,7 @@ def curves_section(run, sid: str) -> Section:
     """Training curves per epoch (and per batch), learning rate, with the history table and CSV."""
     s = Section(sid, "Training curves")
     if not len(run.history):
-        s.note("No epochs recorded: " + why_missing(run, "history.csv", "the end of the first epoch") + ".")
+        s.note("No epochs recorded: " + why_missing(run, "history.csv", "HistoryRecorder at the end of every epoch") + ".")
         return s
     per_batch = run.batches is not None and len(run.batches) > 0
     add_figure(s, "training_curves", lambda f: f(run, per_batch=per_batch),
@@ -357,7 +357,7 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
     s = Section(sid, "Confusion matrix and per-class metrics")
     t = run.test
     if t is None:
-        s.note("No test predictions: " + why_missing(run, "test_predictions.npz", "the end of training") + ".")
+        s.note("No test predictions: " + why_missing(run, "test_predictions.npz", "RunRecorder at the end of training") + ".")
         return s, None
     names = run.class_names
     n = max(len(names), int(t.probabilities.shape[1]))
@@ -428,7 +428,7 @@ def predictions_section(run, sid: str) -> Section:
     s = Section(sid, "Predictions: top-k, errors, confused pairs")
     t = run.test
     if t is None:
-        s.note("No test predictions: " + why_missing(run, "test_predictions.npz", "the end of training") + ".")
+        s.note("No test predictions: " + why_missing(run, "test_predictions.npz", "RunRecorder at the end of training") + ".")
         return s
     if t.images is None:
         s.note("No test images: test_predictions.npz of this run holds probabilities and labels only.")
@@ -537,7 +537,7 @@ def calibration_section(run, sid: str) -> Section:
     s = Section(sid, "Calibration and embedding")
     t = run.test
     if t is None:
-        s.note("No calibration: " + why_missing(run, "test_predictions.npz", "the end of training") + ".")
+        s.note("No calibration: " + why_missing(run, "test_predictions.npz", "RunRecorder at the end of training") + ".")
     else:
         add_figure(s, "calibration", lambda f: f(t.labels, t.probabilities, n_bins=10),
                    caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
@@ -547,7 +547,7 @@ def calibration_section(run, sid: str) -> Section:
     if emb is None or t is None:
         missing = "features.npz" if f is None else "the embedding in features.npz"
         s.note("No embedding view: " + (why_missing(run, missing, "mnist_viz.train after fitting")
-                                        if t is not None else "it needs test labels") + ".")
+                                        if t is not None else "it needs the test predictions, which this run lacks") + ".")
         return s
     emb = np.asarray(emb, dtype=np.float32)
     idx = np.asarray(f.get("embedding_indices", np.arange(len(emb))), dtype=np.int64)

@@ -167,7 +167,7 @@ def load_runs(runs) -> list:
         try:
             loaded.append(Run.load(p))
         except Exception as exc:  # unreadable JSON/CSV/NPZ, wrong format version, ...
-            msg = " ".join(str(exc).split())
+            msg = " ".join(str(exc).split()).replace(f"path {str(p)!r} ", "").replace(f"run {str(p)!r} ", "")
             raise ReportError(f"run {str(item)!r} cannot be read: {msg}") from exc
     return loaded
 
