@@ -213,8 +213,9 @@ def activations(image, model, *, layers=None, max_maps=16):
     vmin, vmax = digit_range(img)
     target = max(max(a.shape[0], a.shape[1]) for a in stages.values())
 
+    widest = min(MAPS_PER_LINE, max(min(max_maps, a.shape[2]) for a in stages.values()))
     with plot_style():
-        width = 9.0
+        width = float(np.clip(0.56 * widest + 0.2, 3.2, 9.0))
         heights = [1.0]
         mosaics = []
         for name, a in stages.items():
@@ -238,8 +239,9 @@ def activations(image, model, *, layers=None, max_maps=16):
             ax.set_title(f"{name} · {h}×{w}×{c} · {shown}", loc="left")
             ax.set_anchor("W")
             _bare(ax)
-        fig.suptitle("What each stage of the network sees (each map scaled to its own range)", x=0.01, ha="left",
-                     fontsize="medium")
+        sep = " " if width >= 6 else "\n"
+        fig.suptitle(f"What each stage of the network sees{sep}(each map scaled to its own range)", x=0.01,
+                     ha="left", fontsize="medium")
     desc = ", ".join(f"{n} {s[0]}×{s[1]}×{s[2]}" for n, s, _m, _mos in mosaics)
     set_alt_text(
         fig,
@@ -252,9 +254,7 @@ def activations(image, model, *, layers=None, max_maps=16):
 def _cmap_with_gaps(name):
     import matplotlib
 
-    cmap = matplotlib.colormaps[name].copy()
-    cmap.set_bad("white")
-    return cmap
+    return matplotlib.colormaps[name].with_extremes(bad="white")
 
 
 # --------------------------------------------------------------------------------------------
