@@ -459,3 +459,13 @@ def test_confused_pairs_bad_input(preds):
         mp.confused_pairs(images, probs, labels, n_pairs=-1)
     with pytest.raises(ValueError, match="labels must be integer labels"):
         mp.confused_pairs(images, probs, np.zeros((300, 2, 2)))
+
+
+@pytest.mark.parametrize("module", ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots.classification",
+                                    "mnist_viz.plots.predictions", "mnist_viz.plots._style", "mnist_viz.plots._validate"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
