@@ -11,18 +11,20 @@ directory) are scaled to [0, 1] floats first, as the models were trained.
 
 Example
 -------
->>> import numpy as np
->>> from mnist_viz.models import convnet
+>>> import numpy as np, keras
 >>> from mnist_viz.features import feature_maps, penultimate_features, first_layer_weights
->>> model = convnet()
+>>> L = keras.layers
+>>> model = keras.Sequential([L.Conv2D(8, 3, name="conv1"), L.MaxPooling2D(name="pool1"),
+...                           L.Conv2D(4, 3, name="conv2"), L.Flatten(), L.Dense(16, name="features"),
+...                           L.Dense(10, activation="softmax", name="prediction")])   # no Input
 >>> maps = feature_maps(model, np.zeros((2, 28, 28)))
 >>> {name: a.shape for name, a in maps.items()}
-{'conv1': (2, 26, 26, 16), 'pool1': (2, 13, 13, 16), 'conv2': (2, 11, 11, 32), 'pool2': (2, 5, 5, 32)}
+{'conv1': (2, 26, 26, 8), 'pool1': (2, 13, 13, 8), 'conv2': (2, 11, 11, 4)}
 >>> penultimate_features(model, np.zeros((3, 784))).shape
-(3, 64)
+(3, 16)
 >>> kind, kernel = first_layer_weights(model)
 >>> kind, kernel.shape
-('conv', (3, 3, 1, 16))
+('conv', (3, 3, 1, 8))
 """
 from __future__ import annotations
 
