@@ -469,3 +469,10 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_confusion_matrix_im_kw_and_text_kw_pass_through():
+    ax = mp.confusion_matrix([0, 1, 1], [0, 1, 0], im_kw={"alpha": 0.5}, text_kw={"fontsize": 5, "color": "red"})
+    assert ax.images[0].get_alpha() == 0.5
+    cells = [t for t in ax.texts if t.get_gid() == "cell"]
+    assert all(t.get_fontsize() == 5 and t.get_color() == "red" for t in cells)

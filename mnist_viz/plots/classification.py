@@ -84,7 +84,7 @@ def _cm_axes(n, names, *, margins, colorbar):
 
 
 def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margins=True, cmap=SEQUENTIAL_CMAP,
-                     values_format=None, colorbar=True, ax=None):
+                     values_format=None, colorbar=True, im_kw=None, text_kw=None, ax=None):
     """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
     right margin and precision in the bottom margin.
 
@@ -106,6 +106,9 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
         Format of the cell values (default ``"d"`` for counts, ``".2f"`` normalized). Cell values
         are written up to 20 classes and left out beyond (the colorbar still reads them).
     colorbar : bool
+    im_kw, text_kw : dict, optional
+        Passed to ``imshow`` of the matrix and to each cell's ``text`` (as scikit-learn's
+        ``ConfusionMatrixDisplay.plot``), e.g. ``text_kw={"fontsize": 6}``.
     ax : Axes, optional (default: a fresh figure)
 
     Returns
@@ -154,8 +157,8 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
 
         cmap_obj = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         vmax = 1.0 if normalize else max(float(cm.max()), 1.0)
-        im = ax.imshow(cm, cmap=cmap_obj, vmin=0, vmax=vmax, interpolation="nearest",
-                       extent=(-0.5, n - 0.5, n - 0.5, -0.5))
+        im = ax.imshow(cm, **{"cmap": cmap_obj, "vmin": 0, "vmax": vmax, "interpolation": "nearest",
+                              **(im_kw or {}), "extent": (-0.5, n - 0.5, n - 0.5, -0.5)})
         annotate = n <= MAX_ANNOTATED_CLASSES
         fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
         if annotate:
@@ -163,8 +166,9 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
             for i in range(n):
                 for j in range(n):
                     v = cm[i, j]
-                    ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=fontsize,
-                            color=_text_color(cmap_obj(norm(v))), gid="cell")
+                    ax.text(j, i, format(v, fmt), **{"ha": "center", "va": "center", "fontsize": fontsize,
+                                                     "color": _text_color(im.cmap(norm(v))), **(text_kw or {}),
+                                                     "gid": "cell"})
         ticks = list(range(n))
         xlabels, ylabels = list(names), list(names)
         if margins:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._style import OKABE_ITO, WRONG_COLOR, draw_message, plot_style, set_alt_text
+from ._style import OKABE_ITO, draw_message, plot_style, set_alt_text
 
 __all__ = ["training_curves"]
 
@@ -102,17 +102,18 @@ def _best_epoch(frame: pd.DataFrame) -> tuple[int, str, float] | None:
     return None
 
 
-def _plot_series(ax, x, y, *, color, label, linestyle="-"):
-    """Line with markers; non-finite values become gaps, marked by an 'x' on the lower edge."""
+def _plot_series(ax, x, y, *, color, label, linestyle="-", row=0):
+    """Line with markers; non-finite values become gaps, marked by an 'x' (in the series' colour,
+    one row per series) on the lower edge."""
     y = np.asarray(y, dtype=float)
     finite = np.isfinite(y)
     ax.plot(x, np.where(finite, y, np.nan), marker="o", markersize=4, color=color, label=label,
             linestyle=linestyle)
     if (~finite).any():
         trans = ax.get_xaxis_transform()  # x in data, y in axes fraction
-        ax.plot(x[~finite], np.full((~finite).sum(), 0.02), linestyle="none", marker="x", markersize=7,
-                markeredgewidth=1.5, color=WRONG_COLOR, transform=trans, clip_on=False,
-                label=f"{label}: NaN/inf", gid="nonfinite")
+        ax.plot(x[~finite], np.full((~finite).sum(), 0.03 + 0.06 * row), linestyle="none", marker="x",
+                markersize=7, markeredgewidth=2, color=color, transform=trans, clip_on=False,
+                label=f"{label}: NaN/inf (gap)", gid="nonfinite")
     return int((~finite).sum())
 
 
@@ -200,7 +201,8 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
             if metric in frame.columns:
                 n_bad += _plot_series(a, x, frame[metric], color=_TRAIN_COLOR, label="train")
             if f"val_{metric}" in frame.columns:
-                n_bad += _plot_series(a, x, frame[f"val_{metric}"], color=_VAL_COLOR, label="validation")
+                n_bad += _plot_series(a, x, frame[f"val_{metric}"], color=_VAL_COLOR, label="validation",
+                                      row=1)
             if per_batch and f"{metric}_batch" in batches.columns:
                 a.plot(_batch_x(batches), np.asarray(batches[f"{metric}_batch"], dtype=float),
                        color=_TRAIN_COLOR, alpha=0.35, linewidth=0.8, label="train (per batch)",
@@ -222,6 +224,12 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
             finite = lr[np.isfinite(lr)]
             if finite.size and finite.min() > 0 and finite.max() / finite.min() > 10:
                 a.set_yscale("log")
+            else:
+                from matplotlib.ticker import FuncFormatter
+
+                a.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.3g}"))
+                if finite.size and finite.min() == finite.max() and finite[0] > 0:  # constant: centre it
+                    a.set_ylim(finite[0] * 0.5, finite[0] * 1.5)
             a.set_title("learning rate")
             a.set_xlabel("epoch")
         _integer_epoch_ticks(axes[: len(panels)], x)
