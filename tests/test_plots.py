@@ -476,3 +476,16 @@ def test_confusion_matrix_im_kw_and_text_kw_pass_through():
     assert ax.images[0].get_alpha() == 0.5
     cells = [t for t in ax.texts if t.get_gid() == "cell"]
     assert all(t.get_fontsize() == 5 and t.get_color() == "red" for t in cells)
+
+
+@pytest.mark.parametrize("draw, message", [
+    (lambda: mp.class_metrics([], [], class_names=["a", "b"]), "No predictions to score."),
+    (lambda: mp.calibration([], np.zeros((0, 10))), "No predictions to calibrate."),
+    (lambda: mp.misclassified(np.zeros((0, 784)), np.zeros((0, 10)), []), "No digits to show."),
+    (lambda: mp.confused_pairs(np.zeros((0, 28, 28)), np.zeros((0, 10)), []), "No digits to show."),
+])
+def test_empty_inputs_give_a_message_figure(draw, message):
+    out = draw()
+    fig = out if isinstance(out, matplotlib.figure.Figure) else out.figure
+    assert [t.get_text() for ax in fig.axes for t in ax.texts] == [message]
+    assert mp.alt_text(fig)
