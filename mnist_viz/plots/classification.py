@@ -49,9 +49,14 @@ def _label_pair(y_true, y_pred, class_names, *, pred_name="y_pred"):
     return yt, yp, n, names
 
 
+def _is_dark(rgba) -> np.ndarray:
+    """True where an RGBA colour (array (..., 4)) is dark enough to need white text (luminance)."""
+    rgba = np.asarray(rgba, dtype=float)
+    return rgba[..., 0] * 0.2126 + rgba[..., 1] * 0.7152 + rgba[..., 2] * 0.0722 <= 0.45
+
+
 def _text_color(rgba) -> str:
-    r, g, b = rgba[:3]
-    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+    return "white" if _is_dark(rgba) else "black"
 
 
 def _fresh_axes(ax, figsize, layout="constrained"):
@@ -162,13 +167,12 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
         annotate = n <= MAX_ANNOTATED_CLASSES
         fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
         if annotate:
-            norm = im.norm
+            dark = _is_dark(im.cmap(im.norm(cm)))  # one colormap call for every cell
             for i in range(n):
                 for j in range(n):
-                    v = cm[i, j]
-                    ax.text(j, i, format(v, fmt), **{"ha": "center", "va": "center", "fontsize": fontsize,
-                                                     "color": _text_color(im.cmap(norm(v))), **(text_kw or {}),
-                                                     "gid": "cell"})
+                    ax.text(j, i, format(cm[i, j], fmt), **{"ha": "center", "va": "center", "fontsize": fontsize,
+                                                            "color": "white" if dark[i, j] else "black",
+                                                            **(text_kw or {}), "gid": "cell"})
         ticks = list(range(n))
         xlabels, ylabels = list(names), list(names)
         if margins:
