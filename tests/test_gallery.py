@@ -146,3 +146,27 @@ def _ini_tolerance() -> str:
 
     text = (GALLERY.parent / "pyproject.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)["tool"]["pytest"]["ini_options"]["mpl-default-tolerance"]
+
+
+def test_gallery_readme_shows_every_baseline():
+    """gallery/README.md is the visual index: every baseline PNG is shown, every shown image exists,
+    and part B's fragment (gallery/README_model_views.md) is merged verbatim."""
+    import re
+
+    readme = (GALLERY / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", readme))
+    on_disk = {p.name for p in GALLERY.glob("*.png")}
+    assert on_disk - shown == set(), f"baselines missing from gallery/README.md: {sorted(on_disk - shown)}"
+    assert shown - on_disk == set(), f"gallery/README.md shows images that do not exist: {sorted(shown - on_disk)}"
+    fragment = GALLERY / "README_model_views.md"
+    if fragment.exists():
+        assert fragment.read_text(encoding="utf-8").strip() in readme, (
+            "gallery/README_model_views.md changed: merge it again into gallery/README.md")
+
+
+def test_gallery_readme_snippets_name_real_functions():
+    import re
+
+    readme = (GALLERY / "README.md").read_text(encoding="utf-8")
+    for name in set(re.findall(r"\bmp\.([a-z_]+)\(", readme)):
+        assert hasattr(mp, name), f"gallery/README.md calls mp.{name}, which mnist_viz.plots does not export"
