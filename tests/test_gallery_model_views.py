@@ -29,7 +29,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-import gallery_data as gd  # noqa: E402
+try:  # under pytest (tests/ on sys.path) or imported from the repository root (gallery README)
+    import gallery_data as gd  # noqa: E402
+except ImportError:  # pragma: no cover
+    from tests import gallery_data as gd  # noqa: E402
 import mnist_viz.plots as mp  # noqa: E402
 
 #: Fixed pixel density for every baseline; figure sizes are fixed inside each plot function.
@@ -138,15 +141,22 @@ def test_activations(trained):
     return mp.activations(trained.test_x[0], trained.convnet, max_maps=16)
 
 
-@image_compare("activations_precomputed.png")
-def test_activations_precomputed():
-    """The report's path: feature maps from a mapping (a run's features.npz), no TensorFlow."""
+def edge_maps():
+    """``(image, {"edges": (26, 26, 4), "edges_pool": (13, 13, 4)})``: one real digit through four
+    hand-made 3×3 filters (vertical, horizontal, diagonal edges, blur), ReLU and 2×2 max-pooling."""
     image = gd.digits(1, seed=3)[0][0] / 255.0
     edges = {"vertical": np.array([[-1, 0, 1]] * 3), "horizontal": np.array([[-1, 0, 1]] * 3).T,
              "diagonal": np.array([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]]), "blur": np.ones((3, 3)) / 9}
     conv = np.stack([np.maximum(_conv3(image, k), 0) for k in edges.values()], axis=-1)  # (26, 26, 4)
-    pool = conv[:26, :26].reshape(13, 2, 13, 2, 4).max(axis=(1, 3))
-    return mp.activations(image, {"edges": conv, "edges_pool": pool})
+    pool = conv.reshape(13, 2, 13, 2, 4).max(axis=(1, 3))
+    return image, {"edges": conv, "edges_pool": pool}
+
+
+@image_compare("activations_precomputed.png")
+def test_activations_precomputed():
+    """The report's path: feature maps from a mapping (a run's features.npz), no TensorFlow."""
+    image, maps = edge_maps()
+    return mp.activations(image, maps)
 
 
 def _conv3(img, k):
