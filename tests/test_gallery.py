@@ -161,7 +161,7 @@ def test_gallery_readme_shows_every_baseline():
     fragment = GALLERY / "README_model_views.md"
     if fragment.exists():
         assert fragment.read_text(encoding="utf-8").strip() in readme, (
-            "gallery/README_model_views.md changed: merge it again into gallery/README.md")
+            "gallery/README_model_views.md changed: run python gallery/merge_readme.py")
 
 
 def test_gallery_readme_snippets_name_real_functions():
