@@ -32,10 +32,14 @@ Example
 """
 from __future__ import annotations
 
+import atexit
+import copy
 import json
 import math
 import os
+import queue
 import socket
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -43,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mnist_viz._io import atomic_write_csv, atomic_write_json, atomic_write_npz, atomic_write_text
+from mnist_viz._io import atomic_write_json, atomic_write_npz, atomic_write_text
 from mnist_viz._tf import import_keras
 from mnist_viz.run import FORMAT_VERSION, now_iso, process_start_ticks
 
@@ -62,6 +66,9 @@ __all__ = [
 #: up to 4 weight variables (one stats.csv row of ~150 bytes and 32 int32 histogram counts each,
 #: plus one dead_relu.csv row per ReLU layer). Checked by tests/test_callbacks.py.
 STATS_BYTES_PER_LAYER_EPOCH = 2048
+
+STATS_COLUMNS = ("epoch", "layer", "weight", "size", "mean", "std", "min", "max", "l2", "update_ratio")
+DEAD_RELU_COLUMNS = ("epoch", "layer", "dead_fraction")
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,6 +218,138 @@ def _variable_numpy(variable) -> np.ndarray:
         return np.asarray(keras.ops.convert_to_numpy(variable))
 
 
+class _CsvLog:
+    """Rows of a CSV file kept as rendered text, so that rewriting the file each epoch is cheap.
+
+    Columns are the union of the rows' keys in first-seen order; a new key re-renders all rows.
+    Missing values and NaN are written as empty cells (read back as NaN); floats use ``repr``
+    (they read back bit-identical).
+    """
+
+    def __init__(self, columns=()):
+        self.columns: list[str] = list(columns)
+        self.rows: list[dict] = []
+        self._lines: list[str] = []
+
+    def __len__(self):
+        return len(self.rows)
+
+    @staticmethod
+    def _cell(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return "" if value != value else repr(value)
+        if isinstance(value, (bool, np.bool_)):
+            return str(bool(value))
+        if isinstance(value, (int, np.integer)):
+            return str(int(value))
+        if isinstance(value, np.floating):
+            return _CsvLog._cell(float(value))
+        text = str(value)
+        if any(ch in text for ch in ',"\n\r'):
+            text = '"' + text.replace('"', '""') + '"'
+        return text
+
+    def _render(self, row: dict) -> str:
+        return ",".join(self._cell(row.get(col)) for col in self.columns)
+
+    def add(self, row: dict) -> None:
+        new = [key for key in row if key not in self.columns]
+        self.rows.append(row)
+        if new:
+            self.columns.extend(new)
+            self._lines = [self._render(r) for r in self.rows]
+        else:
+            self._lines.append(self._render(row))
+
+    def text(self) -> str:
+        header = ",".join(self._cell(c) for c in self.columns)
+        return "\n".join([header, *self._lines]) + "\n"
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+
+class _BackgroundWriter:
+    """Writes files on a background thread, in submission order, so training never waits on disk.
+
+    Each task is one atomic write (``mnist_viz._io``), given data that nobody mutates afterwards.
+    FIFO order keeps the format's promise that ``run.json`` is written after the records it
+    counts. A failed write is re-raised in the training thread at the next ``submit``/``flush``.
+    Pending writes are flushed at train end, by :func:`flush_writes` (which
+    :func:`mnist_viz.run.mark_interrupted` calls) and at interpreter exit; a process killed outright
+    loses at most the writes still queued, never a file's integrity.
+    """
+
+    def __init__(self):
+        self._queue: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="mnist_viz-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self):
+        while True:
+            task = self._queue.get()
+            try:
+                if task is None:
+                    return
+                func, args, kwargs = task
+                if self._error is None:
+                    func(*args, **kwargs)
+            except BaseException as exc:  # surfaced in the training thread
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def _raise(self):
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, func, *args, **kwargs):
+        self._raise()
+        self._queue.put((func, args, kwargs))
+
+    def flush(self):
+        self._queue.join()
+        self._raise()
+
+
+_WRITERS: dict[str, _BackgroundWriter] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_for(run_dir: Path) -> _BackgroundWriter:
+    key = os.path.abspath(run_dir)
+    with _WRITERS_LOCK:
+        writer = _WRITERS.get(key)
+        if writer is None or not writer._thread.is_alive():
+            writer = _WRITERS[key] = _BackgroundWriter()
+        return writer
+
+
+def flush_writes(run_dir=None) -> None:
+    """Wait until every queued record (of ``run_dir``, or of all runs) is on disk.
+
+    >>> flush_writes()  # nothing queued: returns at once
+    """
+    with _WRITERS_LOCK:
+        items = list(_WRITERS.items())
+    wanted = None if run_dir is None else os.path.abspath(run_dir)
+    for key, writer in items:
+        if wanted is None or key == wanted:
+            writer.flush()
+
+
+@atexit.register
+def _flush_at_exit():  # pragma: no cover - runs at interpreter exit
+    try:
+        flush_writes()
+    except Exception:
+        pass
+
+
 class _Recorder(keras.callbacks.Callback):
     """Shared bits: the run directory and whether this process writes."""
 
@@ -224,6 +363,18 @@ class _Recorder(keras.callbacks.Callback):
     def _decide_chief(self):
         if not self._chief_decided_by_parent:
             self._chief = is_chief(getattr(self.model, "distribute_strategy", None))
+
+    def _submit(self, func, *args, **kwargs):
+        """Queue one atomic write on this run directory's background writer."""
+        _writer_for(self.run_dir).submit(func, *args, **kwargs)
+
+    def flush(self) -> None:
+        """Wait until this recorder's queued writes are on disk (they are by the end of ``fit``)."""
+        if self.run_dir is not None:
+            flush_writes(self.run_dir)
+
+    def on_train_end(self, logs=None):
+        self.flush()
 
     @property
     def writes(self) -> bool:
@@ -250,8 +401,11 @@ class HistoryRecorder(_Recorder):
 
     The true value of batch *k* is recovered by sample-weighted de-averaging,
     ``v_k = (N_k m_k − N_{k−1} m_{k−1}) / n_k``, where ``m_k`` is the running mean Keras logs and
-    ``N_k`` the number of samples seen so far in the epoch (read from the model's loss tracker,
-    so a smaller last batch is handled exactly). Only mean-type metrics (loss, accuracy and other
+    ``N_k`` the number of samples seen so far in the epoch (read from the model's loss tracker
+    after every batch, so a smaller last batch or a dataset with uneven batches is handled
+    exactly). Float32 running means limit the precision to about ``1e-7 · N_k / n_k`` relative.
+    With ``sample_weight`` in ``fit``, metrics are weighted means, so their ``_batch`` values are
+    approximate (the loss stays exact). Only mean-type metrics (loss, accuracy and other
     ``keras.metrics.Mean`` subclasses) are de-averaged; metrics such as ``Precision`` get no
     ``_batch`` column. Without a loss tracker, equal batch sizes are assumed.
 
@@ -268,24 +422,24 @@ class HistoryRecorder(_Recorder):
 
     def __init__(self, run_dir=None):
         super().__init__(run_dir)
-        self._epoch_rows: list[dict] = []
-        self._batch_rows: list[dict] = []
+        self._epoch_log = _CsvLog()
+        self._batch_log = _CsvLog()
 
     # -- public views ---------------------------------------------------------------------------
     @property
     def history(self) -> pd.DataFrame:
         """The epoch records so far, as written to ``history.csv``."""
-        return pd.DataFrame(self._epoch_rows)
+        return self._epoch_log.frame()
 
     @property
     def batches(self) -> pd.DataFrame:
         """The batch records so far, as written to ``batches.csv``."""
-        return pd.DataFrame(self._batch_rows)
+        return self._batch_log.frame()
 
     # -- callback hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         self._decide_chief()
-        self._epoch_rows, self._batch_rows = [], []
+        self._epoch_log, self._batch_log = _CsvLog(), _CsvLog()
         self._step = 0
         self._mean_keys: set[str] | None = None
         self._tracker = None
@@ -294,11 +448,8 @@ class HistoryRecorder(_Recorder):
         self._epoch = int(epoch)
         self._epoch_start = time.perf_counter()
         self._train_end = None
-        self._prev_count = 0.0
-        self._prev_means: dict[str, float] = {}
-        self._prev_batch = -1
-        self._epoch_samples = 0.0
-        self._sizes_known = True
+        self._pending: list[tuple[int, dict, float | None]] = []
+        self._epoch_samples = float("nan")
 
     def _samples_seen(self) -> float | None:
         if self._tracker is None:
@@ -337,52 +488,64 @@ class HistoryRecorder(_Recorder):
         return keys
 
     def on_train_batch_end(self, batch, logs=None):
-        logs = logs or {}
         values = {}
-        for key, value in logs.items():
+        for key, value in (logs or {}).items():
             try:
                 values[key] = float(value)
             except (TypeError, ValueError):
                 continue
-        if self._mean_keys is None:
-            self._mean_keys = self._find_mean_keys(values)
-        count = self._samples_seen()
-        if count is not None and count > self._prev_count:
-            size = count - self._prev_count
-            weight_now, weight_prev = count, self._prev_count
-        else:
-            if count is None and self._sizes_known:
-                self._sizes_known = False
-                self._warn_once(
-                    "sizes",
-                    "HistoryRecorder cannot read batch sizes from this model (no loss tracker); "
-                    "per-batch values assume equal batch sizes, so the last batch's may be approximate",
-                )
-            size = float("nan")
-            weight_now, weight_prev = float(batch + 1), float(self._prev_batch + 1)
-        row = {"epoch": self._epoch, "batch": int(batch), "step": self._step,
-               "size": int(size) if math.isfinite(size) else size}
-        denom = (weight_now - weight_prev) if not math.isfinite(size) else size
-        for key, mean in values.items():
-            row[key] = mean
-        for key, mean in values.items():
-            if key in self._mean_keys:
-                prev = self._prev_means.get(key, 0.0)
-                row[f"{key}_batch"] = (weight_now * mean - weight_prev * prev) / denom if denom else float("nan")
-        self._batch_rows.append(row)
-        self._prev_means = values
-        self._prev_batch = batch
-        if count is not None:
-            self._prev_count = count
-            self._epoch_samples = count
-        self._step += 1
+        # the loss tracker counts the samples seen so far this epoch (~30 µs to read): exact batch
+        # sizes even when a dataset's batches vary; the de-averaging waits for the epoch end
+        self._pending.append((int(batch), values, self._samples_seen()))
         self._train_end = time.perf_counter()
+
+    def _batch_sizes(self) -> list[float] | None:
+        """Samples in each recorded batch of the epoch, or None when they cannot be known."""
+        counts = [c for _, _, c in self._pending]
+        if not counts or any(c is None for c in counts):
+            return None
+        sizes = np.diff([0.0] + counts).tolist()
+        return sizes if all(size > 0 for size in sizes) else None
+
+    def _finish_batches(self):
+        """De-average the epoch's running means into per-batch values and add the rows."""
+        if not self._pending:
+            return
+        if self._mean_keys is None:
+            self._mean_keys = self._find_mean_keys(self._pending[-1][1])
+        sizes = self._batch_sizes()
+        if sizes is None:
+            self._warn_once(
+                "sizes",
+                "HistoryRecorder cannot count the samples of each batch (the model has no readable loss "
+                "tracker); per-batch values assume equal batch sizes, so the last batch's may be approximate",
+            )
+            cumulative = [float(b + 1) for b, _, _ in self._pending]
+            sizes_out = [float("nan")] * len(self._pending)
+        else:
+            cumulative = np.cumsum(sizes).tolist()
+            sizes_out = [int(round(size)) for size in sizes]
+            self._epoch_samples = cumulative[-1]
+        prev_total, prev_means = 0.0, {}
+        for (batch, values, _), total, size in zip(self._pending, cumulative, sizes_out):
+            row = {"epoch": self._epoch, "batch": batch, "step": self._step, "size": size}
+            row.update(values)
+            weight = total - prev_total
+            for key, mean in values.items():
+                if key in self._mean_keys:
+                    previous = prev_means.get(key, 0.0)
+                    row[f"{key}_batch"] = (total * mean - prev_total * previous) / weight if weight else float("nan")
+            self._batch_log.add(row)
+            prev_total, prev_means = total, values
+            self._step += 1
+        self._pending = []
 
     def on_epoch_end(self, epoch, logs=None):
         now = time.perf_counter()
         epoch_time = now - self._epoch_start
         train_time = (self._train_end or now) - self._epoch_start
-        samples = self._epoch_samples if self._sizes_known and self._epoch_samples else float("nan")
+        self._finish_batches()
+        samples = self._epoch_samples
         row = {"epoch": int(epoch)}
         for key, value in (logs or {}).items():
             try:
@@ -392,11 +555,11 @@ class HistoryRecorder(_Recorder):
         row["learning_rate"] = _learning_rate(self.model)
         row["epoch_time"] = epoch_time
         row["samples_per_sec"] = samples / train_time if train_time > 0 else float("nan")
-        self._epoch_rows.append(row)
+        self._epoch_log.add(row)
         self.last_epoch_samples = samples
         if self.writes:
-            atomic_write_csv(self.run_dir / "history.csv", pd.DataFrame(self._epoch_rows))
-            atomic_write_csv(self.run_dir / "batches.csv", pd.DataFrame(self._batch_rows))
+            self._submit(atomic_write_text, self.run_dir / "history.csv", self._epoch_log.text())
+            self._submit(atomic_write_text, self.run_dir / "batches.csv", self._batch_log.text())
 
 
 
@@ -456,18 +619,18 @@ class WeightRecorder(_Recorder):
         self.snapshot_every = snapshot_every
         self.dead_relu_samples = int(dead_relu_samples)
         self.probe_x = None if probe_x is None else np.asarray(probe_x)[: self.dead_relu_samples]
-        self._stats_rows: list[dict] = []
-        self._dead_rows: list[dict] = []
+        self._stats_log = _CsvLog(STATS_COLUMNS)
+        self._dead_log = _CsvLog(DEAD_RELU_COLUMNS)
 
     @property
     def stats(self) -> pd.DataFrame:
         """The statistics rows so far (``weights/stats.csv``)."""
-        return pd.DataFrame(self._stats_rows)
+        return self._stats_log.frame()
 
     @property
     def dead_relu(self) -> pd.DataFrame:
         """The dead-ReLU rows so far (``weights/dead_relu.csv``)."""
-        return pd.DataFrame(self._dead_rows, columns=["epoch", "layer", "dead_fraction"])
+        return self._dead_log.frame()
 
     def histograms(self) -> dict:
         """``weight`` -> ``{"edges", "counts" (E, B), "epochs"}`` recorded so far."""
@@ -481,7 +644,8 @@ class WeightRecorder(_Recorder):
     # -- callback hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         self._decide_chief()
-        self._stats_rows, self._dead_rows = [], []
+        self._stats_log, self._dead_log = _CsvLog(STATS_COLUMNS), _CsvLog(DEAD_RELU_COLUMNS)
+        self._own_forward = None
         self._index, self._variables, self._edges, self._counts = [], [], [], []
         self._hist_epochs: list[int] = []
         self._previous: list[np.ndarray | None] = []
@@ -530,13 +694,16 @@ class WeightRecorder(_Recorder):
         self._counts = [[] for _ in entries]
         self._previous = [None] * len(entries)
         if self.writes:
-            atomic_write_json(self.run_dir / "weights" / "index.json", entries)
+            self._submit(atomic_write_json, self.run_dir / "weights" / "index.json", copy.deepcopy(entries))
 
     def _histogram(self, flat: np.ndarray, edges: np.ndarray) -> np.ndarray:
+        """Counts on the fixed ``edges``; values outside go to the end bins, NaNs are not counted."""
         lo, hi = edges[0], edges[-1]
-        idx = ((flat - lo) * (self.bins / (hi - lo))).astype(np.int64)
-        np.clip(idx, 0, self.bins - 1, out=idx)
-        return np.bincount(idx, minlength=self.bins).astype(np.int32)
+        pos = (flat - flat.dtype.type(lo)) * flat.dtype.type(self.bins / (hi - lo))
+        np.clip(pos, 0, self.bins - 1, out=pos)
+        if np.isnan(pos).any():
+            pos = pos[~np.isnan(pos)]
+        return np.bincount(pos.astype(np.int32), minlength=self.bins).astype(np.int32)
 
     def _record(self, epoch: int):
         snapshot = {}
@@ -561,7 +728,7 @@ class WeightRecorder(_Recorder):
                 row["update_ratio"] = float(np.linalg.norm(flat - prev)) / l2
             else:
                 row["update_ratio"] = float("nan")
-            self._stats_rows.append(row)
+            self._stats_log.add(row)
             self._previous[i] = flat.copy() if flat.base is not None or flat is w else flat
             self._counts[i].append(self._histogram(flat, self._edges[i]))
             if take_snapshot:
@@ -571,19 +738,19 @@ class WeightRecorder(_Recorder):
         if not self.writes:
             return
         folder = self.run_dir / "weights"
-        atomic_write_csv(folder / "stats.csv", pd.DataFrame(self._stats_rows))
+        self._submit(atomic_write_text, folder / "stats.csv", self._stats_log.text())
         arrays = {"epochs": np.asarray(self._hist_epochs, dtype=np.int64)}
         for i in range(len(self._index)):
             arrays[f"edges_{i}"] = self._edges[i]
             arrays[f"counts_{i}"] = np.asarray(self._counts[i], dtype=np.int32).reshape(-1, self.bins)
-        atomic_write_npz(folder / "histograms.npz", arrays)
-        atomic_write_csv(folder / "dead_relu.csv", self.dead_relu)
+        self._submit(atomic_write_npz, folder / "histograms.npz", arrays)
+        self._submit(atomic_write_text, folder / "dead_relu.csv", self._dead_log.text())
         if snapshot:
-            atomic_write_npz(folder / f"snapshot_epoch_{epoch:04d}.npz", snapshot, compress=False)
+            self._submit(atomic_write_npz, folder / f"snapshot_epoch_{epoch:04d}.npz", snapshot, compress=False)
 
     def _find_relu_layers(self):
         layers = [layer for layer in _leaf_layers(self.model) if _is_relu_layer(layer)]
-        if layers and self.probe_x is None:
+        if layers and self._forward() is None:
             self._warn_once(
                 "no_probe",
                 "WeightRecorder has no probe batch (probe_x / validation_data): dead-ReLU fractions "
@@ -592,55 +759,148 @@ class WeightRecorder(_Recorder):
             return []
         return layers
 
+    def _forward(self):
+        """The probe forward pass: shared with a PredictionRecorder in RunRecorder, else our own."""
+        source = getattr(self, "_probe_source", None)
+        if source is not None and source.x is not None:
+            return source.forward
+        if self.probe_x is None:
+            return None
+        if getattr(self, "_own_forward", None) is None or self._own_forward.model is not self.model:
+            self._own_forward = _ProbeForward(self.model, self.probe_x, batch_size=len(self.probe_x))
+        return self._own_forward
+
     def _record_dead_relu(self, epoch: int):
         if self._relu_layers is None:
             self._relu_layers = self._find_relu_layers()
         if not self._relu_layers:
             return
-        outputs = _capture_outputs(self.model, self._relu_layers, self.probe_x)
+        _, maxima = self._forward().run(key=epoch)
         for layer in self._relu_layers:
-            out = outputs.get(id(layer))
-            if out is None:
+            unit_max = maxima.get(id(layer))
+            if unit_max is None:
                 self._warn_once(
                     f"unreached_{layer.name}",
                     f"WeightRecorder: layer {layer.name!r} did not run on the probe batch; its dead-ReLU "
                     "fraction is skipped",
                 )
                 continue
-            out = np.asarray(out)
-            alive = (out > 0).reshape(-1, out.shape[-1]).any(axis=0)
-            self._dead_rows.append({"epoch": epoch, "layer": layer.name,
-                                    "dead_fraction": float(1.0 - alive.mean()) if alive.size else float("nan")})
+            alive = unit_max > 0
+            self._dead_log.add({"epoch": epoch, "layer": layer.name,
+                                "dead_fraction": float(1.0 - alive.mean()) if alive.size else float("nan")})
 
 
-def _capture_outputs(model, layers, x) -> dict:
-    """Run ``model`` on ``x`` once (inference mode) and return ``id(layer) -> output`` for ``layers``.
+class _ProbeForward:
+    """One inference-mode forward pass of a fixed input: the model's outputs and, for every ReLU
+    layer (nested models included), each unit's maximum over samples and positions.
 
-    Works for Sequential (with or without ``Input``), functional, nested and subclassed models: each
-    layer's ``call`` is wrapped for the duration of one eager forward pass, so outputs buried inside
-    sub-models are reached without building symbolic sub-models.
+    The pass is a ``tf.function`` traced once, in which each ReLU layer's ``call`` is wrapped while
+    tracing to capture its output (so outputs buried in sub-models are reached without building
+    symbolic sub-models, and Sequential models without ``Input`` work). If tracing fails it runs
+    eagerly instead. Results are cached per ``key`` (the epoch), so the PredictionRecorder and
+    WeightRecorder of one RunRecorder share one pass.
     """
-    captured: dict[int, np.ndarray] = {}
+
+    def __init__(self, model, x, *, batch_size: int):
+        self.model, self.x, self.batch_size = model, x, max(1, int(batch_size))
+        self._layers = None
+        self._function = None
+        self._cached = None
+        self._chunks = None
+
+    def relu_layers(self) -> list:
+        if self._layers is None:
+            self._layers = [layer for layer in _leaf_layers(self.model) if _is_relu_layer(layer)]
+        return self._layers
+
+    def reset(self):
+        self._cached = None
+
+    def run(self, key=None) -> tuple[np.ndarray, dict]:
+        """``(probabilities (n, C), {id(layer): per-unit max})`` for the fixed input."""
+        if key is not None and self._cached is not None and self._cached[0] == key:
+            return self._cached[1], self._cached[2]
+        if self._chunks is None:  # converted once: no 3 MB copy per epoch
+            import tensorflow as tf
+
+            self._chunks = [tf.convert_to_tensor(self.x[i:i + self.batch_size])
+                            for i in range(0, len(self.x), self.batch_size)]
+        outputs, maxima = [], {}
+        for chunk in self._chunks:
+            out, chunk_max = self._call(chunk)
+            outputs.append(out)
+            for layer_id, values in chunk_max.items():
+                maxima[layer_id] = np.maximum(maxima[layer_id], values) if layer_id in maxima else values
+        probs = _to_probabilities(np.concatenate(outputs)) if outputs else np.zeros((0, 0), np.float32)
+        if key is not None:
+            self._cached = (key, probs, maxima)
+        return probs, maxima
+
+    def _call(self, x):
+        if self._function is None:
+            import tensorflow as tf
+
+            try:
+                self.relu_layers()
+                function = tf.function(self._pass, reduce_retracing=True, autograph=False)
+                result = function(x)
+                self._function = function
+                return self._convert(result)
+            except Exception:  # not traceable: one eager pass per record instead
+                self._function = False
+        if self._function:
+            return self._convert(self._function(x))
+        return self._convert(self._pass(x))
+
+    def _pass(self, x):
+        import tensorflow as tf
+
+        layers = self.relu_layers()
+        out, captured = _capture_outputs(self.model, layers, x, to_numpy=False)
+        maxima = {}
+        for i, layer in enumerate(layers):
+            value = captured.get(id(layer))
+            if value is not None:
+                maxima[str(i)] = tf.reduce_max(tf.reshape(value, [-1, tf.shape(value)[-1]]), axis=0)
+        while isinstance(out, (list, tuple)):
+            out = out[0]
+        if isinstance(out, dict):
+            out = next(iter(out.values()))
+        return out, maxima
+
+    def _convert(self, result):
+        out, maxima = result
+        layers = self.relu_layers()
+        return (np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32),
+                {id(layers[int(i)]): np.asarray(keras.ops.convert_to_numpy(v)) for i, v in maxima.items()})
+
+
+def _capture_outputs(model, layers, x, *, to_numpy: bool = True):
+    """Run ``model`` on ``x`` once in inference mode; return ``(output, {id(layer): layer output})``.
+
+    Each layer's ``call`` is wrapped for the duration of the pass (and restored afterwards).
+    """
+    captured: dict[int, object] = {}
     patched = []
     for layer in layers:
         original = layer.call
 
         def call(*args, _original=original, _key=id(layer), **kwargs):
             result = _original(*args, **kwargs)
-            captured[_key] = keras.ops.convert_to_numpy(result)
+            captured[_key] = keras.ops.convert_to_numpy(result) if to_numpy else result
             return result
 
         object.__setattr__(layer, "call", call)
         patched.append(layer)
     try:
-        model(x, training=False)
+        output = model(x, training=False)
     finally:
         for layer in patched:
             try:
                 object.__delattr__(layer, "call")
             except AttributeError:
                 pass
-    return captured
+    return output, captured
 
 
 # --------------------------------------------------------------------------------------------
@@ -712,9 +972,20 @@ class PredictionRecorder(_Recorder):
         """Class probabilities of ``x`` with the current weights (softmax applied to logits)."""
         return _predict_probabilities(self.model, x, self.batch_size)
 
+    @property
+    def forward(self) -> "_ProbeForward | None":
+        """The compiled probe pass (outputs and ReLU unit maxima), made for the current model."""
+        if self.x is None:
+            return None
+        if getattr(self, "_forward", None) is None or self._forward.model is not self.model:
+            self._forward = _ProbeForward(self.model, self.x, batch_size=self.batch_size)
+        return self._forward
+
     def on_train_begin(self, logs=None):
         self._decide_chief()
         self._probs, self._epochs = [], []
+        if self.forward is not None:
+            self.forward.reset()
         if self.x is None:
             self._warn_once(
                 "no_validation",
@@ -727,16 +998,16 @@ class PredictionRecorder(_Recorder):
             arrays = {"labels": self.labels, "indices": self.indices}
             if self.images is not None:
                 arrays["images"] = self.images
-            atomic_write_npz(self.run_dir / "probe" / "probe.npz", arrays)
+            self._submit(atomic_write_npz, self.run_dir / "probe" / "probe.npz", arrays)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.x is None:
             return
-        probs = self.predict(self.x)
+        probs, _ = self.forward.run(key=int(epoch))
         self._probs.append(probs)
         self._epochs.append(int(epoch))
         if self.writes:
-            atomic_write_npz(self.run_dir / "probe" / f"epoch_{int(epoch):04d}.npz",
+            self._submit(atomic_write_npz, self.run_dir / "probe" / f"epoch_{int(epoch):04d}.npz",
                              {"probabilities": probs.astype(np.float16)})
 
 
@@ -815,6 +1086,8 @@ class RunRecorder(_Recorder):
         self.prediction_recorder = (
             PredictionRecorder(run_dir, validation_data=validation_data, probe_size=probe_size) if predictions else None
         )
+        if self.weight_recorder is not None and self.prediction_recorder is not None:
+            self.weight_recorder._probe_source = self.prediction_recorder  # one probe pass for both
         self.recorders = [r for r in (self.history_recorder, self.weight_recorder, self.prediction_recorder) if r]
         for recorder in self.recorders:
             recorder._chief_decided_by_parent = True
@@ -883,7 +1156,7 @@ class RunRecorder(_Recorder):
         info["last_epoch"] = int(epoch)
         info["updated"] = now_iso()
         if info["params"].get("samples") is None:
-            batches = self.history_recorder._batch_rows
+            batches = self.history_recorder._batch_log.rows
             samples = getattr(self.history_recorder, "last_epoch_samples", float("nan"))
             if batches and isinstance(batches[0].get("size"), int):
                 info["params"]["batch_size"] = batches[0]["size"]
@@ -904,11 +1177,12 @@ class RunRecorder(_Recorder):
         self.info["status"] = "complete"
         self.info["updated"] = self.info["finished"] = now_iso()
         self._write_info()
+        self.flush()
 
     # -- internals ------------------------------------------------------------------------------
     def _write_info(self):
         if self.writes:
-            atomic_write_json(self.run_dir / "run.json", self.info)
+            self._submit(atomic_write_json, self.run_dir / "run.json", copy.deepcopy(self.info))
 
     def _model_info(self) -> dict:
         model = self.model
@@ -953,7 +1227,7 @@ class RunRecorder(_Recorder):
             images = _as_uint8_images(x)
             if images is not None:
                 arrays["images"] = images
-            atomic_write_npz(self.run_dir / "test_predictions.npz", arrays)
+            self._submit(atomic_write_npz, self.run_dir / "test_predictions.npz", arrays)
 
     def _save_model(self):
         if not self.writes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import socket
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -364,6 +365,12 @@ def mark_interrupted(run_dir: str | os.PathLike, reason: str) -> Path:
         raise FileNotFoundError(f"run_dir {str(run_dir)!r} has no {RUN_JSON}; nothing to mark interrupted")
     if not isinstance(reason, str):
         raise TypeError(f"reason must be a str; got {type(reason).__name__}")
+    recorders = sys.modules.get("mnist_viz.callbacks")  # loaded only if a recorder ran here
+    if recorders is not None:
+        try:
+            recorders.flush_writes(run_dir)  # queued records land before the status changes
+        except Exception:  # a failed record write must not hide why the run stopped
+            pass
     info = read_json(path)
     now = now_iso()
     info.update({"status": "interrupted", "interrupted_reason": reason, "updated": now, "finished": now})

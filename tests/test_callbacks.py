@@ -94,6 +94,34 @@ def test_batch_values_are_deaveraged_against_hand_computation(tmp_path, one_hot)
     assert not np.allclose(batches["loss"], batches["loss_batch"])
 
 
+class UnevenBatches(keras.utils.PyDataset):
+    """Batches of 4, 2 and 5 samples: sizes that no 'all equal but the last' rule can guess."""
+
+    def __init__(self, x, y):
+        super().__init__()
+        self.x, self.y, self.bounds = x, y, [0, 4, 6, 11]
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        sl = slice(self.bounds[i], self.bounds[i + 1])
+        return self.x[sl], self.y[sl]
+
+
+def test_uneven_batches_are_counted_exactly():
+    x, y = tiny_data(n=11)
+    model = tiny_model(lr=0.0)
+    rec = HistoryRecorder()
+    model.fit(UnevenBatches(x, y), epochs=2, verbose=0, shuffle=False, callbacks=[rec])
+    batches = rec.batches
+    assert batches["size"].tolist() == [4, 2, 5] * 2
+    probs = np.asarray(model(x, training=False))
+    expected = [xent(probs[a:b], y[a:b]) for a, b in [(0, 4), (4, 6), (6, 11)]] * 2
+    np.testing.assert_allclose(batches["loss_batch"], expected, rtol=1e-4)
+    assert rec.last_epoch_samples == 11
+
+
 def test_history_csv_matches_keras_history_and_lr_schedule(tmp_path):
     x, y = tiny_data(n=30)
     model = tiny_model()
@@ -272,6 +300,7 @@ def test_statistics_storage_is_bounded_per_layer_per_epoch(tmp_path):
 
     class Measure(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
+            rec.flush()  # writes happen on a background thread
             sizes.append(sum(f.stat().st_size for f in (tmp_path / "weights").iterdir() if f.name != "index.json"))
 
     rec = WeightRecorder(tmp_path, probe_x=x)
