@@ -83,7 +83,6 @@ def check_same_length(**arrays) -> int:
     """All arrays have the same first dimension; returns it. ``check_same_length(y_true=a, y_pred=b)``."""
     lengths = {name: len(a) for name, a in arrays.items()}
     if len(set(lengths.values())) > 1:
-        (n1, l1), (n2, l2) = list(lengths.items())[:2]
         items = ", ".join(f"{k} has {v} rows" for k, v in lengths.items())
         raise ValueError(f"mismatched lengths: {items}")
     return next(iter(lengths.values()), 0)
