@@ -74,6 +74,7 @@ def feature_maps(model, images, *, layers: Iterable[str] | None = None, batch_si
     _check_model(model, "model", keras)
     x = _prepare_images(model, images, keras)
     wanted = None if layers is None else _as_name_list(layers)
+    _check_graph(model)
     key = ("maps", None if wanted is None else tuple(wanted))
     extractor = _cached(model, key, lambda: _MapExtractor(model, wanted, keras))
     return extractor(x, batch_size=_check_batch_size(batch_size))
@@ -93,6 +94,7 @@ def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
     keras = _keras()
     _check_model(model, "model", keras)
     x = _prepare_images(model, images, keras)
+    _check_graph(model)
     fn = _cached(model, ("penultimate",), lambda: _penultimate_fn(model, keras))
     bs = _check_batch_size(batch_size)
     if len(x) == 0:
@@ -158,6 +160,16 @@ def _keras():
 def _check_model(model, name, keras) -> None:
     if not isinstance(model, keras.Model):
         raise TypeError(f"{name} must be a keras.Model; got {type(model).__name__}")
+
+
+def _check_graph(model) -> None:
+    """Inner activations are read from the layer graph, which subclassed models do not have."""
+    graph = getattr(model, "_functional", None) or model
+    if not hasattr(graph, "_nodes"):
+        raise ValueError(
+            f"model {model.name!r} ({type(model).__name__}) has no layer graph (a subclassed keras.Model), so "
+            "its inner activations cannot be read; build it as a Sequential or functional model"
+        )
 
 
 def _check_batch_size(batch_size) -> int:
@@ -279,6 +291,7 @@ class _MapExtractor:
                 continue
             path = f"{prefix}{layer.name}"
             if _is_model(layer, keras):
+                _check_graph(layer)
                 child = _MapExtractor(layer, wanted, keras, prefix=f"{path}/", top=False)
                 if child.steps:
                     ins = _node_inputs(model, layer)
@@ -386,6 +399,7 @@ def _penultimate_fn(model, keras):
         ins = _node_inputs(model, layer)
         pre = keras.Model(_graph_inputs(model), ins[0] if len(ins) == 1 else ins)
         if _is_model(layer, keras):
+            _check_graph(layer)
             inner = _penultimate_fn(layer, keras)
             return lambda x: inner(pre(x, training=False))
         return lambda x: _to_numpy(keras, pre(x, training=False))

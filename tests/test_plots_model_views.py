@@ -114,6 +114,35 @@ def test_feature_maps_nested_functional_and_layer_selection(keras, features):
     assert features.penultimate_features(model, _images(4)).shape == (4, 12 * 12 * 3)
 
 
+def test_feature_maps_sequential_first_called_on_another_batch_size(keras, features):
+    import warnings
+
+    model = _seq_no_input(keras)
+    model(np.zeros((2, 28, 28, 1), np.float32))  # built by a call: its graph input has batch size 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        maps = features.feature_maps(model, _images(5))
+        pen = features.penultimate_features(model, _images(5))
+    assert maps["c2"].shape == (5, 11, 11, 3) and pen.shape == (5, 6)
+
+
+def test_subclassed_model_is_refused_clearly(keras, features):
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__(name="sub")
+            self.conv = keras.layers.Conv2D(2, 3)
+            self.flat = keras.layers.Flatten()
+            self.out = keras.layers.Dense(10)
+
+        def call(self, x):
+            return self.out(self.flat(self.conv(x)))
+
+    with pytest.raises(ValueError, match="no layer graph .*Sequential or functional"):
+        features.feature_maps(Sub(), _images(1))
+    with pytest.raises(ValueError, match="no layer graph"):
+        features.penultimate_features(Sub(), _images(1))
+
+
 def test_penultimate_features_nested_head_and_batches(keras, features):
     L = keras.layers
     head = keras.Sequential([L.Flatten(), L.Dense(7, name="h1"), L.Dense(10, name="h2")], name="head")
