@@ -539,3 +539,17 @@ def test_cli_report_writes_the_file_and_maps_errors(two_runs, tmp_path, capsys):
     (bad / "run.json").write_text('{"format_version": 99}')
     assert main(["report", str(bad), "-o", str(tmp_path / "x.html")]) == 2
     assert "format_version" in capsys.readouterr().err
+
+
+def test_parallel_and_serial_builds_give_the_same_page(two_runs):
+    from mnist_viz.report import build_report
+
+    def strip(page):
+        return re.sub(r"Built [^<]* UTC", "", page)
+
+    serial = build_report(list(two_runs), jobs=1)
+    parallel = build_report(list(two_runs), jobs=2)
+    assert strip(serial.html) == strip(parallel.html)
+    assert set(serial.timings) == set(parallel.timings)
+    with pytest.raises(ValueError, match="jobs"):
+        build_report(two_runs[0], jobs=0)

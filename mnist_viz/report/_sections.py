@@ -215,7 +215,8 @@ def summary_section(run, sid: str) -> Section:
     data = meta.get("data") or {}
     if data:
         rows = [[k.replace("_", " "), fmt(data[k]) if not isinstance(data[k], str) else data[k]]
-                for k in ("source", "n_train", "n_val", "n_test", "sha256") if k in data]
+                for k in ("source", "description", "n_train", "n_validation", "n_val", "n_test", "is_subset", "sha256")
+                if k in data]
         if data.get("class_names"):
             rows.append(["classes", ", ".join(str(c) for c in data["class_names"])])
         s.table(Table(["dataset", "value"], rows, caption="Dataset", kv=True))
@@ -323,7 +324,8 @@ def weights_section(run, sid: str) -> Section:
         s.note("No weight records: " + why_missing(run, "weights/stats.csv", "WeightRecorder") + ".")
         return s
     add_figure(s, "weight_evolution", lambda f: f(w, kind="ridge"),
-               caption="Distribution of each weight variable at every epoch (epoch -1: before training).",
+               caption="Distribution of each weight variable after every epoch (init: before training); "
+                       "L2 norms, update ratios and the share of dead ReLU units.",
                what="weight histograms")
     stats = w.stats
     if {"epoch", "weight", "l2"} <= set(stats.columns):
@@ -433,7 +435,7 @@ def predictions_section(run, sid: str) -> Section:
     if t.images is None:
         s.note("No test images: test_predictions.npz of this run holds probabilities and labels only.")
         return s
-    add_figure(s, "topk_grid", lambda f: f(t.images, t.probabilities, t.labels, k=3, n=15, ncols=5),
+    add_figure(s, "topk_grid", lambda f: f(t.images, t.probabilities, t.labels, k=3, n=10, ncols=5),
                caption="First test digits with their three most probable classes (green: correct).", what="top-k grid")
     add_figure(s, "misclassified", lambda f: f(t.images, t.probabilities, t.labels, n=12),
                caption="The errors the model was most sure of.", what="most confident errors")
@@ -496,12 +498,13 @@ def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Sectio
     n = p.probabilities.shape[2]
     names = (list(names) + [str(i) for i in range(len(names), n)])[:n]
     chosen = _frame_indices(len(p.epochs), MAX_SLIDER_FRAMES)
-    # the probe digits are the same every epoch: one small PNG each, reused by every frame
-    shown = min(TOPK_PROBE_DIGITS, len(p.labels))
+    # one probe digit of each class (then the next ones), the same digits in every frame; each
+    # gets one small PNG that every frame reuses
+    picks = _one_per_class(p.labels, TOPK_PROBE_DIGITS)
     thumbs = []
-    if p.images is not None and shown:
-        imgs = _as_uint8(np.asarray(p.images)[:shown])
-        thumbs = [_embed.digits_sprite(imgs[i][None, None]) for i in range(shown)]
+    if p.images is not None and len(picks):
+        imgs = _as_uint8(np.asarray(p.images)[picks])
+        thumbs = [_embed.digits_sprite(imgs[i][None, None]) for i in range(len(picks))]
     frames = []
     for i in chosen:
         probs = np.asarray(p.probabilities[i], dtype=np.float32)
@@ -509,9 +512,9 @@ def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Sectio
         pred = probs.argmax(axis=1)
         cm = confusion_counts(p.labels, pred, n)
         topk = []
-        for j in range(shown):
+        for k, j in enumerate(picks):
             order = np.argsort(-probs[j])[:3]
-            topk.append({"img": thumbs[j] if thumbs else "", "label": names[int(p.labels[j])],
+            topk.append({"img": thumbs[k] if thumbs else "", "label": names[int(p.labels[j])],
                          "ok": bool(order[0] == p.labels[j]),
                          "top": [(names[int(c)], float(probs[j, c]), bool(c == p.labels[j])) for c in order]})
         epoch = int(p.epochs[i]) + 1
@@ -520,10 +523,22 @@ def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Sectio
     s.add("slider", id=slider_id, frames=frames, n_probe=int(len(p.labels)),
           caption="Drag the slider to step through the epochs; without JavaScript every epoch is shown in a row. "
                   "Left: confusion matrix of the probe set (rows true, columns predicted). Right: the three most "
-                  "probable classes of the first probe digits (green: the true class).")
+                  "probable classes of one probe digit per class (green bar: the true class; orange frame: wrong).")
     if len(chosen) < len(p.epochs):
         s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
     return s
+
+
+def _one_per_class(labels, most: int) -> list[int]:
+    """Indices of the first sample of each class in turn (round robin), at most ``most``."""
+    labels = np.asarray(labels)
+    queues = [list(np.flatnonzero(labels == c)) for c in np.unique(labels)]
+    out: list[int] = []
+    while len(out) < min(most, len(labels)):
+        for q in queues:
+            if q and len(out) < most:
+                out.append(int(q.pop(0)))
+    return out
 
 
 def _frame_indices(n: int, most: int) -> list[int]:
@@ -621,9 +636,9 @@ def _overlay_curves(s: Section, runs) -> None:
                     color = OKABE_ITO[i % len(OKABE_ITO)]
                     h = r.history
                     if f"val_{m}" in h:
-                        ax.plot(h.index, h[f"val_{m}"], color=color, label=f"{r.name} val")
+                        ax.plot(h.index + 1, h[f"val_{m}"], color=color, marker="o", ms=3, label=f"{r.name} val")
                     if m in h:
-                        ax.plot(h.index, h[m], color=color, linestyle="--", alpha=0.7, label=f"{r.name} train")
+                        ax.plot(h.index + 1, h[m], color=color, linestyle="--", alpha=0.7, label=f"{r.name} train")
                 ax.set_title(m)
                 ax.set_xlabel("epoch")
                 ax.xaxis.get_major_locator().set_params(integer=True)

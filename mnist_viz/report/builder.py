@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from functools import partial
 from typing import Callable, Iterable
 
 from ._model import Report, ReportError, Section
@@ -31,7 +32,7 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 
 
 
 def build_report(runs, path=None, *, title: str | None = None, quiet: bool = True,
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Report:
     """Build one self-contained HTML file from one or more runs and (optionally) write it.
 
     Parameters
@@ -46,6 +47,10 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
         No progress lines on stderr (default True; the CLI passes ``quiet=args.quiet``).
     progress : callable, optional
         Receives one line per built section instead of stderr (implies progress is shown).
+    jobs : int, optional
+        Worker processes drawing sections in parallel (forked, so nothing is pickled but the
+        results). Default: one per CPU core, up to 4, where ``fork`` is safe (Linux/macOS, no
+        TensorFlow or IPython kernel loaded in this process); otherwise 1 (serial).
 
     Returns
     -------
@@ -75,44 +80,40 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
     from . import _sections as S
 
     timings: dict[str, float] = {}
-    steps: list[tuple[str, Callable[[], None]]] = []
-    groups: list[dict] = []
-    drills: dict[str, dict] = {}
-
-    def timed(label: str, fn: Callable[[], Section]) -> Section:
-        t0 = time.perf_counter()
-        section = fn()
-        dt = time.perf_counter() - t0
-        timings[label] = dt
-        if say:
-            say(f"report: {label} ({dt:.2f} s)")
-        return section
-
-    comparison = None
+    tasks: list[tuple[str, Callable]] = []  # (progress label, () -> Section | (Section, drill))
     if len(loaded) >= 2:
-        comparison = timed("comparison", lambda: S.comparison_section(loaded, "comparison"))
+        tasks.append(("comparison", lambda: S.comparison_section(loaded, "comparison")))
     for i, run in enumerate(loaded):
         rid = f"r{i}"
-        sections = []
         label = f"[{i + 1}/{len(loaded)}] {run.name}"
-        sections.append(timed(f"{label}: summary", lambda: S.summary_section(run, f"{rid}-summary")))
-        sections.append(timed(f"{label}: training curves", lambda: S.curves_section(run, f"{rid}-curves")))
-        sections.append(timed(f"{label}: weights", lambda: S.weights_section(run, f"{rid}-weights")))
+        tasks += [
+            (f"{label}: summary", partial(S.summary_section, run, f"{rid}-summary")),
+            (f"{label}: training curves", partial(S.curves_section, run, f"{rid}-curves")),
+            (f"{label}: weights", partial(S.weights_section, run, f"{rid}-weights")),
+            (f"{label}: confusion matrix", partial(S.confusion_section, run, f"{rid}-confusion", drill_id=f"{rid}-cm")),
+            (f"{label}: predictions", partial(S.predictions_section, run, f"{rid}-predictions")),
+            (f"{label}: model internals", partial(S.internals_section, run, f"{rid}-internals")),
+            (f"{label}: evolution", partial(S.evolution_section, run, f"{rid}-evolution", slider_id=f"{rid}-slider")),
+            (f"{label}: calibration and embedding", partial(S.calibration_section, run, f"{rid}-calibration")),
+        ]
+    results = _run_tasks(tasks, jobs=jobs, say=say, timings=timings)
 
-        def confusion(run=run, rid=rid):
-            sec, drill = S.confusion_section(run, f"{rid}-confusion", drill_id=f"{rid}-cm")
-            if drill is not None:
-                drills[f"{rid}-cm"] = drill
-            return sec
-
-        sections.append(timed(f"{label}: confusion matrix", confusion))
-        sections.append(timed(f"{label}: predictions", lambda: S.predictions_section(run, f"{rid}-predictions")))
-        sections.append(timed(f"{label}: model internals", lambda: S.internals_section(run, f"{rid}-internals")))
-        sections.append(timed(f"{label}: evolution", lambda: S.evolution_section(run, f"{rid}-evolution",
-                                                                                 slider_id=f"{rid}-slider")))
-        sections.append(timed(f"{label}: calibration and embedding",
-                              lambda: S.calibration_section(run, f"{rid}-calibration")))
-        groups.append({"id": rid, "name": run.name, "status": run.status,
+    comparison = None
+    drills: dict[str, dict] = {}
+    groups: list[dict] = []
+    k = 0
+    if len(loaded) >= 2:
+        comparison, k = results[0], 1
+    for i, run in enumerate(loaded):
+        sections = []
+        for result in results[k:k + 8]:
+            if isinstance(result, tuple):  # the confusion section also returns its drill-down data
+                result, drill = result
+                if drill is not None:
+                    drills[f"r{i}-cm"] = drill
+            sections.append(result)
+        k += 8
+        groups.append({"id": f"r{i}", "name": run.name, "status": run.status,
                        "source": str(run.path) if run.path else "(in memory)", "sections": sections})
 
     t0 = time.perf_counter()
@@ -128,6 +129,94 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
         where = f" -> {report.path}" if report.path else ""
         say(f"report: done in {total:.2f} s, {report.size_bytes / 1e6:.2f} MB{where}")
     return report
+
+
+#: tasks of the build in progress, read by forked workers (set just before the pool starts)
+_TASKS: list = []
+#: the sections that draw the most, started first so two workers finish together
+_HEAVY = ("calibration", "predictions", "weights", "confusion", "internals", "evolution", "comparison", "curves")
+
+
+def default_jobs() -> int:
+    """Worker processes :func:`build_report` uses by default (1 = serial).
+
+    Parallel only where ``fork`` exists and is safe here: not with TensorFlow or an IPython
+    kernel (threads that a fork would copy in an unknown state) loaded in this process.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if any(m in sys.modules for m in ("tensorflow", "keras", "ipykernel", "torch", "jax")):
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _task(i: int):
+    t0 = time.perf_counter()
+    try:  # one BLAS/OpenMP thread per worker: the workers already fill the cores
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        result = _TASKS[i][1]()
+    else:
+        with threadpool_limits(1):
+            result = _TASKS[i][1]()
+    return i, result, time.perf_counter() - t0
+
+
+def _run_tasks(tasks, *, jobs, say, timings) -> list:
+    """Results of ``tasks`` in order; in ``jobs`` forked workers when more than 1."""
+    global _TASKS
+    jobs = default_jobs() if jobs is None else int(jobs)
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1; got {jobs}")
+    results: list = [None] * len(tasks)
+
+    def done(i, result, dt):
+        results[i] = result
+        timings[tasks[i][0]] = dt
+        if say:
+            say(f"report: {tasks[i][0]} ({dt:.2f} s)")
+
+    if jobs == 1 or len(tasks) < 3:
+        for i in range(len(tasks)):
+            done(*_task_local(tasks, i))
+        return results
+    import multiprocessing
+
+    import matplotlib  # imported once here, so workers start with it loaded
+
+    matplotlib.use("Agg", force=False) if "matplotlib.pyplot" not in sys.modules else None
+    import matplotlib.pyplot  # noqa: F401
+
+    import mnist_viz.plots  # noqa: F401
+
+    order = sorted(range(len(tasks)), key=lambda i: _cost_rank(tasks[i][0]))
+    _TASKS = tasks
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            for i, result, dt in pool.imap_unordered(_task, order, chunksize=1):
+                done(i, result, dt)
+    finally:
+        _TASKS = []
+    return results
+
+
+def _task_local(tasks, i):
+    t0 = time.perf_counter()
+    result = tasks[i][1]()
+    return i, result, time.perf_counter() - t0
+
+
+def _cost_rank(label: str) -> int:
+    for rank, word in enumerate(_HEAVY):
+        if word in label:
+            return rank
+    return len(_HEAVY)
 
 
 def _stderr(line: str) -> None:
