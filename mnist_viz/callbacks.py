@@ -329,6 +329,18 @@ def _writer_for(run_dir: Path) -> _BackgroundWriter:
         return writer
 
 
+def _close_writer(run_dir) -> None:
+    """Flush and stop the writer thread of ``run_dir`` (a later write starts a new one)."""
+    with _WRITERS_LOCK:
+        writer = _WRITERS.pop(os.path.abspath(run_dir), None)
+    if writer is not None:
+        try:
+            writer.flush()
+        finally:
+            writer._queue.put(None)
+            writer._thread.join(timeout=10)
+
+
 def flush_writes(run_dir=None) -> None:
     """Wait until every queued record (of ``run_dir``, or of all runs) is on disk.
 
@@ -374,7 +386,8 @@ class _Recorder(keras.callbacks.Callback):
             flush_writes(self.run_dir)
 
     def on_train_end(self, logs=None):
-        self.flush()
+        if self.run_dir is not None and not self._chief_decided_by_parent:
+            _close_writer(self.run_dir)  # flushes: every record is on disk when fit returns
 
     @property
     def writes(self) -> bool:
@@ -729,7 +742,7 @@ class WeightRecorder(_Recorder):
             else:
                 row["update_ratio"] = float("nan")
             self._stats_log.add(row)
-            self._previous[i] = flat.copy() if flat.base is not None or flat is w else flat
+            self._previous[i] = flat  # variable.numpy() gives a fresh array each epoch: no copy needed
             self._counts[i].append(self._histogram(flat, self._edges[i]))
             if take_snapshot:
                 snapshot[entry["weight"].replace("/", "__")] = w.astype(np.float16)
@@ -1177,7 +1190,7 @@ class RunRecorder(_Recorder):
         self.info["status"] = "complete"
         self.info["updated"] = self.info["finished"] = now_iso()
         self._write_info()
-        self.flush()
+        _close_writer(self.run_dir)  # flushes: every record is on disk when fit returns
 
     # -- internals ------------------------------------------------------------------------------
     def _write_info(self):
