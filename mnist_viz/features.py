@@ -283,7 +283,7 @@ class _MapExtractor:
 
     def __init__(self, model, wanted, keras, *, prefix="", top=True):
         self.keras = keras
-        self.model = model
+        self.name = model.name  # no reference to the model: the cache's value must not keep its key alive
         self.steps = []  # ("map", key, out_index) | ("nested", extractor, in_index)
         outputs = []
         for layer in model.layers:
@@ -304,23 +304,22 @@ class _MapExtractor:
                 outputs.append(_layer_output(model, layer))
         self.sub = keras.Model(_graph_inputs(model), outputs) if outputs else None
         if top:
-            self._finish(wanted)
+            self._finish(wanted, list(_all_paths(model, keras)))
 
-    def _finish(self, wanted):
+    def _finish(self, wanted, available):
         entries = self._flat_entries()
         if not entries:
             if wanted is None:
                 raise ValueError(
-                    f"model {self.model.name!r} has no convolution or pooling layer, so it has no feature "
+                    f"model {self.name!r} has no convolution or pooling layer, so it has no feature "
                     "maps to show; for a model whose first layer is Dense, look at what each unit learned "
                     "with mnist_viz.plots.dense_weights(model)"
                 )
-        available = [p for p in _all_paths(self.model, self.keras)]
         if wanted is not None:
             found = {n for e in entries for n in (e[0], e[1])}
             missing = [w for w in wanted if w not in found]
             if missing:
-                raise ValueError(f"layers {missing} not found in model {self.model.name!r}; its layers are {available}")
+                raise ValueError(f"layers {missing} not found in model {self.name!r}; its layers are {available}")
         shorts = [e[0] for e in entries]
         self.keys = {e[1]: (e[0] if shorts.count(e[0]) == 1 else e[1]) for e in entries}
 

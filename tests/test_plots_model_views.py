@@ -143,6 +143,20 @@ def test_subclassed_model_is_refused_clearly(keras, features):
         features.penultimate_features(Sub(), _images(1))
 
 
+def test_feature_cache_does_not_keep_models_alive(keras, features):
+    import gc
+    import weakref
+
+    model = _seq_no_input(keras, name="short_lived")
+    features.feature_maps(model, _images(1))
+    features.penultimate_features(model, _images(1))
+    assert len(features._CACHE[model]) == 2
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None  # the cached sub-models do not keep their model alive
+
+
 def test_penultimate_features_nested_head_and_batches(keras, features):
     L = keras.layers
     head = keras.Sequential([L.Flatten(), L.Dense(7, name="h1"), L.Dense(10, name="h2")], name="head")
