@@ -59,6 +59,7 @@ __all__ = [
     "PredictionRecorder",
     "RunRecorder",
     "is_chief",
+    "flush_writes",
     "STATS_BYTES_PER_LAYER_EPOCH",
 ]
 

@@ -506,3 +506,47 @@ def test_run_recorder_argument_errors(tmp_path):
         RunRecorder(tmp_path, test_data=(np.zeros((3, 4)), np.zeros(2)))
     with pytest.raises(TypeError, match="metadata must be a dict"):
         RunRecorder(tmp_path, metadata=[1])
+
+
+def test_run_recorder_nested_model_without_input_and_options(tmp_path):
+    x, y = tiny_data(n=24)
+    keras.utils.set_random_seed(0)
+    inner = keras.Sequential([keras.layers.Dense(5, activation="relu", name="hidden")], name="block")
+    model = keras.Sequential([inner, keras.layers.Dense(3, activation="softmax", name="out")], name="outer")
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    rec = RunRecorder(tmp_path, validation_data=(x, y), snapshot_every=1, predictions=False)
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[rec])
+    run = Run.load(tmp_path)
+    assert run.status == "complete" and run.probe is None
+    assert set(run.weights.stats["weight"]) == {"block/hidden/kernel", "block/hidden/bias", "out/kernel", "out/bias"}
+    assert set(run.weights.stats["layer"]) == {"block/hidden", "out"}
+    assert run.weights.dead_relu["layer"].tolist() == ["hidden"] * 3  # epochs -1, 0, 1
+    assert [l["name"] for l in run.model_info["layers"]] == ["block", "out"]
+    assert run.model_info["layers"][0]["output_shape"] == [None, 5]
+    assert len(list((tmp_path / "weights").glob("snapshot_epoch_*.npz"))) == 2
+
+
+def test_run_recorder_history_only(tmp_path):
+    x, y = tiny_data(n=16)
+    rec = RunRecorder(tmp_path, weights=False, predictions=False, save_model=False)
+    tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[rec])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batches.csv", "history.csv", "run.json"]
+    assert Run.load(tmp_path).weights is None
+
+
+def test_a_failed_background_write_is_raised_in_the_training_thread(tmp_path):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the run directory should go")
+    x, y = tiny_data(n=16)
+    rec = HistoryRecorder(blocker / "run")
+    with pytest.raises(OSError):
+        tiny_model().fit(x, y, epochs=2, verbose=0, callbacks=[rec])
+
+
+def test_writer_threads_do_not_pile_up(tmp_path):
+    import threading
+
+    x, y = tiny_data(n=16)
+    for i in range(3):
+        tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path / str(i), save_model=False)])
+    assert not [t for t in threading.enumerate() if t.name == "mnist_viz-writer"]
