@@ -543,6 +543,7 @@ def test_a_failed_background_write_is_raised_in_the_training_thread(tmp_path):
         tiny_model().fit(x, y, epochs=2, verbose=0, callbacks=[rec])
 
 
+@pytest.mark.filterwarnings("ignore:.*(no probe batch|no validation_data).*:UserWarning")
 def test_writer_threads_do_not_pile_up(tmp_path):
     import threading
 
