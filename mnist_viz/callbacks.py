@@ -159,9 +159,16 @@ def _as_uint8_images(x) -> np.ndarray | None:
 
 
 def _to_probabilities(outputs) -> np.ndarray:
+    """(n, C) class probabilities from model outputs: softmax for logits; a single sigmoid column
+    (or its logit) becomes the two columns (1 − p, p)."""
     probs = np.asarray(outputs, dtype=np.float32)
     if probs.ndim != 2:
         probs = probs.reshape(len(probs), -1)
+    if probs.shape[1] == 1:
+        p = probs[:, 0]
+        if p.size and (p.min() < 0 or p.max() > 1):
+            p = 1.0 / (1.0 + np.exp(-p))
+        return np.stack([1.0 - p, p], axis=1).astype(np.float32)
     sums = probs.sum(axis=1)
     if probs.size and (probs.min() < -1e-6 or not np.allclose(sums, 1.0, atol=1e-3)):
         shifted = probs - probs.max(axis=1, keepdims=True)

@@ -377,6 +377,11 @@ def test_probe_applies_softmax_to_logits():
     np.testing.assert_allclose(rec.probabilities[0], expected, rtol=1e-5)
 
 
+def test_probe_of_a_binary_sigmoid_model_has_two_columns():
+    assert cb._to_probabilities(np.array([[0.25], [1.0]])).tolist() == [[0.75, 0.25], [0.0, 1.0]]
+    np.testing.assert_allclose(cb._to_probabilities(np.array([[0.0], [-50.0]])), [[0.5, 0.5], [1.0, 0.0]], atol=1e-6)
+
+
 def test_prediction_recorder_without_validation_data_says_what_is_missing():
     x, y = tiny_data(n=20)
     rec = PredictionRecorder()

@@ -553,3 +553,14 @@ def test_parallel_and_serial_builds_give_the_same_page(two_runs):
     assert set(serial.timings) == set(parallel.timings)
     with pytest.raises(ValueError, match="jobs"):
         build_report(two_runs[0], jobs=0)
+
+
+def test_reliability_table_matches_a_hand_count():
+    from mnist_viz.report._sections import reliability_table
+
+    probs = np.array([[0.95, 0.05], [0.9, 0.1], [0.38, 0.62], [0.45, 0.55]])
+    rows, ece = reliability_table([0, 1, 1, 0], probs, n_bins=10)
+    assert [r[0] for r in rows] == ["0.5–0.6", "0.6–0.7", "0.9–1.0"]
+    assert [r[1] for r in rows] == ["1", "1", "2"]
+    # bins: 0.55 wrong (gap .55), 0.62 right (gap .38), {0.95 right, 0.9 wrong} (mean .925, acc .5)
+    assert ece == pytest.approx(0.25 * 0.55 + 0.25 * 0.38 + 0.5 * 0.425)

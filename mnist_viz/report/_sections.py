@@ -529,6 +529,26 @@ def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Sectio
     return s
 
 
+def reliability_table(labels, probabilities, *, n_bins: int = 10):
+    """(rows, ECE): per equal-width bin of top-class confidence, its count, mean confidence,
+    accuracy and gap; ECE weights the gaps by the bin counts."""
+    probs = np.asarray(probabilities, dtype=np.float64)
+    conf = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == np.asarray(labels)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, n_bins - 1)
+    rows, ece = [], 0.0
+    for b in range(n_bins):
+        sel = which == b
+        n = int(sel.sum())
+        if not n:
+            continue
+        c, a = float(conf[sel].mean()), float(correct[sel].mean())
+        ece += n / max(len(conf), 1) * abs(a - c)
+        rows.append([f"{edges[b]:.1f}–{edges[b + 1]:.1f}", fmt(n), fmt(c), fmt(a), fmt(a - c)])
+    return rows, ece
+
+
 def _one_per_class(labels, most: int) -> list[int]:
     """Indices of the first sample of each class in turn (round robin), at most ``most``."""
     labels = np.asarray(labels)
@@ -557,6 +577,10 @@ def calibration_section(run, sid: str) -> Section:
         add_figure(s, "calibration", lambda f: f(t.labels, t.probabilities, n_bins=10),
                    caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
                    what="calibration diagram")
+        table, ece = reliability_table(t.labels, t.probabilities, n_bins=10)
+        s.table(Table(["confidence bin", "digits", "mean confidence", "accuracy", "gap"], table,
+                      caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
+                details="Table: reliability bins")
     f = run.features
     emb = None if f is None else f.get("embedding")
     if emb is None or t is None:
