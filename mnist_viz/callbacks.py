@@ -475,13 +475,22 @@ class HistoryRecorder(_Recorder):
     def _samples_seen(self) -> float | None:
         if self._tracker is None:
             self._tracker = getattr(self.model, "_loss_tracker", None) or False
+            self._read_count = None
         if self._tracker is False:
             return None
-        try:
-            return float(_variable_numpy(self._tracker.count))
-        except Exception:
-            self._tracker = False
-            return None
+        count = self._tracker.count
+        if self._read_count is None:  # the cheapest read that works here (one op; not under tf.distribute)
+            for reader in (lambda v: float(v.value), lambda v: float(_variable_numpy(v))):
+                try:
+                    reader(count)
+                except Exception:
+                    continue
+                self._read_count = reader
+                break
+            else:
+                self._tracker = False
+                return None
+        return self._read_count(count)
 
     def _find_mean_keys(self, logs) -> set[str]:
         means, others = set(), set()
@@ -646,6 +655,7 @@ class WeightRecorder(_Recorder):
     @property
     def stats(self) -> pd.DataFrame:
         """The statistics rows so far (``weights/stats.csv``)."""
+        self.flush()  # they are computed on the writer thread
         return self._stats_log.frame()
 
     @property
@@ -655,6 +665,7 @@ class WeightRecorder(_Recorder):
 
     def histograms(self) -> dict:
         """``weight`` -> ``{"edges", "counts" (E, B), "epochs"}`` recorded so far."""
+        self.flush()
         epochs = np.asarray(self._hist_epochs, dtype=np.int64)
         return {
             entry["weight"]: {"edges": self._edges[i], "counts": np.asarray(self._counts[i], np.int32).reshape(-1, self.bins),
@@ -727,10 +738,19 @@ class WeightRecorder(_Recorder):
         return np.bincount(pos.astype(np.int32), minlength=self.bins).astype(np.int32)
 
     def _record(self, epoch: int):
+        # On the training thread: copy the weights out (fresh arrays) and run the probe pass.
+        # The statistics, histograms and files are made on the writer thread, in order.
+        values = [_variable_numpy(variable) for variable in self._variables]
+        self._record_dead_relu(epoch)
+        if self.writes:
+            self._submit(self._summarize, epoch, values, self._dead_log.text())
+        else:
+            self._summarize(epoch, values, None)
+
+    def _summarize(self, epoch: int, values: list, dead_text: str | None):
         snapshot = {}
         take_snapshot = self.snapshot_every is not None and epoch >= 0 and (epoch + 1) % self.snapshot_every == 0
-        for i, (entry, variable) in enumerate(zip(self._index, self._variables)):
-            w = _variable_numpy(variable)
+        for i, (entry, w) in enumerate(zip(self._index, values)):
             flat = w.reshape(-1)
             if flat.dtype not in (np.float32, np.float64):
                 flat = flat.astype(np.float32)
@@ -750,24 +770,23 @@ class WeightRecorder(_Recorder):
             else:
                 row["update_ratio"] = float("nan")
             self._stats_log.add(row)
-            self._previous[i] = flat  # variable.numpy() gives a fresh array each epoch: no copy needed
+            self._previous[i] = flat
             self._counts[i].append(self._histogram(flat, self._edges[i]))
             if take_snapshot:
                 snapshot[entry["weight"].replace("/", "__")] = w.astype(np.float16)
         self._hist_epochs.append(epoch)
-        self._record_dead_relu(epoch)
-        if not self.writes:
+        if dead_text is None:
             return
         folder = self.run_dir / "weights"
-        self._submit(atomic_write_text, folder / "stats.csv", self._stats_log.text())
+        atomic_write_text(folder / "stats.csv", self._stats_log.text())
         arrays = {"epochs": np.asarray(self._hist_epochs, dtype=np.int64)}
         for i in range(len(self._index)):
             arrays[f"edges_{i}"] = self._edges[i]
             arrays[f"counts_{i}"] = np.asarray(self._counts[i], dtype=np.int32).reshape(-1, self.bins)
-        self._submit(atomic_write_npz, folder / "histograms.npz", arrays)
-        self._submit(atomic_write_text, folder / "dead_relu.csv", self._dead_log.text())
+        atomic_write_npz(folder / "histograms.npz", arrays)
+        atomic_write_text(folder / "dead_relu.csv", dead_text)
         if snapshot:
-            self._submit(atomic_write_npz, folder / f"snapshot_epoch_{epoch:04d}.npz", snapshot, compress=False)
+            atomic_write_npz(folder / f"snapshot_epoch_{epoch:04d}.npz", snapshot, compress=False)
 
     def _find_relu_layers(self):
         layers = [layer for layer in _leaf_layers(self.model) if _is_relu_layer(layer)]
