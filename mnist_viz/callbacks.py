@@ -682,6 +682,9 @@ class WeightRecorder(_Recorder):
         self._hist_epochs: list[int] = []
         self._previous: list[np.ndarray | None] = []
         self._relu_layers = None
+        if self.writes:
+            for stale in (self.run_dir / "weights").glob("snapshot_epoch_*.npz"):  # from an earlier fit here
+                stale.unlink()
         if not self.model.built and self.probe_x is not None:
             try:
                 self.model.build((None,) + tuple(self.probe_x.shape[1:]))
@@ -1035,6 +1038,8 @@ class PredictionRecorder(_Recorder):
             )
             return
         if self.writes:
+            for stale in (self.run_dir / "probe").glob("epoch_*.npz"):  # from an earlier fit here
+                stale.unlink()
             arrays = {"labels": self.labels, "indices": self.indices}
             if self.images is not None:
                 arrays["images"] = self.images

@@ -560,3 +560,13 @@ def test_writer_threads_do_not_pile_up(tmp_path):
     for i in range(3):
         tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path / str(i), save_model=False)])
     assert writers() == before
+
+
+def test_a_second_fit_starts_the_records_over(tmp_path):
+    x, y = tiny_data(n=16)
+    model = tiny_model()
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[RunRecorder(tmp_path, validation_data=(x, y), snapshot_every=1)])
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, validation_data=(x, y), snapshot_every=1)])
+    run = Run.load(tmp_path)
+    assert len(run.history) == 1 and run.probe.epochs.tolist() == [0]
+    assert [p.name for p in (tmp_path / "weights").glob("snapshot_epoch_*.npz")] == ["snapshot_epoch_0000.npz"]
