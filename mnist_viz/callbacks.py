@@ -12,8 +12,14 @@ Plain :class:`keras.callbacks.Callback` subclasses that drop into anyone's ``mod
 * :class:`RunRecorder` — the three together plus ``run.json``, test predictions and the saved model.
 
 Every file is replaced atomically after every epoch, so a run killed at any moment loads with
-every completed epoch (:meth:`mnist_viz.Run.load`). Under multi-worker training only the chief
-writes (:func:`is_chief`); every worker still runs the same computations, so collective ops match.
+every completed epoch (:meth:`mnist_viz.Run.load`). The writes (and the weight statistics) run on
+one background thread per run directory, in order, so training does not wait on the disk; they are
+flushed before ``fit`` returns. Under multi-worker training only the chief writes
+(:func:`is_chief`); every worker still runs the same computations.
+
+Cost, measured by ``benchmarks/bench_recorders.py``: see the README ("Add RunRecorder to your own
+fit"). Storage of the weight statistics: at most :data:`STATS_BYTES_PER_LAYER_EPOCH` bytes per
+layer per epoch.
 
 Example
 -------

@@ -678,7 +678,7 @@ def _overlay_curves(s: Section, runs) -> None:
 
 def _side_by_side_confusion(s: Section, runs) -> None:
     def draw(fn):
-        fig, axes = _subplots((3.2 * len(runs), 3.1), ncols=len(runs))
+        fig, axes = _subplots((4.2 * len(runs), 3.9), ncols=len(runs))
         for ax, r in zip(axes[0], runs):
             n = r.test.probabilities.shape[1]
             names = (list(r.class_names) + [str(i) for i in range(n)])[:n]
