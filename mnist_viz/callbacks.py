@@ -434,7 +434,9 @@ class HistoryRecorder(_Recorder):
     With ``sample_weight`` in ``fit``, metrics are weighted means, so their ``_batch`` values are
     approximate (the loss stays exact). Only mean-type metrics (loss, accuracy and other
     ``keras.metrics.Mean`` subclasses) are de-averaged; metrics such as ``Precision`` get no
-    ``_batch`` column. Without a loss tracker, equal batch sizes are assumed.
+    ``_batch`` column. Without a loss tracker, equal batch sizes are assumed. With
+    ``steps_per_execution > 1`` Keras reports once per execution, so a row covers those steps
+    (``size`` counts their samples, ``batch`` is Keras' index).
 
     ``run_dir=None`` keeps the records in memory only (``.history``, ``.batches``).
 
