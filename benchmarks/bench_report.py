@@ -88,13 +88,11 @@ def main() -> int:
     runs = [Path(r) for r in args.runs] if args.runs else make_runs(out, args.epochs)
 
     t0 = time.perf_counter()
-    import matplotlib.pyplot  # noqa: F401  (what a build needs, imported up front: "after import")
-
-    import mnist_viz.plots  # noqa: F401
     import mnist_viz.report  # noqa: F401
-    from mnist_viz.report.builder import default_jobs
+    from mnist_viz.report.builder import default_jobs, warm_imports
     from mnist_viz.run import Run
 
+    warm_imports()  # Matplotlib, the plots, seaborn, scikit-learn: what a build needs ("after import")
     print(f"imports: {time.perf_counter() - t0:.2f} s (not counted)")
     n_test = [len(Run.load(r).test.labels) for r in runs]
     print(f"runs: {', '.join(f'{r} ({n:,} test predictions)' for r, n in zip(runs, n_test))}")

@@ -435,7 +435,7 @@ def test_a_missing_or_failing_plot_function_becomes_a_note(two_runs, monkeypatch
     page = build_report(two_runs[0]).html
     assert "needs mnist_viz.plots.calibration" in page
     assert "RuntimeError: kaput &lt;b&gt;" in page
-    assert 'id="r0-calibration"' in page and "Reliability" not in page.split('id="r0-calibration"')[1].split("</section>")[0]
+    assert 'id="r0-calibration"' in page and "Reliability: accuracy vs confidence" not in page.split('id="r0-calibration"')[1].split("</section>")[0]
 
 
 # ----------------------------------------------------------------------------------------------
