@@ -96,7 +96,7 @@ class Report:
 
     >>> r = Report("<!doctype html><title>x</title><p>hi</p>")
     >>> r.size_bytes, 'srcdoc="&lt;!doctype html&gt;' in r._repr_html_()
-    (41, True)
+    (40, True)
     """
 
     def __init__(self, html: str, path: str | os.PathLike | None = None, *, title: str = "mnist_viz report",

@@ -481,7 +481,7 @@ def internals_section(run, sid: str) -> Section:
     return s
 
 
-def evolution_section(run, sid: str, *, slider_id: str, progress=None) -> Section:
+def evolution_section(run, sid: str, *, slider_id: str) -> Section:
     """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k lists."""
     s = Section(sid, "Evolution over epochs (probe set)")
     p = run.probe

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 from functools import partial
-from typing import Callable, Iterable
+from typing import Callable
 
 from ._model import Report, ReportError, Section
 
@@ -142,6 +142,9 @@ def default_jobs() -> int:
 
     Parallel only where ``fork`` exists and is safe here: not with TensorFlow or an IPython
     kernel (threads that a fork would copy in an unknown state) loaded in this process.
+
+    >>> default_jobs() >= 1
+    True
     """
     import multiprocessing
 
@@ -206,7 +209,11 @@ _DRAWING_MODULES = ("matplotlib.pyplot", "mnist_viz.plots", "seaborn", "sklearn.
 
 def warm_imports() -> float:
     """Import what drawing a report needs (Matplotlib, the plots, seaborn, scikit-learn parts);
-    returns the seconds it took. Forked workers then start with them loaded."""
+    returns the seconds it took. Forked workers then start with them loaded.
+
+    >>> warm_imports() >= 0.0
+    True
+    """
     import importlib
 
     t0 = time.perf_counter()
@@ -303,7 +310,11 @@ def _static(name: str) -> str:
 
 
 def script_hash(script: str) -> str:
-    """CSP source for an inline script: ``'sha256-<base64>'``."""
+    """CSP source for an inline script: ``'sha256-<base64>'``.
+
+    >>> script_hash("")
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
