@@ -49,7 +49,7 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
         Receives one line per built section instead of stderr (implies progress is shown).
     jobs : int, optional
         Worker processes drawing sections in parallel (forked, so nothing is pickled but the
-        results). Default: one per CPU core, up to 4, where ``fork`` is safe (Linux/macOS, no
+        results). Default: one per CPU core, up to 4, where ``fork`` is safe (Linux, no
         TensorFlow or IPython kernel loaded in this process); otherwise 1 (serial).
 
     Returns
@@ -148,8 +148,8 @@ def default_jobs() -> int:
     """
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # macOS system frameworks are not fork-safe; Windows has no fork
     if any(m in sys.modules for m in ("tensorflow", "keras", "ipykernel", "torch", "jax")):
         return 1
     try:
