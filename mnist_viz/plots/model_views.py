@@ -326,27 +326,35 @@ def dense_weights(weights, *, n_units=16, ncols=8):
     if total == 0:
         raise ValueError("weights has 0 units (shape (784, 0))")
     shown = min(n_units, total)
-    lim = float(np.abs(kernel[:, :shown]).max()) or 1.0
-    cols = min(ncols, shown)
-    rows = -(-shown // cols)
+    images = kernel[:, :shown].T.reshape(shown, 28, 28)
+    lim = float(np.abs(images).max()) or 1.0
     with plot_style():
-        fig = _figure((1.15 * cols + 0.9, 1.25 * rows + 0.45))
-        axes = fig.subplots(rows, cols, squeeze=False)
-        im = None
-        for k, ax in enumerate(axes.flat):
-            _bare(ax)
-            if k >= shown:
-                ax.set_axis_off()
-                continue
-            im = ax.imshow(kernel[:, k].reshape(28, 28), cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, interpolation="nearest")
-            ax.set_title(f"unit {k}", fontsize="small")
-        fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        fig = _weight_grid(images, [f"unit {k}" for k in range(shown)], ncols, lim, cell=(1.15, 1.25))
         fig.suptitle(f"Incoming weights of units 0–{shown - 1} of {total} (first Dense layer)", fontsize="medium")
     set_alt_text(
         fig,
         f"Incoming weights of the first {shown} of {total} units of the first Dense layer, each as a 28×28 "
         f"image; blue negative, red positive, range ±{lim:.3g}.",
     )
+    return fig
+
+
+def _weight_grid(images, titles, ncols, lim, *, cell):
+    """Small multiples of weight images on one symmetric diverging scale, with a shared colorbar."""
+    count = len(images)
+    cols = min(ncols, count)
+    rows = -(-count // cols)
+    fig = _figure((cell[0] * cols + 0.9, cell[1] * rows + 0.45))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    im = None
+    for k, ax in enumerate(axes.flat):
+        _bare(ax)
+        if k >= count:
+            ax.set_axis_off()
+            continue
+        im = ax.imshow(images[k], cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.set_title(titles[k], fontsize="small")
+    fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
     return fig
 
 
@@ -386,20 +394,8 @@ def filters(kernel, *, ncols=8):
     kh, kw, cin, cout = arr.shape
     k2 = arr.mean(axis=2)
     lim = float(np.abs(k2).max()) or 1.0
-    cols = min(ncols, cout)
-    rows = -(-cout // cols)
     with plot_style():
-        fig = _figure((0.85 * cols + 0.9, 0.95 * rows + 0.45))
-        axes = fig.subplots(rows, cols, squeeze=False)
-        im = None
-        for k, ax in enumerate(axes.flat):
-            _bare(ax)
-            if k >= cout:
-                ax.set_axis_off()
-                continue
-            im = ax.imshow(k2[:, :, k], cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim, interpolation="nearest")
-            ax.set_title(f"#{k}", fontsize="small")
-        fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+        fig = _weight_grid(np.moveaxis(k2, 2, 0), [f"#{k}" for k in range(cout)], ncols, lim, cell=(0.85, 0.95))
         extra = f", mean over {cin} input channels" if cin > 1 else ""
         fig.suptitle(f"First conv layer: {cout} kernels of {kh}×{kw}{extra}", fontsize="medium")
     set_alt_text(
