@@ -417,25 +417,21 @@ def test_empty_history_renders(tmp_path):
     assert "No epochs recorded" in page
 
 
-def test_a_missing_or_failing_plot_function_becomes_a_note(two_runs, monkeypatch):
-    from mnist_viz.report import _sections, build_report
+def test_a_failing_plot_function_becomes_a_note(two_runs, monkeypatch):
+    import mnist_viz.plots
+    from mnist_viz.report import build_report
 
-    real = _sections.plot_function
+    def boom(*a, **k):
+        raise RuntimeError("kaput <b>")
 
-    def fake(name):
-        if name == "calibration":
-            return None
-        if name == "misclassified":
-            def boom(*a, **k):
-                raise RuntimeError("kaput <b>")
-            return boom
-        return real(name)
-
-    monkeypatch.setattr(_sections, "plot_function", fake)
+    monkeypatch.setattr(mnist_viz.plots, "misclassified", boom)
+    monkeypatch.delattr(mnist_viz.plots, "calibration")
     page = build_report(two_runs[0]).html
-    assert "needs mnist_viz.plots.calibration" in page
-    assert "RuntimeError: kaput &lt;b&gt;" in page
-    assert 'id="r0-calibration"' in page and "Reliability: accuracy vs confidence" not in page.split('id="r0-calibration"')[1].split("</section>")[0]
+    assert "Could not draw the most confident errors: RuntimeError: kaput &lt;b&gt;" in page
+    assert "Could not draw the calibration" in page
+    calibration = page.split('id="r0-calibration"')[1].split("</section>")[0]
+    assert "Reliability: accuracy vs confidence" not in calibration
+    assert 'id="r0-internals"' in page  # the sections after a failed plot are still there
 
 
 # ----------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ section says what is missing and why instead of failing.
 """
 from __future__ import annotations
 
-import importlib
 import math
 import warnings
 from typing import Any, Callable
@@ -24,29 +23,28 @@ MAX_SLIDER_FRAMES = 12
 TOPK_PROBE_DIGITS = 10
 #: feature-map digits shown in the activations section
 MAX_ACTIVATION_DIGITS = 2
-_PLOT_MODULES = ("curves", "classification", "predictions", "model_views", "evolution", "embedding")
 
 
 # ----------------------------------------------------------------------------------------------
 # glue helpers
 # ----------------------------------------------------------------------------------------------
-def plot_function(name: str) -> Callable | None:
-    """``mnist_viz.plots.<name>`` if this version has it, else None."""
+def _draw(name: str, call: Callable[[Callable], Any], dpi: int) -> tuple[str, int, int, str]:
+    """Draw with ``mnist_viz.plots.<name>`` (``call(fn)`` returns a Figure or Axes): (data URI, w, h,
+    alt). The figure is closed; an exception in the plot propagates."""
+    import mnist_viz.plots
+
+    fig = None
     try:
-        plots = importlib.import_module("mnist_viz.plots")
-        fn = getattr(plots, name, None)
-        if fn is not None:
-            return fn
-    except ImportError:
-        pass
-    for mod in _PLOT_MODULES:
-        try:
-            fn = getattr(importlib.import_module(f"mnist_viz.plots.{mod}"), name, None)
-        except ImportError:
-            continue
-        if fn is not None:
-            return fn
-    return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = call(getattr(mnist_viz.plots, name))
+        fig = result if hasattr(result, "savefig") else result.figure
+        alt = _alt(fig)
+        png, w, h = _embed.figure_png(fig, dpi=dpi)  # closes fig
+    except BaseException:
+        _close(fig)
+        raise
+    return _embed.png_data_uri(png), w, h, alt
 
 
 def _alt(obj) -> str:
@@ -62,48 +60,23 @@ def add_figure(section: Section, name: str, call: Callable[[Callable], Any], *, 
                fallback_alt: str = "", what: str = "", dpi: int = _embed.FIGURE_DPI) -> bool:
     """Draw with ``mnist_viz.plots.<name>`` (``call(fn)`` returns a Figure or Axes) and embed it.
 
-    On a missing function or an error, a note says so and the report goes on."""
-    fn = plot_function(name)
-    what = what or name.replace("_", " ")
-    if fn is None:
-        section.note(f"The {what} view needs mnist_viz.plots.{name}, which this version does not have yet.")
-        return False
-    fig = None
+    On an error, a note says so and the report goes on."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = call(fn)
-        fig = result if hasattr(result, "savefig") else result.figure
-        alt = _alt(fig) or fallback_alt or what
-        png, w, h = _embed.figure_png(fig, dpi=dpi)
-    except NotImplementedError:
-        _close(fig)
-        section.note(f"The {what} view needs mnist_viz.plots.{name}, which is not implemented in this version yet.")
-        return False
+        uri, w, h, alt = _draw(name, call, dpi)
     except Exception as exc:  # a plot failing must not lose the rest of the report
-        _close(fig)
-        section.note(f"Could not draw the {what}: {type(exc).__name__}: {_one_line(exc)}", kind="error")
+        section.note(f"Could not draw the {what or name.replace('_', ' ')}: {type(exc).__name__}: {_one_line(exc)}",
+                     kind="error")
         return False
-    section.add("figure", uri=_embed.png_data_uri(png), width=w, height=h, alt=alt, caption=caption)
+    section.add("figure", uri=uri, width=w, height=h, alt=alt or fallback_alt or what or name.replace("_", " "),
+                caption=caption)
     return True
 
 
 def render_figure(name: str, call: Callable[[Callable], Any], *, dpi: int = _embed.FIGURE_DPI):
     """(data URI, w, h, alt) of one plot, or None when it cannot be drawn (for slider frames)."""
-    fn = plot_function(name)
-    if fn is None:
-        return None
-    fig = None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = call(fn)
-        fig = result if hasattr(result, "savefig") else result.figure
-        alt = _alt(fig)
-        png, w, h = _embed.figure_png(fig, dpi=dpi)
-        return _embed.png_data_uri(png), w, h, alt
+        return _draw(name, call, dpi)
     except Exception:
-        _close(fig)
         return None
 
 
