@@ -286,14 +286,15 @@ class _CsvLog:
 
 
 class _BackgroundWriter:
-    """Writes files on a background thread, in submission order, so training never waits on disk.
+    """Writes files on a background thread, in submission order.
 
-    Each task is one atomic write (``mnist_viz._io``), given data that nobody mutates afterwards.
-    FIFO order keeps the format's promise that ``run.json`` is written after the records it
-    counts. A failed write is re-raised in the training thread at the next ``submit``/``flush``.
-    Pending writes are flushed at train end, by :func:`flush_writes` (which
-    :func:`mnist_viz.run.mark_interrupted` calls) and at interpreter exit; a process killed outright
-    loses at most the writes still queued, never a file's integrity.
+    The epoch's summaries and writes run while the training thread does the rest of the epoch's
+    recording (the probe pass); the recorders then wait for them at the end of every epoch, so a
+    process killed outright at any moment leaves every completed epoch on disk and loses at most
+    the epoch in flight, never a file's integrity. Each task is one atomic write
+    (``mnist_viz._io``), given data that nobody mutates afterwards. FIFO order keeps the format's
+    promise that ``run.json`` is written after the records it counts. A failed write is re-raised in
+    the training thread at the next ``submit``/``flush``.
     """
 
     def __init__(self):
@@ -394,8 +395,15 @@ class _Recorder(keras.callbacks.Callback):
         """Queue one atomic write on this run directory's background writer."""
         _writer_for(self.run_dir).submit(func, *args, **kwargs)
 
+    def _epoch_written(self) -> None:
+        """End of ``on_epoch_end``: wait until the epoch's records are on disk, so that a process
+        killed at any later moment leaves every completed epoch behind (a composing RunRecorder
+        waits once, after ``run.json``)."""
+        if self.writes and not self._chief_decided_by_parent:
+            flush_writes(self.run_dir)
+
     def flush(self) -> None:
-        """Wait until this recorder's queued writes are on disk (they are by the end of ``fit``)."""
+        """Wait until this recorder's queued writes are on disk (they are after every epoch)."""
         if self.run_dir is not None:
             flush_writes(self.run_dir)
 
@@ -598,6 +606,7 @@ class HistoryRecorder(_Recorder):
         if self.writes:
             self._submit(atomic_write_text, self.run_dir / "history.csv", self._epoch_log.text())
             self._submit(atomic_write_text, self.run_dir / "batches.csv", self._batch_log.text())
+        self._epoch_written()
 
 
 
@@ -706,6 +715,7 @@ class WeightRecorder(_Recorder):
         if not self._index:
             self._setup()
         self._record(int(epoch))
+        self._epoch_written()
 
     # -- internals ------------------------------------------------------------------------------
     def _setup(self):
@@ -1061,7 +1071,8 @@ class PredictionRecorder(_Recorder):
         self._epochs.append(int(epoch))
         if self.writes:
             self._submit(atomic_write_npz, self.run_dir / "probe" / f"epoch_{int(epoch):04d}.npz",
-                             {"probabilities": probs.astype(np.float16)})
+                         {"probabilities": probs.astype(np.float16)})
+        self._epoch_written()
 
 
 def _predict_probabilities(model, x, batch_size: int) -> np.ndarray:
@@ -1218,6 +1229,8 @@ class RunRecorder(_Recorder):
         if not info["model"].get("layers") or any(l.get("output_shape") is None for l in info["model"]["layers"]):
             info["model"] = self._model_info()
         self._write_info()
+        if self.writes:
+            flush_writes(self.run_dir)  # the epoch is on disk before training goes on
 
     def on_train_end(self, logs=None):
         for recorder in self.recorders:

@@ -83,3 +83,24 @@ def test_sigkilled_run_loads_as_interrupted_with_every_completed_epoch(tmp_path,
         html = (tmp_path / "report.html").read_text(encoding="utf-8")
         assert report.size_bytes > 0 and html.startswith("<!doctype html>")
         assert "interrupted" in html
+
+
+@pytest.mark.parametrize("hidden", [64, 2048])
+def test_killed_right_after_an_epoch_every_completed_epoch_is_on_disk(tmp_path, hidden):
+    """The strict case: killed at the first moment after epoch 2 ended (as epoch 3 begins), with
+    the epoch's records just handed to the writer thread. All 3 epochs are there, in every file;
+    the wide model makes the writes slow enough that queued-but-unwritten records would show."""
+    run_dir = tmp_path / "run"
+    proc = subprocess.run([sys.executable, str(SCRIPT), str(run_dir), "10", "--hidden", str(hidden),
+                           "--kill-at-epoch-begin", "3"], cwd=ROOT, capture_output=True, timeout=240)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    run = Run.load(run_dir)
+    assert run.status == "interrupted"
+    assert run.epochs_completed == 3 and run.info["epochs_completed"] == 3
+    assert run.history.index.tolist() == [0, 1, 2]
+    assert sorted(set(run.batches["epoch"])) == [0, 1, 2]
+    assert sorted(set(run.weights.stats["epoch"])) == [-1, 0, 1, 2]
+    assert sorted(set(run.weights.dead_relu["epoch"])) == [-1, 0, 1, 2]
+    assert run.weights.histograms[run.weights.weight_names[0]]["counts"].shape[0] == 4
+    assert run.probe.epochs.tolist() == [0, 1, 2]
+    assert (run_dir / "weights" / "snapshot_epoch_0002.npz").exists()  # snapshot_every=3: after the 3rd epoch
