@@ -42,6 +42,7 @@ import atexit
 import copy
 import json
 import math
+import logging
 import os
 import queue
 import socket
@@ -901,6 +902,7 @@ class _ProbeForward:
         if self._function is None:
             import tensorflow as tf
 
+            _quiet_probe_retracing()
             try:
                 self.relu_layers()
                 function = tf.function(self._pass, reduce_retracing=True, autograph=False)
@@ -934,6 +936,22 @@ class _ProbeForward:
         layers = self.relu_layers()
         return (np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32),
                 {id(layers[int(i)]): np.asarray(keras.ops.convert_to_numpy(v)) for i, v in maxima.items()})
+
+
+class _ProbeRetracingFilter(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning about the probe pass: each
+    recorded model traces its own pass once (and once more for a smaller last chunk), which is by
+    design, but after a few models in one process TensorFlow warns about every new trace."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("_ProbeForward._pass" in message and "retracing" in message)
+
+
+def _quiet_probe_retracing() -> None:
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _ProbeRetracingFilter) for f in logger.filters):
+        logger.addFilter(_ProbeRetracingFilter())
 
 
 def _capture_outputs(model, layers, x, *, to_numpy: bool = True):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,14 +41,15 @@ def _data_arg(value: str) -> str:
     raise argparse.ArgumentTypeError(f"invalid data source {value!r}; expected {DATA_HELP}")
 
 
-def _int_at_least(minimum: int, what: str):
-    """An argparse ``type``: an integer >= ``minimum``, else a message saying what was expected."""
+def _int_at_least(minimum: int, what: str, maximum: int | None = None):
+    """An argparse ``type``: an integer in [``minimum``, ``maximum``], else a message saying what was
+    expected."""
     def parse(value: str) -> int:
         try:
             number = int(value)
         except ValueError:
             number = None
-        if number is None or number < minimum:
+        if number is None or number < minimum or (maximum is not None and number > maximum):
             raise argparse.ArgumentTypeError(f"expected {what}, got {value!r}")
         return number
 
@@ -55,7 +57,7 @@ def _int_at_least(minimum: int, what: str):
 
 
 _positive_int = _int_at_least(1, "a positive integer")
-_seed = _int_at_least(0, "an integer >= 0")
+_seed = _int_at_least(0, "an integer from 0 to 2**32 - 1", maximum=2**32 - 1)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,6 +157,27 @@ def _check_out(out: Path, *, overwrite: bool) -> None:
             raise UsageError(f"--out {out}: a non-empty folder that is not a run; choose another --out")
         if not overwrite:
             raise UsageError(f"--out {out}: already holds a run; add --overwrite to replace it")
+    _check_writable_folder(out, "--out")
+
+
+def _check_writable_folder(folder: Path, option: str) -> None:
+    """Create ``folder`` (and its parents) now and check that files can be written in it, so an
+    unwritable output fails at once, in one line, before any training or drawing."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"{option} {folder}: cannot write there ({reason}); choose another {option}") from None
+
+
+def _check_report_output(output: Path) -> None:
+    if output.is_dir():
+        raise UsageError(f"-o {output}: is a folder, expected an .html file path")
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"-o {output}: expected a file name ending in .html, got {output.name!r}")
+    _check_writable_folder(output.parent, "-o")
 
 
 def _cmd_report(args) -> int:
@@ -167,8 +190,7 @@ def _cmd_report(args) -> int:
     output = Path(args.output) if args.output else Path("reports") / (
         "-".join(Path(r).resolve().name for r in args.runs) + ".html"
     )
-    if output.exists() and output.is_dir():
-        raise UsageError(f"-o {output}: is a folder, expected an .html file path")
+    _check_report_output(output)
     from mnist_viz.report import ReportError, build_report
 
     try:
@@ -181,6 +203,8 @@ def _cmd_report(args) -> int:
 
 def _cmd_demo(args) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    _check_writable_folder(Path(args.runs_dir), "--runs-dir")
+    _check_writable_folder(Path(args.reports_dir), "--reports-dir")
     base = _unique(Path(args.runs_dir) / f"demo-{stamp}")
     report_path = _unique(Path(args.reports_dir) / f"demo-{stamp}.html")
     from mnist_viz.data import load_mnist

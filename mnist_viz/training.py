@@ -75,7 +75,7 @@ def train(
 
     _check_positive_int("epochs", epochs)
     _check_positive_int("batch_size", batch_size)
-    _check_positive_int("seed", seed, minimum=0)
+    _check_positive_int("seed", seed, minimum=0, maximum=2**32 - 1)  # Keras' seed range
     if not (0.0 < float(validation_fraction) < 0.5):
         raise ValueError(f"validation_fraction must be between 0 and 0.5; got {validation_fraction!r}")
     if isinstance(model, str) and model not in BUILDERS:
@@ -298,6 +298,8 @@ def _prepare_out(out: Path, *, overwrite: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _check_positive_int(name: str, value, *, minimum: int = 1) -> None:
+def _check_positive_int(name: str, value, *, minimum: int = 1, maximum: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}; got {value!r}")

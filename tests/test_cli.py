@@ -23,7 +23,8 @@ def _run_cli(*args, cwd=REPO):
         (["train", "--model", "resnet"], "argument --model: invalid choice: 'resnet'"),
         (["train", "--data", "mnist"], "invalid data source 'mnist'"),
         (["train", "--epochs", "0"], "expected a positive integer, got '0'"),
-        (["train", "--seed", "-1"], "expected an integer >= 0"),
+        (["train", "--seed", "-1"], "expected an integer from 0 to 2**32 - 1, got '-1'"),
+        (["train", "--seed", "4294967296"], "expected an integer from 0 to 2**32 - 1, got '4294967296'"),
         (["report", "does/not/exist"], "run directory 'does/not/exist' does not exist"),
         ([], "a command is required"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
@@ -63,6 +64,48 @@ def test_report_of_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
     assert main(["report", str(tmp_path), "-o", str(tmp_path / "r.html")]) == 2
     assert "is not a run directory" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def _unwritable(tmp_path) -> Path:
+    """A path under a file: no folder can be created there, whoever runs the tests (root too)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    return blocker / "sub"
+
+
+def test_unwritable_train_out_exits_2_before_training(tmp_path, capsys):
+    out = _unwritable(tmp_path) / "run"
+    assert main(["train", "--data", "embedded", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mnist-viz: error: --out {out}: cannot write there (") and err.count("\n") == 1
+
+
+def test_unwritable_report_output_exits_2_before_building(tmp_path, capsys, monkeypatch):
+    import mnist_viz.report
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "history.csv").write_text("epoch,loss\n0,1.0\n")
+    monkeypatch.setattr(mnist_viz.report, "build_report", lambda *a, **k: pytest.fail("report was built"))
+    target = _unwritable(tmp_path) / "r.html"
+    assert main(["report", str(run), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mnist-viz: error: -o {target.parent}: cannot write there (") and err.count("\n") == 1
+
+
+def test_report_output_must_be_an_html_file_so_no_run_file_is_replaced(tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    history = "epoch,loss\n0,1.0\n"
+    (run / "history.csv").write_text(history)
+    assert main(["report", str(run), "-o", str(run / "history.csv")]) == 2
+    assert "expected a file name ending in .html, got 'history.csv'" in capsys.readouterr().err
+    assert (run / "history.csv").read_text() == history
+
+
+def test_demo_with_an_unwritable_runs_dir_exits_2(tmp_path, capsys):
+    assert main(["demo", "--runs-dir", str(_unwritable(tmp_path)), "--quiet"]) == 2
+    assert "--runs-dir" in capsys.readouterr().err
 
 
 def test_usage_error_in_a_real_process_has_no_traceback():

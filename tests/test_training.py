@@ -106,6 +106,7 @@ def test_interrupted_training_reads_as_interrupted(tmp_path, data):
         ({"epochs": 0}, "epochs must be an integer >= 1; got 0"),
         ({"batch_size": "128"}, "batch_size must be an integer >= 1"),
         ({"validation_fraction": 0.9}, "validation_fraction must be between 0 and 0.5"),
+        ({"seed": 2**32}, "seed must be an integer <= 4294967295; got 4294967296"),
     ],
 )
 def test_bad_arguments(kwargs, message, tmp_path):
