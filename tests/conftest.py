@@ -13,6 +13,46 @@ import pytest  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
+#: the packages whose versions decide the pixels of gallery/ baselines (pinned in the [test] extra)
+PIXEL_PACKAGES = ("matplotlib", "seaborn", "numpy", "pillow")
+
+
+def pixel_pins() -> dict[str, str]:
+    """``{package: version}`` pinned with ``==`` in pyproject's [test] extra for PIXEL_PACKAGES."""
+    import re
+
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    return {name: version for name, version in re.findall(r'"([A-Za-z0-9_.-]+)==([^";\s]+)', text)
+            if name in PIXEL_PACKAGES}
+
+
+def pixel_version_mismatches() -> list[str]:
+    """``["matplotlib 3.8.0 (baselines: 3.11.2)", ...]`` for installed versions that differ from the pins."""
+    from importlib import metadata
+
+    out = []
+    for name, pinned in pixel_pins().items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+        if installed != pinned:
+            out.append(f"{name} {installed} (baselines: {pinned})")
+    return out
+
+
+def pytest_collection_modifyitems(config, items):
+    """Image comparisons against gallery/ are only meaningful on the pinned stack: elsewhere (e.g.
+    Python 3.10, where those releases do not install) they skip with the reason, instead of failing
+    on anti-aliasing differences."""
+    mismatches = pixel_version_mismatches()
+    if not mismatches:
+        return
+    skip = pytest.mark.skip(reason="gallery baselines were drawn on the pinned stack; installed: "
+                                   + ", ".join(mismatches) + ' (pip install -e ".[test]" on Python >= 3.11)')
+    for item in items:
+        if item.get_closest_marker("mpl_image_compare") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -136,3 +136,21 @@ def test_train_then_report_from_the_command_line(tmp_path):
     text = html.read_text()
     assert text.lstrip().lower().startswith("<!doctype html>")
     assert "data:image/png;base64," in text
+
+
+@pytest.mark.slow
+def test_demo_trains_both_models_and_prints_the_report_path(tmp_path):
+    from mnist_viz.run import Run
+
+    proc = _run_cli("demo", "--epochs", "1", "--quiet", "--runs-dir", str(tmp_path / "runs"),
+                    "--reports-dir", str(tmp_path / "reports"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = Path(proc.stdout.strip())
+    assert report.parent == tmp_path / "reports" and report.suffix == ".html" and report.is_file()
+    (base,) = (tmp_path / "runs").iterdir()
+    assert base.name.startswith("demo-")
+    runs = {p.name: Run.load(p) for p in base.iterdir()}
+    assert set(runs) == {"dense", "convnet"}
+    assert all(r.status == "complete" and r.epochs_completed == 1 and r.test is not None for r in runs.values())
+    page = report.read_text(encoding="utf-8")
+    assert "Run: dense" in page and "Run: convnet" in page and 'id="comparison"' in page

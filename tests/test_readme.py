@@ -17,6 +17,25 @@ def readme_block(marker: str) -> str:
     return match.group(1)
 
 
+def _run_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_notebook_example_runs(tmp_path):
+    code = readme_block("notebook-example")
+    assert "epochs=5" in code
+    code = code.replace("epochs=5", "epochs=1")
+    code += (
+        "\nassert run.status == 'complete'"
+        "\nassert 'srcdoc' in report._repr_html_()"
+        "\nimport matplotlib.pyplot as plt; assert len(plt.get_fignums()) >= 4"
+    )
+    proc = _run_python(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / "reports" / "convnet.html").stat().st_size > 50_000
+
+
 def test_runrecorder_example_runs_and_records_a_complete_run(tmp_path):
     code = readme_block("runrecorder-example")
     assert "epochs=5" in code
@@ -29,9 +48,7 @@ def test_runrecorder_example_runs_and_records_a_complete_run(tmp_path):
         "\nassert run.metadata['note'] == 'my first run'"
         "\nassert run.test_metrics['accuracy'] > 0.8, run.test_metrics"
     )
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = _run_python(code, tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = tmp_path / "reports" / "my-model.html"
     assert report.stat().st_size > 50_000
