@@ -31,7 +31,9 @@ _LAZY = {
 }
 _SUBMODULES = {"data", "idx", "models", "training", "callbacks", "run", "plots", "report", "features", "cli"}
 
-__all__ = sorted(_LAZY) + ["__version__"]
+# ``from mnist_viz import *`` stays as fast as ``import mnist_viz``: the recorders (which import
+# TensorFlow) are reached as attributes, not star-imported.
+__all__ = sorted(name for name, module in _LAZY.items() if module != "mnist_viz.callbacks") + ["__version__"]
 
 
 def __getattr__(name: str):

@@ -282,12 +282,19 @@ class Run:
         """
         if not isinstance(history, Mapping):
             raise TypeError(f"history must be a dict of per-epoch lists; got {type(history).__name__}")
+        for key, values in history.items():
+            if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+                raise TypeError(f"history[{key!r}] must be a list with one value per epoch; "
+                                f"got {type(values).__name__} {values!r:.60}")
         lengths = {key: len(values) for key, values in history.items()}
         if len(set(lengths.values())) > 1:
             raise ValueError(f"history lists must all have one value per epoch; got lengths {lengths}")
         columns = {}
         for key, values in history.items():
-            arr = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+            try:
+                arr = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(f"history[{key!r}] must hold numbers (or None); got {list(values)[:3]!r:.80}") from None
             if arr.ndim != 1:
                 raise ValueError(f"history[{key!r}] must be a flat list of numbers; got shape {arr.shape}")
             columns[str(key)] = arr

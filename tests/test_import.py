@@ -12,13 +12,22 @@ REPO = Path(__file__).resolve().parents[1]
     "module", ["mnist_viz", "mnist_viz.plots", "mnist_viz.report", "mnist_viz.run", "mnist_viz.data", "mnist_viz.cli"]
 )
 def test_import_does_not_load_tensorflow(module):
+    _assert_no_tensorflow(f"import sys, {module}\n", f"import {module}")
+
+
+def test_star_import_does_not_load_tensorflow():
+    _assert_no_tensorflow("import sys\nfrom mnist_viz import *\nassert callable(load_mnist) and callable(build_report)\n",
+                          "from mnist_viz import *")
+
+
+def _assert_no_tensorflow(prelude: str, what: str):
     code = (
-        f"import sys, {module}\n"
+        prelude +
         "heavy = sorted(m for m in ('tensorflow', 'keras') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"import {module} pulled in {out.stdout.strip()}"
+    assert out.stdout.strip() == "", f"{what} pulled in {out.stdout.strip()}"
 
 
 def test_lazy_attributes_resolve():

@@ -143,6 +143,10 @@ def test_from_dict():
         Run.from_dict({"loss": [1.0], "val_loss": [1.0, 2.0]})
     with pytest.raises(TypeError, match="dict of per-epoch lists; got list"):
         Run.from_dict([1, 2])
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list with one value per epoch; got float 0.5"):
+        Run.from_dict({"loss": 0.5})
+    with pytest.raises(TypeError, match=r"history\['loss'\] must hold numbers \(or None\); got \['a'"):
+        Run.from_dict({"loss": ["a", "b"]})
 
 
 def test_from_dict_with_epoch_key_uses_it_as_index():
