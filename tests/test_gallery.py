@@ -1,7 +1,8 @@
 """Image regression of the gallery (classifier and prediction plots, training curves).
 
-Run with ``--mpl`` to compare each returned figure with its baseline in ``gallery/`` (the
-tolerance and paths are in pyproject.toml, [tool.pytest.ini_options], nowhere else). Without
+Run with ``--mpl`` to compare each returned figure with its baseline in ``gallery/`` (paths in
+pyproject.toml, [tool.pytest.ini_options]; tolerances in tests/gallery_data.py, nowhere else: every
+figure here is drawn from fixed seeded arrays and must match exactly). Without
 ``--mpl`` the tests still draw every figure (a smoke test on any stack). Regenerate baselines,
 a deliberate change, with::
 
@@ -31,8 +32,9 @@ SAVEFIG = {"dpi": 100}
 
 
 def image_compare(name: str):
-    """pytest-mpl marker for one gallery image (tolerance: pyproject's mpl-default-tolerance)."""
-    return pytest.mark.mpl_image_compare(filename=name, savefig_kwargs=SAVEFIG)
+    """pytest-mpl marker for one gallery image drawn from fixed seeded arrays
+    (tolerance: :data:`gallery_data.FIXED_DATA_TOLERANCE`)."""
+    return pytest.mark.mpl_image_compare(filename=name, savefig_kwargs=SAVEFIG, tolerance=gd.FIXED_DATA_TOLERANCE)
 
 
 def _fig(obj):
@@ -120,32 +122,66 @@ def test_confused_pairs(preds):
     return mp.confused_pairs(images, probs, labels)
 
 
+def _draw_png(path, draw):
+    """Save ``draw()``'s figure as pytest-mpl saves a result (default style, SAVEFIG)."""
+    import matplotlib.pyplot as plt
+
+    with matplotlib.style.context("default"):  # as pytest-mpl draws the baselines
+        _fig(draw()).savefig(path, **SAVEFIG)
+    plt.close("all")
+    return str(path)
+
+
 def test_a_deliberate_change_fails_the_comparison(preds, tmp_path):
-    """The regression check has teeth: the same confusion matrix in another colormap differs from
-    the baseline by far more than the tolerance, while a redraw with the same settings matches."""
+    """The regression check has teeth: at the tolerance the tests use, a redraw with the same
+    settings matches the baseline, while the same confusion matrix in another colormap, or with one
+    digit changed in one cell, fails the comparison."""
     from matplotlib.testing.compare import compare_images
 
     baseline = GALLERY / "confusion_matrix.png"
     if not baseline.exists():
         pytest.skip("gallery/confusion_matrix.png is missing: generate the baselines first")
-    tol = float(_ini_tolerance())
+    tol = gd.FIXED_DATA_TOLERANCE
     _images, probs, labels = preds
-    with matplotlib.style.context("default"):  # as pytest-mpl draws the baselines
-        same = tmp_path / "same.png"
-        _fig(mp.confusion_matrix(labels, probs)).savefig(same, **SAVEFIG)
-        changed = tmp_path / "changed.png"
-        _fig(mp.confusion_matrix(labels, probs, cmap="magma")).savefig(changed, **SAVEFIG)
-    assert compare_images(str(baseline), str(same), tol=tol) is None
-    failure = compare_images(str(baseline), str(changed), tol=tol, in_decorator=True)
+    same = _draw_png(tmp_path / "same.png", lambda: mp.confusion_matrix(labels, probs))
+    assert compare_images(str(baseline), same, tol=tol) is None
+
+    recolored = _draw_png(tmp_path / "magma.png", lambda: mp.confusion_matrix(labels, probs, cmap="magma"))
+    failure = compare_images(str(baseline), recolored, tol=tol, in_decorator=True)
     assert failure is not None, "a colormap change went unnoticed by the image comparison"
-    assert failure["rms"] > 10 * max(tol, 1.0)
+    assert failure["rms"] > 10
+
+    def one_cell_changed():
+        ax = mp.confusion_matrix(labels, probs)
+        cell = next(t for t in ax.texts if t.get_gid() == "cell" and t.get_text() == "0")
+        cell.set_text("1")  # one digit in one off-diagonal cell
+        return ax
+
+    changed = _draw_png(tmp_path / "one_cell.png", one_cell_changed)
+    failure = compare_images(str(baseline), changed, tol=tol, in_decorator=True)
+    assert failure is not None, "a one-digit change in one cell went unnoticed by the image comparison"
+    # the tolerances are well below the smallest real change, even the trained-model one
+    assert failure["rms"] > 3 * max(gd.FIXED_DATA_TOLERANCE, gd.TRAINED_MODEL_TOLERANCE)
 
 
-def _ini_tolerance() -> str:
+def test_tolerances_are_stated_in_one_place():
+    """No per-test numbers and no pyproject default: every marker of the gallery tests passes one of
+    the two constants of tests/gallery_data.py."""
+    import re
     import tomllib
 
-    text = (GALLERY.parent / "pyproject.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)["tool"]["pytest"]["ini_options"]["mpl-default-tolerance"]
+    ini = tomllib.loads((GALLERY.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]
+    assert "mpl-default-tolerance" not in ini["ini_options"]
+    for test_file in sorted(Path(__file__).parent.glob("test_gallery*.py")):
+        calls = re.findall(r"mpl_image_compare\(([^)]*)\)", test_file.read_text(encoding="utf-8"))
+        assert calls, test_file.name
+        for call in calls:
+            value = re.search(r"tolerance=([\w.]+)", call)
+            assert value, f"{test_file.name}: an mpl_image_compare marker without tolerance= ({call})"
+            value = value.group(1)
+            assert value in {"gd.FIXED_DATA_TOLERANCE", "gd.TRAINED_MODEL_TOLERANCE", "tolerance"}, (
+                f"{test_file.name} states a tolerance of its own: {value}")
+    assert 0 <= gd.FIXED_DATA_TOLERANCE <= gd.TRAINED_MODEL_TOLERANCE < 0.75
 
 
 def test_gallery_readme_shows_every_baseline():
