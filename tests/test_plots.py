@@ -10,6 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
@@ -170,6 +171,11 @@ def test_nan_and_inf_are_gaps_with_markers_not_crashes():
     marks = _lines(fig, "nonfinite")
     assert sorted(x for m in marks for x in m.get_xdata()) == [2, 3, 4]
     assert all(m.get_marker() == "x" for m in marks)
+    # as documented (curves.py Notes, gallery/README.md): each marker in its own series' colour
+    series = {ln.get_label(): ln.get_color() for ln in ax.lines if ln.get_label() in ("train", "validation")}
+    assert {m.get_label(): m.get_color() for m in marks} == {
+        "train: NaN/inf (gap)": series["train"], "validation: NaN/inf (gap)": series["validation"]}
+    assert series["train"] != series["validation"]
     assert "3 NaN/inf values shown as gaps" in mp.alt_text(fig)
 
 
@@ -192,6 +198,10 @@ def test_empty_history_gives_a_message():
 def test_training_curves_bad_input():
     with pytest.raises(TypeError, match="history must be a Keras History, a dict of lists, a pandas DataFrame or a Run; got list"):
         mp.training_curves([0.1, 0.2])
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers \(one per epoch\); got \['a', 'b'\]"):
+        mp.training_curves({"loss": ["a", "b"]})
+    with pytest.raises(TypeError, match=r"history.history\['val_loss'\] must be a list of numbers"):
+        mp.training_curves(SimpleNamespace(history={"loss": [0.5, 0.4], "val_loss": [0.6, "high"]}))
     with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(3 needed"):
         mp.training_curves(gd.history(), ax=plt.subplots()[1])
 
@@ -244,12 +254,48 @@ def test_confusion_matrix_text_contrasts_with_cell():
     assert mcolors.to_hex(cells[1].get_color()) == "#ffffff"  # 0 on dark purple
 
 
-def test_confusion_matrix_at_47_classes_drops_cell_text_keeps_colorbar():
+def test_confusion_matrix_at_47_classes_drops_cell_text_keeps_readable_margins():
     y, probs, names = gd.many_class_predictions(1500)
+    pred = probs.argmax(1)
     ax = mp.confusion_matrix(y, probs, class_names=names)
-    assert _texts(ax, "cell") == [] and _texts(ax, "recall") == []
-    assert len(ax.get_xticklabels()) == 48 and len(ax.figure.axes) == 2
+    assert _texts(ax, "cell") == []
+    cm = sk_cm(y, pred, labels=range(47))
+    # the margins keep their values, as bare percentages in small type; the tick labels say "%"
+    assert _texts(ax, "recall") == [f"{100 * r:.0f}" for r in np.diag(cm) / cm.sum(1)]
+    assert _texts(ax, "precision") == [f"{100 * p:.0f}" for p in np.diag(cm) / cm.sum(0)]
+    assert _texts(ax, "accuracy") == [f"{100 * np.mean(pred == y):.0f}"]
+    assert all(t.get_fontsize() >= 6.5 for t in ax.texts)
+    assert ax.get_xticklabels()[-1].get_text() == "recall %" and ax.get_yticklabels()[-1].get_text() == "precision %"
+    assert len(ax.get_xticklabels()) == 48
+    # two colorbars: counts for the matrix, 0-100 % for the margins (not one that reads counts only)
+    assert len(ax.figure.axes) == 3
+    labels = sorted(a.get_ylabel() for a in ax.figure.axes[1:])
+    assert labels == ["count", "margins: recall / precision"]
+    margin_cb = [a for a in ax.figure.axes[1:] if a.get_ylabel().startswith("margins")][0]
+    assert margin_cb.get_ylim() == (0.0, 1.0)
     assert "over 47 classes" in mp.alt_text(ax)
+
+
+def test_confusion_matrix_margin_colorbar_only_where_counts_would_mislead(preds):
+    _i, probs, labels = preds
+    assert len(mp.confusion_matrix(labels, probs).figure.axes) == 2  # 10 classes: values written, as before
+    y, p47, names = gd.many_class_predictions(600)
+    assert len(mp.confusion_matrix(y, p47, normalize="true").figure.axes) == 2  # fraction bar: same 0..1 scale
+    assert len(mp.confusion_matrix(y, p47, margins=False).figure.axes) == 2
+
+
+def test_confusion_matrix_n_classes_catches_out_of_range_labels():
+    with pytest.raises(ValueError, match=r"y_pred holds label 12, out of range for 10 classes \(0..9\)"):
+        mp.confusion_matrix([0, 1, 2], [0, 1, 12], n_classes=10)
+    with pytest.raises(ValueError, match=r"y_true holds label 10, out of range for 10 classes"):
+        mp.class_metrics([0, 10], [0, 1], n_classes=10)
+    with pytest.raises(ValueError, match="n_classes must be a positive integer; got 0"):
+        mp.confusion_matrix([0], [0], n_classes=0)
+    with pytest.raises(ValueError, match="class_names has 3 names, n_classes is 4"):
+        mp.confusion_matrix([0], [0], n_classes=4, class_names=list("abc"))
+    # without n_classes a stray label widens the matrix (the documented fallback); with it, 10 classes
+    ax = mp.confusion_matrix([0, 1], [0, 1], n_classes=10)
+    assert len(ax.get_xticklabels()) == 11
 
 
 def test_confusion_matrix_alt_text():
@@ -269,7 +315,7 @@ def test_confusion_matrix_bad_input():
         mp.confusion_matrix([0.5, 1.0], [0, 1])
     with pytest.raises(ValueError, match="normalize must be None, 'true', 'pred' or 'all'; got 'rows'"):
         mp.confusion_matrix([0, 1], [0, 1], normalize="rows")
-    with pytest.raises(ValueError, match="y_pred is one-hot with 10 columns, expected 3"):
+    with pytest.raises(ValueError, match=r"y_pred has 10 columns \(one per class\), expected 3"):
         mp.confusion_matrix(np.eye(3)[[0, 1]], np.eye(10)[[0, 1]])
 
 
@@ -312,7 +358,28 @@ def test_expected_calibration_error_hand_value():
     assert mp.expected_calibration_error(y, p, n_bins=4) == pytest.approx(expected)  # 0.3875
     ax = mp.calibration(y, p, n_bins=4)
     assert ax.get_title() == "Reliability diagram (ECE = 0.388)"
-    assert "gap to confidence (ECE 0.388)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "gap: overconfident" in legend and "gap: underconfident" in legend
+
+
+def test_calibration_gaps_stay_distinct_when_accuracy_is_above_confidence():
+    """Overconfident gap: an opaque pale block above the bar; underconfident gap (accuracy above
+    confidence): only a vermillion hatch over the bar's top, so the blue bar still reads up to its
+    accuracy. No see-through fill (the report's 128-colour palette turned one into a grey block)."""
+    y = [0, 1, 0, 1]
+    p = [[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.45, 0.55]]  # bin (0.75, 1]: over; (0.5, 0.75]: under
+    ax = mp.calibration(y, p, n_bins=4)
+    gaps = sorted((b for b in ax.patches if b.get_gid() == "gap"), key=lambda b: b.get_x())
+    under, over = gaps
+    assert under.get_x() == pytest.approx(0.5) and over.get_x() == pytest.approx(0.75)
+    assert under.get_y() == pytest.approx(0.575) and under.get_height() == pytest.approx(0.425)
+    assert over.get_y() == pytest.approx(0.5) and over.get_height() == pytest.approx(0.35)
+    assert under.get_facecolor()[3] == 0 and under.get_hatch()  # hatch only: the bar shows through
+    assert over.get_facecolor()[3] == 1 and over.get_hatch()    # opaque block
+    assert mcolors.to_hex(under.get_edgecolor()) == mcolors.to_hex(over.get_edgecolor()) == WRONG_COLOR.lower()
+    assert under.get_hatch() != over.get_hatch()
+    acc_bars = sorted((b for b in ax.patches if b.get_gid() == "accuracy"), key=lambda b: b.get_x())
+    assert acc_bars[0].get_height() == pytest.approx(1.0) and acc_bars[0].get_zorder() <= under.get_zorder()
 
 
 def test_calibration_bars_and_histogram(preds):
@@ -325,7 +392,7 @@ def test_calibration_bars_and_histogram(preds):
     acc_bars = [b for b in ax.patches if b.get_gid() == "accuracy"]
     assert acc_bars[-1].get_x() == pytest.approx(0.9)
     assert acc_bars[-1].get_height() == pytest.approx(np.mean(probs[top].argmax(1) == labels[top]))
-    gaps = [b for b in ax.patches if b.get_gid() == "gap"]
+    gaps = sorted((b for b in ax.patches if b.get_gid() == "gap"), key=lambda b: b.get_x())
     assert gaps[-1].get_height() == pytest.approx(abs(conf[top].mean() - acc_bars[-1].get_height()))
 
 
@@ -345,6 +412,43 @@ def test_calibration_bad_input():
         mp.calibration([0, 1, 1], [[0.2, 0.8], [0.5, 0.5]])
     with pytest.raises(ValueError, match="y_true holds label 2, out of range for 2 classes"):
         mp.calibration([0, 2], [[0.2, 0.8], [0.5, 0.5]])
+    with pytest.raises(TypeError, match="probabilities must hold numbers .*; got dtype <U"):
+        mp.calibration([0, 1], [["a", "b"], ["c", "d"]])
+
+
+def test_probabilities_in_percent_are_refused_with_a_fix(preds):
+    """Rows summing to ~100 are not logits: no softmax, no 'logits' warning, but an error that says
+    to divide by 100."""
+    images, probs, labels = preds
+    percent = 100 * probs
+    for draw in (lambda: mp.calibration(labels, percent), lambda: mp.topk_grid(images, percent, labels),
+                 lambda: mp.misclassified(images, percent, labels)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # in particular no "treating them as logits"
+            with pytest.raises(ValueError, match=r"probabilities look like percentages: .* rows sum to 100.*"
+                                                 r"expected probabilities in 0..1 \(rows summing to 1\): divide by 100"):
+                draw()
+    ax = mp.calibration(labels, percent / 100)  # the fix works
+    assert "ECE" in ax.get_title()
+
+
+def test_two_d_true_labels_must_be_one_hot(preds):
+    """A 2-D y_true / labels that is not one-hot (probabilities, smoothed labels) is an error, not an
+    argmax; a 2-D y_pred is scores and keeps its argmax."""
+    images, probs, labels = preds
+    with pytest.raises(ValueError, match=r"y_true is 2-D \(300, 10\) but not one-hot: row 0 is \[.*\] "
+                                         r"\(300 such rows\); expected integer labels \(n,\) or one-hot rows"):
+        mp.confusion_matrix(probs, labels)
+    smoothed = np.eye(10)[labels] * 0.9 + 0.01
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
+        mp.calibration(smoothed, probs)
+    with pytest.raises(ValueError, match="labels is 2-D .* but not one-hot"):
+        mp.topk_grid(images, probs, smoothed)
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
+        mp.class_metrics(smoothed, probs)
+    # one-hot (ints, floats or bools) is accepted everywhere
+    for one_hot in (np.eye(10, dtype=int)[labels], np.eye(10)[labels], np.eye(10, dtype=bool)[labels]):
+        assert _texts(mp.confusion_matrix(one_hot, probs), "cell") == _texts(mp.confusion_matrix(labels, probs), "cell")
 
 
 # ---------------------------------------------------------------- topk_grid
@@ -413,6 +517,11 @@ def test_topk_grid_bad_input(preds):
         mp.topk_grid(images, probs, labels, class_names=["a", "b", "c"])
     with pytest.warns(UserWarning, match="treating them as logits"):
         mp.topk_grid(images, np.log(probs) * 3, labels, n=2)
+    with pytest.raises(TypeError, match=r"images must hold numbers \(pixel values, 0..1 floats or 0..255\); "
+                                        r"got dtype <U1 \(e.g. 'a'\)"):
+        mp.topk_grid(np.full((5, 784), "a"), probs[:5], labels[:5])
+    with pytest.raises(TypeError, match="labels must hold numbers .*; got dtype <U"):
+        mp.topk_grid(images[:2], probs[:2], ["four", "nine"])
 
 
 def test_topk_grid_empty_input_gives_a_message():
@@ -462,8 +571,11 @@ def test_confused_pairs_bad_input(preds):
 
 
 @pytest.mark.parametrize("module", ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots.classification",
-                                    "mnist_viz.plots.predictions", "mnist_viz.plots._style", "mnist_viz.plots._validate"])
+                                    "mnist_viz.plots.predictions", "mnist_viz.plots.model_views",
+                                    "mnist_viz.plots.evolution", "mnist_viz.plots._style", "mnist_viz.plots._validate"])
 def test_docstring_examples_run(module):
+    """Every example in every module of mnist_viz.plots runs (model_views' examples that build a
+    Keras model need TensorFlow, which the test environment has)."""
     import doctest
     import importlib
 

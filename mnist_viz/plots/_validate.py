@@ -16,15 +16,37 @@ import warnings
 import numpy as np
 
 
-def as_labels(y, name: str, *, n_classes: int | None = None) -> np.ndarray:
-    """Integer labels from integer or one-hot input; checks range when ``n_classes`` is known."""
+def _numeric(y, name: str, expected: str) -> np.ndarray:
+    """``np.asarray(y)``, refusing strings and objects with an error that names ``name``."""
     arr = np.asarray(y)
+    if arr.size and not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        sample = arr.ravel()[0]
+        sample = sample.item() if hasattr(sample, "item") else sample
+        raise TypeError(f"{name} must hold numbers ({expected}); got dtype {arr.dtype} (e.g. {sample!r})")
+    return arr
+
+
+def as_labels(y, name: str, *, n_classes: int | None = None, scores: bool = False) -> np.ndarray:
+    """Integer labels from integer or one-hot input; checks range when ``n_classes`` is known.
+
+    A 2-D ``y`` must be one-hot (each row one 1, zeros elsewhere) unless ``scores=True`` (a
+    prediction: probabilities, logits or one-hot rows, whose argmax is taken).
+    """
+    arr = _numeric(y, name, "integer class labels (n,) or one-hot rows (n, classes)")
     if arr.ndim == 2:
         if arr.shape[1] == 1:
             arr = arr[:, 0]
         else:
             if n_classes is not None and arr.shape[1] != n_classes:
-                raise ValueError(f"{name} is one-hot with {arr.shape[1]} columns, expected {n_classes}")
+                raise ValueError(f"{name} has {arr.shape[1]} columns (one per class), expected {n_classes}")
+            if not scores and arr.size:
+                ones = arr == 1
+                bad = np.flatnonzero(~(((arr == 0) | ones).all(axis=1) & (ones.sum(axis=1) == 1)))
+                if bad.size:
+                    raise ValueError(
+                        f"{name} is 2-D {arr.shape} but not one-hot: row {bad[0]} is {np.round(arr[bad[0]], 3).tolist()} "
+                        f"({bad.size} such row{'s' if bad.size != 1 else ''}); expected integer labels (n,) or one-hot rows "
+                        "(a single 1, zeros elsewhere)")
             arr = arr.argmax(axis=1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be integer labels (n,) or one-hot (n, classes); got shape {np.shape(y)}")
@@ -43,8 +65,15 @@ def as_labels(y, name: str, *, n_classes: int | None = None) -> np.ndarray:
 
 def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
     """(n, C) float probabilities. Logits (rows not summing to 1 or values outside [0, 1]) are
-    detected and turned into probabilities with softmax, with a warning that says so."""
-    arr = np.asarray(p, dtype=np.float64)
+    detected and turned into probabilities with softmax, with a warning that says so.
+    Percentages (values >= 0, rows summing to 100) are refused: divide them by 100.
+
+    >>> as_probabilities([[80.0, 20.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: probabilities look like percentages: values 20..80 >= 0 and rows sum to 100..100; expected probabilities in 0..1 (rows summing to 1): divide by 100
+    """
+    arr = _numeric(p, name, "class probabilities (n_samples, n_classes)").astype(np.float64)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (n_samples, n_classes); got shape {arr.shape}")
     if arr.size == 0:
@@ -52,6 +81,10 @@ def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} holds NaN or inf values")
     sums = arr.sum(axis=1)
+    if arr.min() >= 0 and np.allclose(sums, 100.0, atol=0.1):
+        raise ValueError(
+            f"{name} look like percentages: values {arr.min():.3g}..{arr.max():.3g} >= 0 and rows sum to "
+            f"{sums.min():.4g}..{sums.max():.4g}; expected probabilities in 0..1 (rows summing to 1): divide by 100")
     if arr.min() < 0 or arr.max() > 1 or not np.allclose(sums, 1.0, atol=1e-3):
         warnings.warn(
             f"{name} do not look like probabilities (rows sum to {sums.min():.3g}..{sums.max():.3g}); "
@@ -67,7 +100,7 @@ def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
 
 def as_images(x, name: str = "images") -> np.ndarray:
     """Images as (n, 28, 28) from (n, 784), (n, 28, 28) or (n, 28, 28, 1)."""
-    arr = np.asarray(x)
+    arr = _numeric(x, name, "pixel values, 0..1 floats or 0..255")
     if arr.ndim == 2 and arr.shape[1] == 784:
         arr = arr.reshape(-1, 28, 28)
     elif arr.ndim == 4 and arr.shape[1:] == (28, 28, 1):

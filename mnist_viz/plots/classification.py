@@ -21,6 +21,8 @@ __all__ = ["confusion_matrix", "class_metrics", "calibration", "expected_calibra
 #: Beyond this many classes, cell values are not written in the confusion matrix (colour only).
 MAX_ANNOTATED_CLASSES = 20
 _MARGIN_GAP = 0.35  # gap, in cells, between the matrix and its recall/precision margins
+#: calibration's gap bars: an opaque pale vermillion under a WRONG_COLOR hatch
+GAP_FILL = "#F7D9C4"
 
 
 def _n_classes(class_names, *arrays) -> int | None:
@@ -33,15 +35,23 @@ def _n_classes(class_names, *arrays) -> int | None:
     return None
 
 
-def _label_pair(y_true, y_pred, class_names, *, pred_name="y_pred"):
-    """Integer y_true / y_pred (labels, one-hot or probabilities -> argmax) and the class count."""
+def _label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred"):
+    """Integer y_true / y_pred (labels, one-hot; y_pred also probabilities -> argmax) and the class
+    count: ``n_classes``, else ``len(class_names)``, else the columns of a 2-D input, else the
+    largest label + 1 (the only case where an out-of-range label cannot be caught)."""
     if class_names is not None:
         class_names = [str(c) for c in class_names]
         if not class_names:
             raise ValueError("class_names must name at least one class; got an empty list")
-    n = _n_classes(class_names, y_true, y_pred)
+    if n_classes is not None:
+        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 1:
+            raise ValueError(f"n_classes must be a positive integer; got {n_classes!r}")
+        n_classes = int(n_classes)
+        if class_names is not None and len(class_names) != n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, n_classes is {n_classes}")
+    n = n_classes if n_classes is not None else _n_classes(class_names, y_true, y_pred)
     yt = as_labels(y_true, "y_true", n_classes=n)
-    yp = as_labels(y_pred, pred_name, n_classes=n)
+    yp = as_labels(y_pred, pred_name, n_classes=n, scores=True)
     check_same_length(y_true=yt, **{pred_name: yp})
     if n is None:
         n = int(max(yt.max(initial=-1), yp.max(initial=-1)) + 1)
@@ -68,9 +78,11 @@ def _fresh_axes(ax, figsize, layout="constrained"):
     return ax
 
 
-def _cm_axes(n, names, *, margins, colorbar):
+def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
     """A fresh figure laid out by hand for a square matrix plus colorbar (no layout engine: the
-    constrained/compressed pass costs a third of the render time at 10,000 predictions)."""
+    constrained/compressed pass costs a third of the render time at 10,000 predictions). With
+    ``margin_colorbar`` a second, shorter colorbar (for the recall/precision margins) sits under
+    the first. Returns ``(ax, cax, margin_cax)``."""
     import matplotlib.pyplot as plt
 
     side = 4.6 if n <= 10 else min(10.0, 2.2 + 0.17 * n)  # the matrix (with its margins), inches
@@ -83,13 +95,17 @@ def _cm_axes(n, names, *, margins, colorbar):
     width, height = left + side + right, bottom + side + top
     fig = plt.figure(figsize=(round(width, 2), round(height, 2)))
     ax = fig.add_axes((left / width, bottom / height, side / width, side / height))
-    cax = fig.add_axes(((left + side + 0.15) / width, (bottom + 0.1 * side) / height, 0.14 / width,
-                        0.8 * side / height)) if colorbar else None
-    return ax, cax
+    cb_x, cb_w = (left + side + 0.15) / width, 0.14 / width
+    if colorbar and margin_colorbar:
+        cax = fig.add_axes((cb_x, (bottom + 0.45 * side) / height, cb_w, 0.5 * side / height))
+        mcax = fig.add_axes((cb_x, (bottom + 0.05 * side) / height, cb_w, 0.3 * side / height))
+        return ax, cax, mcax
+    cax = fig.add_axes((cb_x, (bottom + 0.1 * side) / height, cb_w, 0.8 * side / height)) if colorbar else None
+    return ax, cax, None
 
 
-def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margins=True, cmap=SEQUENTIAL_CMAP,
-                     values_format=None, colorbar=True, im_kw=None, text_kw=None, ax=None):
+def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_classes=None, margins=True,
+                     cmap=SEQUENTIAL_CMAP, values_format=None, colorbar=True, im_kw=None, text_kw=None, ax=None):
     """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
     right margin and precision in the bottom margin.
 
@@ -102,9 +118,16 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
         to 1 (precision on the diagonal); "all": the whole matrix sums to 1.
     class_names : list of str, optional
         Tick labels; its length fixes the number of classes (default ``0..C-1``).
+    n_classes : int, optional
+        The number of classes C (as scikit-learn's ``labels=range(C)``): any label outside
+        ``0..C-1`` raises ValueError. Default: ``len(class_names)``, else the columns of a 2-D
+        input, else the largest label + 1 (then a stray label silently adds a class).
     margins : bool
         Add the recall column, the precision row and the overall accuracy in the corner (all on a
-        0..1 scale of the same colormap).
+        0..1 scale of the same colormap). Their values are written as percentages: ``93%`` up to
+        20 classes, ``93`` in small type beyond (tick labels ``recall %`` / ``precision %``); when
+        the matrix shows counts and its cells are not written (over 20 classes), a second colorbar
+        reads the margins (0-100 %).
     cmap : str
         A colour-blind-safe sequential map (``"viridis"``, ``"cividis"``).
     values_format : str, optional
@@ -128,16 +151,23 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
     ('viridis', 'predicted class')
     >>> mp.alt_text(ax)
     'Confusion matrix of 4 predictions over 3 classes; accuracy 75.0%; most confused: true 1 → pred 2 (1).'
+    >>> mp.confusion_matrix([0, 1, 9], [0, 1, 1], n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: y_true holds label 9, out of range for 3 classes (0..2)
     """
     from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
     if normalize not in (None, "true", "pred", "all"):
         raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
-    yt, yp, n, names = _label_pair(y_true, y_pred, class_names)
+    yt, yp, n, names = _label_pair(y_true, y_pred, class_names, n_classes=n_classes)
+    annotate = n <= MAX_ANNOTATED_CLASSES
+    # the margins' own colour scale, when the only colorbar would read counts and no value is written
+    margin_colorbar = margins and colorbar and normalize is None and not annotate
     with plot_style():
-        cax = None
+        cax = mcax = None
         if ax is None:
-            ax, cax = _cm_axes(n, names, margins=margins, colorbar=colorbar)
+            ax, cax, mcax = _cm_axes(n, names, margins=margins, colorbar=colorbar, margin_colorbar=margin_colorbar)
         if yt.size == 0:
             draw_message(ax, "No predictions to plot.")
             set_alt_text(ax, "Confusion matrix: no predictions to plot.")
@@ -159,12 +189,12 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
         fmt = values_format or (".2f" if normalize else "d")
 
         import matplotlib as mpl
+        from matplotlib.ticker import PercentFormatter
 
         cmap_obj = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         vmax = 1.0 if normalize else max(float(cm.max()), 1.0)
         im = ax.imshow(cm, **{"cmap": cmap_obj, "vmin": 0, "vmax": vmax, "interpolation": "nearest",
                               **(im_kw or {}), "extent": (-0.5, n - 0.5, n - 0.5, -0.5)})
-        annotate = n <= MAX_ANNOTATED_CLASSES
         fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
         if annotate:
             dark = _is_dark(im.cmap(im.norm(cm)))  # one colormap call for every cell
@@ -178,25 +208,32 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
         if margins:
             g = _MARGIN_GAP
             cells = np.ma.masked_invalid
-            ax.imshow(cells(recall[:, None]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
-                      extent=(n - 0.5 + g, n + 0.5 + g, n - 0.5, -0.5))
+            margin_im = ax.imshow(cells(recall[:, None]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                                  extent=(n - 0.5 + g, n + 0.5 + g, n - 0.5, -0.5))
             ax.imshow(cells(precision[None, :]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
                       extent=(-0.5, n - 0.5, n + 0.5 + g, n - 0.5 + g))
             ax.imshow([[accuracy]], cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
                       extent=(n - 0.5 + g, n + 0.5 + g, n + 0.5 + g, n - 0.5 + g))
-            if annotate:
-                for i, r in enumerate(recall):
-                    ax.text(n + g, i, "–" if np.isnan(r) else f"{r:.0%}", ha="center", va="center",
-                            fontsize=fontsize, color=_text_color(cmap_obj(0 if np.isnan(r) else r)), gid="recall")
-                for j, p in enumerate(precision):
-                    ax.text(j, n + g, "–" if np.isnan(p) else f"{p:.0%}", ha="center", va="center",
-                            fontsize=fontsize, color=_text_color(cmap_obj(0 if np.isnan(p) else p)),
-                            gid="precision")
-                ax.text(n + g, n + g, f"{accuracy:.0%}", ha="center", va="center", fontsize=fontsize,
-                        fontweight="bold", color=_text_color(cmap_obj(accuracy)), gid="accuracy")
+            # percentages: "93%" when the cells are written, bare "93" in small type beyond (the tick
+            # labels then say "%"), so the margins stay readable at 47 classes
+            pct = "{:.0%}" if annotate else "{:.0f}"
+            scale = 1 if annotate else 100
+            msize = fontsize if annotate else 6.5
+
+            def fmt_pct(v):
+                return "–" if np.isnan(v) else pct.format(v * scale)
+
+            for i, r in enumerate(recall):
+                ax.text(n + g, i, fmt_pct(r), ha="center", va="center", fontsize=msize,
+                        color=_text_color(cmap_obj(0 if np.isnan(r) else r)), gid="recall")
+            for j, p in enumerate(precision):
+                ax.text(j, n + g, fmt_pct(p), ha="center", va="center", fontsize=msize,
+                        color=_text_color(cmap_obj(0 if np.isnan(p) else p)), gid="precision")
+            ax.text(n + g, n + g, fmt_pct(accuracy), ha="center", va="center", fontsize=msize,
+                    fontweight="bold", color=_text_color(cmap_obj(accuracy)), gid="accuracy")
             ticks_x = ticks + [n + g]
-            xlabels.append("recall")
-            ylabels.append("precision")
+            xlabels.append("recall" if annotate else "recall %")
+            ylabels.append("precision" if annotate else "precision %")
             ax.set_xlim(-0.5, n + 0.5 + g)
             ax.set_ylim(n + 0.5 + g, -0.5)
         else:
@@ -223,6 +260,12 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
                 cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, shrink=0.85)
             cb.set_label("fraction" if normalize else "count")
             cb.outline.set_visible(False)
+            if margin_colorbar:
+                mcb = (ax.figure.colorbar(margin_im, cax=mcax, format=PercentFormatter(1.0)) if mcax is not None else
+                       ax.figure.colorbar(margin_im, ax=ax, fraction=0.046, pad=0.03, shrink=0.5,
+                                          format=PercentFormatter(1.0)))
+                mcb.set_label("margins: recall / precision")
+                mcb.outline.set_visible(False)
 
         off = counts.copy()
         np.fill_diagonal(off, 0)
@@ -234,7 +277,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, margin
         return ax
 
 
-def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
+def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bars", ax=None):
     """Per-class precision, recall and F1 (``sklearn.metrics.precision_recall_fscore_support``) with
     the support of each class.
 
@@ -242,6 +285,9 @@ def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
     ----------
     y_true, y_pred : labels (n,), one-hot or probabilities (n, C) (argmax is taken)
     class_names : list of str, optional
+    n_classes : int, optional
+        The number of classes; labels outside ``0..n_classes-1`` raise ValueError (as in
+        :func:`confusion_matrix`).
     kind : {"bars", "table"}
         "bars": grouped bars per class, support under each class name, accuracy as a dashed line.
         "table": a heat table (classes × precision/recall/F1) with the support column — the
@@ -263,7 +309,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, kind="bars", ax=None):
 
     if kind not in ("bars", "table"):
         raise ValueError(f"kind must be 'bars' or 'table'; got {kind!r}")
-    yt, yp, n, names = _label_pair(y_true, y_pred, class_names)
+    yt, yp, n, names = _label_pair(y_true, y_pred, class_names, n_classes=n_classes)
     with plot_style():
         if kind == "bars":
             ax = _fresh_axes(ax, (max(6.4, 0.55 * n + 1.5), 3.6))
@@ -357,8 +403,10 @@ def expected_calibration_error(y_true, probabilities, *, n_bins=10) -> float:
 
 
 def calibration(y_true, probabilities, *, n_bins=10, ax=None):
-    """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal, the
-    expected calibration error (ECE, weighted by bin counts) in the title and legend, and a
+    """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal
+    (a pale hatched block above the bar where the model is overconfident, a hatch over the bar's top
+    where it is underconfident), the expected calibration error (ECE, weighted by bin counts) in the
+    title, and a
     histogram of confidences in a strip under the diagram (an inset Axes sharing x, placed below
     ``ax``: leave room under a given ``ax``).
 
@@ -385,8 +433,8 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=(5.0, 5.8))
-            ax = fig.add_axes((0.13, 0.34, 0.82, 0.6))  # room below for the histogram strip
+            fig = plt.figure(figsize=(5.0, 6.4))
+            ax = fig.add_axes((0.13, 0.31, 0.82, 0.55))  # room above for the legend, below for the histogram
         if yt.size == 0:
             draw_message(ax, "No predictions to calibrate.")
             set_alt_text(ax, "Reliability diagram: no predictions to calibrate.")
@@ -397,17 +445,28 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
         ax.plot([0, 1], [0, 1], linestyle="--", color="0.4", linewidth=1, label="perfect calibration")
         ax.bar(edges[:-1][used], acc[used], width=width[used], align="edge", color=OKABE_ITO[0], alpha=0.85,
                edgecolor="white", linewidth=0.8, label="accuracy", gid="accuracy")
-        gap_bottom = np.minimum(acc[used], conf[used])
-        ax.bar(edges[:-1][used], np.abs(conf[used] - acc[used]), bottom=gap_bottom, width=width[used],
-               align="edge", facecolor=(0.835, 0.369, 0.0, 0.18), hatch="////", edgecolor=WRONG_COLOR,
-               linewidth=0.8, label=f"gap to confidence (ECE {ece:.3f})", gid="gap")
+        # The gap between accuracy and confidence, in solid colours only (the report's 128-colour PNG
+        # palette turned a see-through tint over the blue bar into a grey block):
+        # overconfident bins (confidence > accuracy): a pale vermillion block with a hatch above the bar;
+        # underconfident bins (accuracy > confidence): a vermillion hatch over the bar's own top, so
+        # the bar still reads up to its accuracy.
+        for sel, style, label in (
+                (conf > acc, {"facecolor": GAP_FILL, "hatch": "////"}, "gap: overconfident"),
+                (acc > conf, {"facecolor": "none", "hatch": "\\\\"}, "gap: underconfident")):
+            sel = used & sel
+            if sel.any():
+                ax.bar(edges[:-1][sel], np.abs(conf[sel] - acc[sel]), bottom=np.minimum(acc[sel], conf[sel]),
+                       width=width[sel], align="edge", edgecolor=WRONG_COLOR, linewidth=0.8, label=label, gid="gap",
+                       **style)
         ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color="black",
                 label="bin (mean confidence, accuracy)")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.set_ylabel("accuracy")
-        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})")
-        ax.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
+        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})", pad=50)
+        # above the diagram, not over bars that may reach 1.0 anywhere
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand", ncol=2, borderaxespad=0,
+                  handlelength=1.6, columnspacing=1.0)
         ax.tick_params(labelbottom=False)
         # confidence histogram in a strip under the diagram, sharing its x axis
         hist_ax = ax.inset_axes((0.0, -0.34, 1.0, 0.26), sharex=ax)

@@ -57,7 +57,12 @@ def _history_frames(history) -> tuple[pd.DataFrame, pd.DataFrame | None]:
 def _frame_from_dict(d: Mapping, name: str) -> pd.DataFrame:
     cols = {}
     for key, values in d.items():
-        arr = np.atleast_1d(np.asarray(values, dtype=float)) if not np.isscalar(values) else np.array([float(values)])
+        try:
+            arr = np.atleast_1d(np.asarray(values, dtype=float))
+        except (TypeError, ValueError):
+            sample = list(np.ravel(np.asarray(values, dtype=object)))[:3]
+            raise TypeError(f"{name}[{key!r}] must be a list of numbers (one per epoch); got {sample!r}"
+                            f"{' ...' if np.size(np.asarray(values, dtype=object)) > 3 else ''}") from None
         if arr.ndim != 1:
             raise ValueError(f"{name}[{key!r}] must be a list of numbers (one per epoch); got shape {arr.shape}")
         cols[str(key)] = arr
@@ -150,7 +155,8 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
     Notes
     -----
     Every point is drawn with a marker, so a single epoch is visible (a lone point draws no line).
-    NaN or inf values leave a gap marked by a red ``x`` at the bottom of the panel. The best epoch
+    NaN or inf values leave a gap marked by an ``x`` at the bottom of the panel, in the colour of
+    its series (blue for train, orange for validation, one row each) and listed in the legend. The best epoch
     (lowest ``val_loss``, else highest ``val_accuracy``) is a dashed vertical line on every panel.
 
     Example
