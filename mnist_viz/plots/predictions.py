@@ -26,14 +26,14 @@ WRONG_MARK = "✗"
 
 # topk_grid cell geometry, in mosaic pixels (one digit pixel = one unit)
 _IMG = 28
-_TITLE_H = 11
+_TITLE_H = 12
 _LABEL_W = 10
 _BAR_W = 30
-_PROB_W = 17
+_PROB_W = 19
 _GAP = 3
 _CELL_W = _IMG + _GAP + _LABEL_W + _BAR_W + _PROB_W + 6
 _CELL_H = _TITLE_H + _IMG + 5
-_INCH_PER_UNIT = 1.75 / _CELL_W
+_INCH_PER_UNIT = 2.0 / _CELL_W  # 2 inches a cell: room for 8.5 pt labels
 
 
 def _inputs(images, probabilities, labels, class_names):
@@ -134,11 +134,12 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
         top = np.argsort(-probs[idx], axis=1, kind="stable")[:, :k]
         slot = _IMG / k
         bar_h = slot * 0.72
-        fs = 6.5 if k <= 3 else (5.5 if k <= 5 else 4.5)
+        # legible at the default size: 8.5 pt (about 12 px at 100 dpi) for up to 3 bars a digit
+        fs = 8.5 if k <= 3 else (7 if k <= 5 else 5.5)
         labels_path = _PathText(fs, "normal")
         true_path = _PathText(fs, "bold")
         probs_path = _PathText(fs, "normal")
-        ok_titles, wrong_titles = _PathText(7, "bold"), _PathText(7, "bold")
+        ok_titles, wrong_titles = _PathText(8.5, "bold"), _PathText(8.5, "bold")
         bars, bar_colors, bar_edges, frames, frame_colors = [], [], [], [], []
         n_wrong, first_wrong = 0, None
         for cell, i in enumerate(idx):
@@ -164,7 +165,7 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
                 bar_colors.append(color if rank == 0 else OTHER_BAR_COLOR)
                 bar_edges.append("black" if is_true else "none")
                 (true_path if is_true else labels_path).add(names[cls], bx - 1.5, yc, ha="right")
-                probs_path.add(f"{p:.2f}", bx + _BAR_W + 1.5, yc, ha="left")
+                probs_path.add(f"{p:.2f}", bx + _BAR_W + 2.5, yc, ha="left")
         vmin, vmax = digit_range(imgs)
         # one RGBA mosaic (digits through DIGIT_CMAP, transparent elsewhere): one image to draw
         inside = np.isfinite(mosaic)
