@@ -20,6 +20,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+import matplotlib.colors as mcolors  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -427,9 +428,64 @@ def test_embedding_bad_and_empty_input():
     assert len(ax.collections) == 1
 
 
+def test_embedding_class_labels_do_not_hide_each_other():
+    """Two classes with the same centre (a "3" under an "8"): their labels are nudged apart and
+    joined to the centre by a thin leader line; labels far apart stay exactly at their centres."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(4), 30)
+    centres = np.array([[0, 0], [10, 0], [5, 5], [5.05, 5.05]])  # classes 2 and 3 share a centre
+    x = centres[y] + rng.normal(scale=1.0, size=(len(y), 2))
+    ax = mp.embedding(x, y)
+    ax.figure.canvas.draw()
+    labels = [t for t in ax.texts if t.get_gid() == "class_label"]
+    assert [t.get_text() for t in labels] == ["0", "1", "2", "3"]
+    boxes = [t.get_bbox_patch().get_window_extent() for t in labels]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert not boxes[i].overlaps(boxes[j]), f"label {i} overlaps label {j}"
+    assert len([ln for ln in ax.lines if ln.get_gid() == "class_label_leader"]) == 4  # 2 moved labels: line + dot
+
+
+def test_embedding_predicted_out_of_range_is_an_error():
+    x, y = _clusters()
+    with pytest.raises(ValueError, match=r"predicted holds label 99, out of range for 3 classes \(0..2\), the "
+                                         r"classes found in labels; pass n_classes= \(or class_names=\)"):
+        mp.embedding(x, y, predicted=np.r_[y[:-1], 99])
+    with pytest.raises(ValueError, match=r"predicted holds label 99, out of range for 10 classes \(0..9\)$"):
+        mp.embedding(x, y, predicted=np.r_[y[:-1], 99], n_classes=10)
+    with pytest.raises(ValueError, match="labels holds label 2, out of range for 2 classes"):
+        mp.embedding(x, y, class_names=["a", "b"])
+    with pytest.raises(ValueError, match="labels is 2-D .* but not one-hot"):
+        mp.embedding(x, np.full((60, 3), 1 / 3))
+    ax = mp.embedding(x, y, predicted=np.r_[y[:-1], 5], n_classes=6)  # a class the probe set lacks: fine
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "misclassified (1)"
+
+
 # --------------------------------------------------------------------------------------------
 # weight_evolution
 # --------------------------------------------------------------------------------------------
+def test_weight_evolution_one_colour_per_layer_and_a_legend_in_every_panel():
+    rec = weight_records(epochs=3)
+    fig = mp.weight_evolution(rec, variables=["conv1/kernel", "conv1/bias", "features/kernel"])
+    l2, ur, dead = fig.axes[-3:]
+
+    def colours(ax):
+        return {ln.get_label(): mcolors.to_hex(ln.get_color()) for ln in ax.get_lines()
+                if not ln.get_label().startswith(("_", "~"))}
+
+    c_l2, c_ur, c_dead = colours(l2), colours(ur), colours(dead)
+    assert c_l2["conv1/kernel"] == c_l2["conv1/bias"] == c_ur["conv1/kernel"] == c_dead["conv1"]
+    assert c_l2["features/kernel"] == c_ur["features/kernel"] == c_dead["features"]
+    assert c_dead["conv1"] != c_dead["features"]
+    kernel, bias = (next(ln for ln in l2.get_lines() if ln.get_label() == n) for n in ("conv1/kernel", "conv1/bias"))
+    assert kernel.get_linestyle() != bias.get_linestyle()
+    for ax in (l2, ur, dead):
+        legend = ax.get_legend()
+        assert legend is not None, ax.get_title()
+        assert all(t.get_fontsize() >= 8 for t in legend.get_texts())
+    assert "~1e-3 rule of thumb" in [t.get_text() for t in ur.get_legend().get_texts()]
+
+
 def test_weight_evolution_ridge_panels():
     rec = weight_records(epochs=4)
     fig = mp.weight_evolution(rec)

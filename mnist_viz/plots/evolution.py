@@ -157,7 +157,8 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
     (``kind="ridge"``, first epoch on top, colour from dark to light as training goes on, at most
     12 epochs shown) or a heatmap of counts on a log colour scale (``kind="heatmap"``, every epoch).
     Bottom: the L2 norm of each variable, the update ratio ‖ΔW‖/‖W‖ per epoch on a log scale (the
-    dotted line is the ~1e-3 rule of thumb), and the fraction of dead ReLU units per layer.
+    dotted line is the ~1e-3 rule of thumb), and the fraction of dead ReLU units per layer. A layer
+    has one colour in all three panels (its kernel solid, its bias dashed); each panel has a legend.
 
     Parameters
     ----------
@@ -221,13 +222,17 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
         ax_dead = fig.add_subplot(gs[h_rows, 8:12])
         frame = stats.copy()
         frame["x"] = _display_epochs(frame["epoch"])
+        colors = layer_colors(stats, dead)
         lines = 0
-        for j, (name, grp) in enumerate(frame.groupby("weight", sort=False)):
+        per_layer: dict[str, int] = {}
+        for name, grp in frame.groupby("weight", sort=False):
             if name not in chosen:
                 continue
             grp = grp.sort_values("x")
-            style = {"color": LINE_COLORS[j % len(LINE_COLORS)], "linestyle": LINESTYLES[(j // len(LINE_COLORS)) % 4],
-                     "marker": "o", "markersize": 3}
+            layer = str(grp["layer"].iloc[0])
+            k = per_layer[layer] = per_layer.get(layer, -1) + 1  # kernel, bias ... of one layer: line styles
+            style = {"color": colors[layer], "linestyle": LINESTYLES[k % len(LINESTYLES)], "marker": "o",
+                     "markersize": 3}
             ax_l2.plot(grp["x"], grp["l2"], label=str(name), **style)
             ur = grp["update_ratio"].astype(float)
             ok = np.isfinite(ur) & (ur > 0)
@@ -240,27 +245,28 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
         ax_ur.set_xlabel("epoch")
         if ax_ur.lines:
             ax_ur.set_yscale("log")
-            ax_ur.axhline(UPDATE_RATIO_GUIDE, color="0.4", linestyle=":", linewidth=1, gid="rule_of_thumb")
-            ax_ur.text(0.98, UPDATE_RATIO_GUIDE, "~1e-3 rule of thumb", transform=ax_ur.get_yaxis_transform(),
-                       ha="right", va="bottom", fontsize="x-small", color="0.35")
+            ax_ur.axhline(UPDATE_RATIO_GUIDE, color="0.4", linestyle=":", linewidth=1, gid="rule_of_thumb",
+                          label="~1e-3 rule of thumb")
         else:
             draw_message(ax_ur, "no update ratios yet\n(needs two records)")
         if lines:
-            ax_l2.legend(loc="best", fontsize="x-small", title="weight", title_fontsize="x-small")
+            ax_l2.legend(loc="best", title="weight")
+            if ax_ur.lines:
+                ax_ur.legend(loc="best", title="weight")
         else:
             draw_message(ax_l2, "no weight statistics recorded")
         ax_dead.set_title("dead ReLU units")
         if len(dead):
             d = dead.copy()
             d["x"] = _display_epochs(d["epoch"])
-            for j, (layer, grp) in enumerate(d.groupby("layer", sort=False)):
+            for layer, grp in d.groupby("layer", sort=False):
                 grp = grp.sort_values("x")
                 ax_dead.plot(grp["x"], 100 * grp["dead_fraction"].astype(float), marker="o", markersize=3,
-                             color=LINE_COLORS[j % len(LINE_COLORS)], label=str(layer))
+                             color=colors[str(layer)], label=str(layer))
             ax_dead.set_ylabel("% of units never active")
             ax_dead.set_xlabel("epoch")
             ax_dead.set_ylim(bottom=0, top=max(5.0, 1.15 * 100 * float(d["dead_fraction"].max())))
-            ax_dead.legend(fontsize="x-small", title="layer", title_fontsize="x-small")
+            ax_dead.legend(loc="best", title="layer")
         else:
             draw_message(ax_dead, "no ReLU layers recorded")
         for a in (ax_l2, ax_ur, ax_dead):
@@ -276,6 +282,18 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
         f"dead ReLU fraction){summary}.",
     )
     return fig
+
+
+def layer_colors(stats, dead) -> dict[str, str]:
+    """One colour per layer, the same in every panel: layers in the order they were recorded (the
+    weight statistics first, then any layer only the dead-ReLU records name).
+
+    >>> import pandas as pd
+    >>> layer_colors(pd.DataFrame({"layer": ["conv1", "conv1", "dense"]}), pd.DataFrame({"layer": ["dense", "relu2"]}))
+    {'conv1': '#0072B2', 'dense': '#E69F00', 'relu2': '#009E73'}
+    """
+    layers = list(dict.fromkeys([str(v) for v in stats["layer"]] + [str(v) for v in dead.get("layer", [])]))
+    return {layer: LINE_COLORS[i % len(LINE_COLORS)] for i, layer in enumerate(layers)}
 
 
 def _epoch_ticks(ax, xs):

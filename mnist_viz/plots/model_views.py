@@ -436,12 +436,72 @@ def _palette(n):
     return sns.color_palette("colorblind", n) if n <= 10 else sns.color_palette("husl", n)
 
 
-def embedding(features, labels, *, predicted=None, method="pca", class_names=None, random_state=0, ax=None):
+def _spread_labels(points: np.ndarray, min_dist: float, *, iterations: int = 60) -> np.ndarray:
+    """Move label positions (inches, (k, 2)) apart until no two are closer than ``min_dist``:
+    deterministic pairwise repulsion, each pair pushed apart symmetrically along the line between
+    them (coincident points along a fixed direction per index)."""
+    pos = np.array(points, dtype=float)
+    k = len(pos)
+    for _ in range(iterations):
+        moved = False
+        for i in range(k):
+            for j in range(i + 1, k):
+                d = pos[j] - pos[i]
+                dist = float(np.hypot(*d))
+                if dist >= min_dist:
+                    continue
+                u = d / dist if dist > 1e-9 else np.array([np.cos(0.7 * (i + j)), np.sin(0.7 * (i + j))])
+                push = (min_dist - dist) / 2 + 1e-3
+                pos[i] -= u * push
+                pos[j] += u * push
+                moved = True
+        if not moved:
+            break
+    return pos
+
+
+def _centroid_labels(ax, xy, y, names, colors, n_classes):
+    """Each class's name at the median of its points, nudged apart so no label hides another; a thin
+    line joins a moved label to its class's centre."""
+    centres, classes = [], []
+    for c in range(n_classes):
+        sel = y == c
+        if sel.any():
+            centres.append(np.median(xy[sel], axis=0))
+            classes.append(c)
+    if not centres:
+        return
+    centres = np.array(centres)
+    ax.autoscale_view()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    bbox = ax.get_position()
+    w_in = max(bbox.width * ax.figure.get_figwidth(), 1e-3)
+    h_in = max(bbox.height * ax.figure.get_figheight(), 1e-3)
+    sx, sy = w_in / max(x1 - x0, 1e-12), h_in / max(y1 - y0, 1e-12)  # data -> inches
+    inches = np.column_stack([(centres[:, 0] - x0) * sx, (centres[:, 1] - y0) * sy])
+    spread = _spread_labels(inches, min_dist=0.3)
+    spread[:, 0] = np.clip(spread[:, 0], 0.15, w_in - 0.15)
+    spread[:, 1] = np.clip(spread[:, 1], 0.15, h_in - 0.15)
+    placed = np.column_stack([spread[:, 0] / sx + x0, spread[:, 1] / sy + y0])
+    for c, (cx, cy), (lx, ly), moved in zip(classes, centres, placed, np.hypot(*(spread - inches).T) > 0.05):
+        if moved:
+            ax.plot([cx, lx], [cy, ly], color="0.25", linewidth=0.8, zorder=4, gid="class_label_leader")
+            ax.plot([cx], [cy], marker="o", markersize=3, color="0.25", zorder=4, gid="class_label_leader")
+        ax.text(lx, ly, names[c], ha="center", va="center", fontsize=11, fontweight="bold", color="black",
+                bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colors[c], "alpha": 0.85, "lw": 1.5},
+                gid="class_label", zorder=5)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+
+
+def embedding(features, labels, *, predicted=None, method="pca", class_names=None, n_classes=None, random_state=0,
+              ax=None):
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
 
     Points are coloured by their *true* class (seaborn's colour-blind palette) and each class's
-    name is written at its centre, so the classes stay readable without telling colours apart.
+    name is written at its centre, so the classes stay readable without telling colours apart;
+    labels that would overlap are nudged apart, with a thin line back to their centre.
 
     Parameters
     ----------
@@ -450,10 +510,15 @@ def embedding(features, labels, *, predicted=None, method="pca", class_names=Non
     labels : (n,) int or one-hot
         True classes.
     predicted : (n,) int, one-hot or (n, C) probabilities, optional
-        When given, points whose prediction differs from ``labels`` are drawn as ``x``.
+        When given, points whose prediction differs from ``labels`` are drawn as ``x``. Its labels
+        must lie in the class range (see ``n_classes``).
     method : {"pca", "tsne"}
         PCA (fast, deterministic) or scikit-learn's t-SNE (seconds for a few thousand points).
     class_names : list of str, optional
+    n_classes : int, optional
+        The number of classes; ``labels`` and ``predicted`` outside ``0..n_classes-1`` raise
+        ValueError. Default: ``len(class_names)``, else the columns of a 2-D ``predicted``, else
+        the largest true label + 1.
     random_state : int
         Seed for t-SNE (and PCA's solver).
     ax : matplotlib Axes, optional
@@ -481,19 +546,31 @@ def embedding(features, labels, *, predicted=None, method="pca", class_names=Non
     elif x.ndim > 2:
         x = x.reshape(len(x), -1)
     x = x.astype(np.float64)
-    y = as_labels(labels, "labels")
-    check_same_length(features=x, labels=y)
-    wrong = None
-    if predicted is not None:
-        p = as_labels(predicted, "predicted")
-        check_same_length(features=x, predicted=p)
-        wrong = p != y
-    n_classes = int(y.max()) + 1 if y.size else 0
+    if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer))
+                                  or n_classes < 1):
+        raise ValueError(f"n_classes must be a positive integer; got {n_classes!r}")
     if class_names is not None:
         class_names = [str(c) for c in class_names]
-        if len(class_names) < n_classes:
-            raise ValueError(f"class_names has {len(class_names)} names, labels go up to {n_classes - 1}")
-        n_classes = len(class_names)
+        if n_classes is not None and len(class_names) != n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, n_classes is {n_classes}")
+    known = n_classes if n_classes is not None else (len(class_names) if class_names is not None else None)
+    pred_arr = None if predicted is None else np.asarray(predicted)
+    if known is None and pred_arr is not None and pred_arr.ndim == 2 and pred_arr.shape[1] > 1:
+        known = int(pred_arr.shape[1])
+    y = as_labels(labels, "labels", n_classes=known)
+    check_same_length(features=x, labels=y)
+    n_classes = int(known) if known is not None else (int(y.max()) + 1 if y.size else 0)
+    wrong = None
+    if predicted is not None:
+        try:
+            p = as_labels(predicted, "predicted", n_classes=n_classes or None, scores=True)
+        except ValueError as err:
+            if known is None and "out of range" in str(err):
+                raise ValueError(f"{err}, the classes found in labels; pass n_classes= (or class_names=) if the "
+                                 "model has more") from None
+            raise
+        check_same_length(features=x, predicted=p)
+        wrong = p != y
     names = class_names or [str(i) for i in range(n_classes)]
     if x.size and not np.all(np.isfinite(x)):
         raise ValueError("features hold NaN or inf values")
@@ -518,13 +595,7 @@ def embedding(features, labels, *, predicted=None, method="pca", class_names=Non
                 if sel.any():
                     ax.scatter(xy[sel, 0], xy[sel, 1], s=size * 2.2, color=ERROR_COLOR, marker=ERROR_MARKER,
                                linewidths=1.2, gid=f"errors_{c}", zorder=3)
-        for c in range(n_classes):
-            sel = y == c
-            if sel.any():
-                cx, cy = np.median(xy[sel], axis=0)
-                ax.text(cx, cy, names[c], ha="center", va="center", fontsize=11, fontweight="bold", color="black",
-                        bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colors[c], "alpha": 0.85, "lw": 1.5},
-                        gid="class_label")
+        _centroid_labels(ax, xy, y, names, colors, n_classes)
         handles, labels_ = ax.get_legend_handles_labels()
         if wrong is not None:
             from matplotlib.lines import Line2D
