@@ -43,10 +43,11 @@ def as_labels(y, name: str, *, n_classes: int | None = None, scores: bool = Fals
                 ones = arr == 1
                 bad = np.flatnonzero(~(((arr == 0) | ones).all(axis=1) & (ones.sum(axis=1) == 1)))
                 if bad.size:
+                    row = np.round(arr[bad[0]], 3).tolist()
                     raise ValueError(
-                        f"{name} is 2-D {arr.shape} but not one-hot: row {bad[0]} is {np.round(arr[bad[0]], 3).tolist()} "
-                        f"({bad.size} such row{'s' if bad.size != 1 else ''}); expected integer labels (n,) or one-hot rows "
-                        "(a single 1, zeros elsewhere)")
+                        f"{name} is 2-D {arr.shape} but not one-hot: row {bad[0]} is {row} "
+                        f"({bad.size} such row{'s' if bad.size != 1 else ''}); expected integer labels (n,) "
+                        "or one-hot rows (a single 1, zeros elsewhere)")
             arr = arr.argmax(axis=1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be integer labels (n,) or one-hot (n, classes); got shape {np.shape(y)}")
