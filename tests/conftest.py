@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="gallery baselines were drawn on the pinned stack; installed: "
                                    + ", ".join(mismatches) + ' (pip install -e ".[test]" on Python >= 3.11)')
     for item in items:
-        if item.get_closest_marker("mpl_image_compare") is not None:
+        if item.get_closest_marker("mpl_image_compare") is not None or item.get_closest_marker("pixels") is not None:
             item.add_marker(skip)
 
 
