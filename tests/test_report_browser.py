@@ -159,3 +159,64 @@ def test_the_report_reads_with_javascript_off(browser, report_file):
     assert page.locator("#r1-slider-range").is_visible() is False
     assert page.locator("#r0-curves img").first.is_visible()
     context.close()
+
+
+def _until(frame, expression: str, timeout_s: float = 5.0) -> bool:
+    """Poll ``expression`` in ``frame`` until it is truthy (``wait_for_function`` would compile the
+    string inside the page, which the report's Content-Security-Policy forbids)."""
+    import time
+
+    end = time.monotonic() + timeout_s
+    while True:
+        if frame.evaluate(expression):
+            return True
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.05)
+
+
+def test_a_toc_link_in_the_page_jumps_to_its_section(page_events, report_file):
+    page, events = page_events
+    page.locator('nav.toc a[href="#r1-summary"]').click()
+    assert _until(page, "Math.abs(document.getElementById('r1-summary').getBoundingClientRect().top) < 20")
+    assert page.url == report_file.as_uri() + "#r1-summary"  # the browser's own jump: history and :target kept
+    assert not events["errors"]
+    assert not [m for m in events["console"] if m[0] in ("error", "warning")], events["console"]
+
+
+def test_the_notebook_view_scrolls_inside_its_iframe(browser, report_file, tmp_path):
+    """Report._repr_html_ (an <iframe srcdoc>) put into a notebook-like page opened from file://:
+    a table-of-contents link scrolls the iframe to its section and moves focus there; nothing
+    navigates (in a srcdoc iframe "#r1-summary" resolves against the parent page's URL) and the
+    console stays clean (no "Not allowed to load local resource")."""
+    from mnist_viz.report import Report
+
+    cell = Report(report_file.read_text(encoding="utf-8"), title="notebook view")._repr_html_()
+    host = tmp_path / "notebook.html"
+    host.write_text("<!doctype html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
+                    "<h1>Out[1]:</h1>" + cell + "</body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    console, errors, navigations = [], [], []
+    page.on("console", lambda m: console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(host.as_uri())
+    page.wait_for_load_state("load")
+    page.on("framenavigated", lambda f: navigations.append(f.url))
+    frame = page.wait_for_selector("iframe").content_frame()
+    frame.wait_for_selector('nav.toc a[href="#r1-summary"]')
+    assert frame.evaluate("window.scrollY") == 0
+
+    frame.locator('nav.toc a[href="#r1-summary"]').click()
+    assert _until(frame, "window.scrollY > 0"), "the iframe did not scroll"
+    top = frame.evaluate("document.getElementById('r1-summary').getBoundingClientRect().top")
+    assert abs(top) < 20, top
+    assert frame.evaluate("document.activeElement && document.activeElement.id") == "r1-summary"
+    # and back up with the footer's "back to contents" link
+    frame.locator('a[href="#toc-title"]').click()
+    assert _until(frame, "document.activeElement && document.activeElement.id === 'toc-title'")
+    page.wait_for_timeout(200)  # a navigation, had one started, would show up by now
+    assert navigations == [] and frame.url == "about:srcdoc" and page.url == host.as_uri()
+    assert not errors, errors
+    assert not [m for m in console if m[0] in ("error", "warning")], console
+    context.close()

@@ -1,4 +1,4 @@
-/* mnist_viz report: confusion-cell drill-down and the epoch slider. No network, no eval, no innerHTML. */
+/* mnist_viz report: confusion-cell drill-down, the epoch slider, in-page links inside an iframe. No network, no eval, no innerHTML. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -57,6 +57,34 @@
       for (var k = 0; k < buttons.length; k++) { buttons[k].setAttribute("aria-pressed", "false"); }
     })(tables[t]);
   }
+
+  // In-page links (the table of contents, "back to contents", the overview's run names). Inside
+  // an <iframe srcdoc> (Report._repr_html_ in a notebook) the document's URL is about:srcdoc but
+  // links resolve against the parent page's URL, so "#r1-summary" would load the notebook page (or,
+  // from file://, be refused) instead of scrolling. Such clicks are handled here: scroll the target
+  // into view and move the keyboard focus to it, as a fragment jump does for screen readers. In an
+  // ordinary page, where the link already points into this document, the browser's own jump
+  // (history entry, :target) is kept.
+  function leavesDocument(a) {
+    return a.href.split("#")[0] !== window.location.href.split("#")[0];
+  }
+  function jumpTo(target) {
+    target.scrollIntoView({ block: "start" });
+    if (!target.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA|SUMMARY)$/.test(target.tagName)) {
+      target.setAttribute("tabindex", "-1");
+    }
+    try { target.focus({ preventScroll: true }); } catch (e) { target.focus(); }
+  }
+  document.addEventListener("click", function (ev) {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) { return; }
+    var a = ev.target.closest ? ev.target.closest('a[href^="#"]') : null;
+    if (!a || !leavesDocument(a)) { return; }
+    ev.preventDefault();
+    var id = a.getAttribute("href").slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* keep it as written */ }
+    var target = id ? document.getElementById(id) : document.body;
+    if (target) { jumpTo(target); }
+  });
 
   var sliders = document.querySelectorAll("[data-slider]");
   for (var s = 0; s < sliders.length; s++) {
