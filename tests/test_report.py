@@ -560,3 +560,37 @@ def test_reliability_table_matches_a_hand_count():
     assert [r[1] for r in rows] == ["1", "1", "2"]
     # bins: 0.55 wrong (gap .55), 0.62 right (gap .38), {0.95 right, 0.9 wrong} (mean .925, acc .5)
     assert ece == pytest.approx(0.25 * 0.55 + 0.25 * 0.38 + 0.5 * 0.425)
+
+
+REPORT_MODULES = ["mnist_viz.report", "mnist_viz.report._embed", "mnist_viz.report._model",
+                  "mnist_viz.report._sections", "mnist_viz.report.builder"]
+
+
+@pytest.mark.parametrize("name", REPORT_MODULES)
+def test_docstring_examples_run(name, tmp_path, monkeypatch):
+    """Every public function, class and method of the report modules has an example, and the
+    examples run as written (doctest, with ``...`` for the parts that vary)."""
+    import doctest
+    import importlib
+    import inspect
+    import warnings
+
+    monkeypatch.chdir(tmp_path)  # examples that write files write them here
+    module = importlib.import_module(name)
+    lacking = []
+    for attr, obj in vars(module).items():
+        if attr.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+            continue
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            if ">>>" not in (obj.__doc__ or ""):
+                lacking.append(attr)
+        if inspect.isclass(obj):
+            lacking += [f"{attr}.{m}" for m, f in vars(obj).items()
+                        if not m.startswith("_") and inspect.isfunction(f) and ">>>" not in (f.__doc__ or "")]
+    assert not lacking, f"{name}: no docstring example in {lacking}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+                                 report=True, verbose=False)
+    assert result.attempted > 0, f"{name} has no docstring examples"
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed (see the output above)"

@@ -27,7 +27,11 @@ PALETTE_COLORS = 128
 
 
 def png_data_uri(png: bytes) -> str:
-    """``data:image/png;base64,...`` for PNG bytes."""
+    """``data:image/png;base64,...`` for PNG bytes.
+
+    >>> png_data_uri(b"\\x89PNG")
+    'data:image/png;base64,iVBORw=='
+    """
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
@@ -82,6 +86,13 @@ def digits_png(images: np.ndarray, *, invert: bool = True, levels: int = 16) -> 
 
     Blank (all-zero) tiles stay white. ``levels=16`` stores 4 bits per pixel: a 28x28 digit costs
     about 150-250 bytes.
+
+    >>> import io
+    >>> from PIL import Image
+    >>> png = digits_png(np.full((2, 3, 28, 28), 255, dtype=np.uint8))
+    >>> im = Image.open(io.BytesIO(png))
+    >>> im.size, im.mode, im.getpixel((0, 0))  # 3 columns x 2 rows of tiles; ink is black
+    ((84, 56), 'P', 0)
     """
     from PIL import Image
 
@@ -109,12 +120,22 @@ def digits_png(images: np.ndarray, *, invert: bool = True, levels: int = 16) -> 
 
 
 def digits_sprite(images: np.ndarray, **kwargs) -> str:
-    """:func:`digits_png` as a ``data:`` URI."""
+    """:func:`digits_png` as a ``data:`` URI.
+
+    >>> digits_sprite(np.zeros((1, 1, 28, 28), dtype=np.uint8))[:22]
+    'data:image/png;base64,'
+    """
     return png_data_uri(digits_png(images, **kwargs))
 
 
 def csv_data_uri(frame) -> str:
-    """A pandas DataFrame as a downloadable ``data:text/csv`` URI (UTF-8, base64)."""
+    """A pandas DataFrame as a downloadable ``data:text/csv`` URI (UTF-8, base64).
+
+    >>> import pandas as pd
+    >>> uri = csv_data_uri(pd.DataFrame({"epoch": [0, 1], "loss": [0.5, 0.25]}))
+    >>> base64.b64decode(uri.split(",", 1)[1]).decode()
+    'epoch,loss\\n0,0.5\\n1,0.25\\n'
+    """
     text = frame.to_csv(index=False)
     return "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
@@ -122,7 +143,11 @@ def csv_data_uri(frame) -> str:
 def safe_json(obj) -> str:
     """JSON that can sit inside ``<script type="application/json">``: ``<``, ``>`` and ``&`` are
     written as ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so ``</script>`` can never close the block),
-    and NaN/inf become ``null``."""
+    and NaN/inf become ``null``.
+
+    >>> safe_json({"run": "a&b", "loss": float("nan"), "n": np.int64(3)})
+    '{"run": "a\\\\u0026b", "loss": null, "n": 3}'
+    """
     text = json.dumps(_finite(obj), ensure_ascii=False, allow_nan=False)
     return (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -25,12 +25,23 @@ __all__ = ["ReportError", "Report", "Section", "Block", "Table"]
 
 
 class ReportError(ValueError):
-    """A run could not be read or the arguments make no report; the message is one line."""
+    """A run could not be read or the arguments make no report; the message is one line.
+
+    It is a ``ValueError``, so callers that catch bad arguments catch it too:
+
+    >>> isinstance(ReportError("run 'x': no such folder"), ValueError)
+    True
+    """
 
 
 @dataclass
 class Table:
-    """A plain table: header cells, rows of cells (numbers are formatted by the template)."""
+    """A plain table: header cells, rows of cells (numbers are formatted by the template).
+
+    >>> t = Table(["class", "recall"], [["0", "0.98"], ["1", "0.95"]], caption="Recall per class")
+    >>> len(t.rows), t.row_header, t.kv
+    (2, 0, False)
+    """
 
     columns: list[str]
     rows: list[list[Any]]
@@ -43,7 +54,12 @@ class Table:
 
 @dataclass
 class Block:
-    """One piece of a section; ``kind`` picks the template macro, ``data`` its fields."""
+    """One piece of a section; ``kind`` picks the template macro, ``data`` its fields.
+
+    >>> b = Block("note", {"text": "No probe records.", "style": "missing"})
+    >>> b.kind, b.text
+    ('note', 'No probe records.')
+    """
 
     kind: str
     data: dict = field(default_factory=dict)
@@ -57,7 +73,12 @@ class Block:
 
 @dataclass
 class Section:
-    """A titled part of the report with an id (unique in the page) and its blocks."""
+    """A titled part of the report with an id (unique in the page) and its blocks.
+
+    >>> s = Section("r0-curves", "Training curves")
+    >>> s.id, s.title, s.blocks, s.level
+    ('r0-curves', 'Training curves', [], 3)
+    """
 
     id: str
     title: str
@@ -66,16 +87,34 @@ class Section:
     level: int = 3
 
     def add(self, kind: str, **data) -> Block:
+        """Append a block of ``kind`` (a macro of ``blocks.html.j2``) with ``data`` as its fields.
+
+        >>> s = Section("r0-summary", "Summary")
+        >>> s.add("metrics", items=[("test accuracy", "0.98")]).items
+        [('test accuracy', '0.98')]
+        """
         block = Block(kind, data)
         self.blocks.append(block)
         return block
 
     def note(self, text: str, *, kind: str = "missing") -> None:
-        """A sentence saying what is missing and why (rendered as a highlighted paragraph)."""
+        """A sentence saying what is missing and why (rendered as a highlighted paragraph).
+
+        >>> s = Section("r0-weights", "Weights over epochs")
+        >>> s.note("No weight records.", kind="info")
+        >>> s.blocks[0].data
+        {'text': 'No weight records.', 'style': 'info'}
+        """
         self.add("note", text=text, style=kind)
 
     def table(self, table: Table, *, details: str | None = None) -> None:
-        """A table; with ``details`` it sits in a collapsed <details> with that summary line."""
+        """A table; with ``details`` it sits in a collapsed <details> with that summary line.
+
+        >>> s = Section("r0-curves", "Training curves")
+        >>> s.table(Table(["epoch", "loss"], [["1", "0.5"]]), details="Table: history per epoch")
+        >>> s.blocks[0].kind, s.blocks[0].details
+        ('table', 'Table: history per epoch')
+        """
         self.add("table", table=table, details=details)
 
 

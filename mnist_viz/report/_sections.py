@@ -60,7 +60,18 @@ def add_figure(section: Section, name: str, call: Callable[[Callable], Any], *, 
                fallback_alt: str = "", what: str = "", dpi: int = _embed.FIGURE_DPI) -> bool:
     """Draw with ``mnist_viz.plots.<name>`` (``call(fn)`` returns a Figure or Axes) and embed it.
 
-    On an error, a note says so and the report goes on."""
+    On an error, a note says so and the report goes on.
+
+    >>> s = Section("r0-example", "Example")
+    >>> add_figure(s, "confusion_matrix", lambda f: f([0, 1, 1], [0, 1, 0]), caption="Counts.")
+    True
+    >>> s.blocks[0].kind, s.blocks[0].uri[:22], s.blocks[0].caption
+    ('figure', 'data:image/png;base64,', 'Counts.')
+    >>> add_figure(s, "confusion_matrix", lambda f: f([0, 1], [0]), what="confusion matrix")
+    False
+    >>> s.blocks[1].kind, s.blocks[1].text
+    ('note', 'Could not draw the confusion matrix: ValueError: ...')
+    """
     try:
         uri, w, h, alt = _draw(name, call, dpi)
     except Exception as exc:  # a plot failing must not lose the rest of the report
@@ -73,7 +84,14 @@ def add_figure(section: Section, name: str, call: Callable[[Callable], Any], *, 
 
 
 def render_figure(name: str, call: Callable[[Callable], Any], *, dpi: int = _embed.FIGURE_DPI):
-    """(data URI, w, h, alt) of one plot, or None when it cannot be drawn (for slider frames)."""
+    """(data URI, w, h, alt) of one plot, or None when it cannot be drawn (for slider frames).
+
+    >>> uri, w, h, alt = render_figure("confusion_matrix", lambda f: f([0, 1, 1], [0, 1, 0]))
+    >>> uri[:22], w > 0 and h > 0
+    ('data:image/png;base64,', True)
+    >>> render_figure("confusion_matrix", lambda f: f([0, 1], [0])) is None
+    True
+    """
     try:
         return _draw(name, call, dpi)
     except Exception:
@@ -97,7 +115,12 @@ def _subplots(figsize, ncols=1, layout="constrained"):
 
 
 def why_missing(run, filename: str, writer: str) -> str:
-    """A clause explaining why ``filename`` is absent from ``run``."""
+    """A clause explaining why ``filename`` is absent from ``run``.
+
+    >>> from mnist_viz.run import Run
+    >>> why_missing(Run.from_dict({"loss": [1.0]}), "weights/stats.csv", "WeightRecorder")
+    'this run was built from a training log (history only), which has no weights/stats.csv'
+    """
     if run.path is None or not (run.path / "run.json").exists():
         return f"this run was built from a training log (history only), which has no {filename}"
     planned = run.info.get("epochs_planned")
@@ -111,7 +134,11 @@ def why_missing(run, filename: str, writer: str) -> str:
 
 
 def fmt(value, digits: int = 4) -> str:
-    """Numbers as short text (NaN/None as an em dash)."""
+    """Numbers as short text (NaN/None as an em dash).
+
+    >>> fmt(0.98765), fmt(12345), fmt(2.5e-05), fmt(1.5), fmt(None), fmt(float("nan")), fmt(True)
+    ('0.9877', '12,345', '2.5e-05', '1.5', '—', '—', 'yes')
+    """
     if value is None:
         return "—"
     if isinstance(value, (bool, np.bool_)):
@@ -129,7 +156,15 @@ def fmt(value, digits: int = 4) -> str:
 
 
 def per_class_metrics(labels: np.ndarray, predicted: np.ndarray, n_classes: int):
-    """DataFrame of precision, recall, F1 and support per class (0 where undefined)."""
+    """DataFrame of precision, recall, F1 and support per class (0 where undefined).
+
+    >>> import numpy as np
+    >>> per_class_metrics(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), 3).round(3)
+       precision  recall     f1  support
+    0      1.000     0.5  0.667        2
+    1      0.667     1.0  0.800        2
+    2      0.000     0.0  0.000        0
+    """
     import pandas as pd
 
     cm = confusion_counts(labels, predicted, n_classes)
@@ -144,7 +179,11 @@ def per_class_metrics(labels: np.ndarray, predicted: np.ndarray, n_classes: int)
 
 
 def confusion_counts(labels, predicted, n_classes: int) -> np.ndarray:
-    """(C, C) int counts, rows = true class, columns = predicted class."""
+    """(C, C) int counts, rows = true class, columns = predicted class.
+
+    >>> confusion_counts([0, 1, 1, 2], [0, 1, 0, 2], 3).tolist()
+    [[1, 0, 0], [1, 1, 0], [0, 0, 1]]
+    """
     labels = np.asarray(labels, dtype=np.int64)
     predicted = np.asarray(predicted, dtype=np.int64)
     ok = (labels >= 0) & (labels < n_classes) & (predicted >= 0) & (predicted < n_classes)
@@ -171,7 +210,13 @@ def _epoch_text(e) -> str:
 # sections
 # ----------------------------------------------------------------------------------------------
 def summary_section(run, sid: str) -> Section:
-    """Headline metrics, dataset, model summary and reproducibility."""
+    """Headline metrics, dataset, model summary and reproducibility.
+
+    >>> from mnist_viz.run import Run
+    >>> s = summary_section(Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.9]}), "r0-summary")
+    >>> s.title, [b.kind for b in s.blocks], dict(s.blocks[0].items)["best val accuracy"]
+    ('Summary', ['metrics', 'note', 'note'], '0.9')
+    """
     s = Section(sid, "Summary")
     meta = run.metadata or {}
     headline = headline_metrics(run)
@@ -238,7 +283,12 @@ def _shape(shape) -> str:
 
 
 def headline_metrics(run) -> dict:
-    """Test metrics from run.json, else computed from test predictions; prefixed ``test``."""
+    """Test metrics from run.json, else computed from test predictions; prefixed ``test``.
+
+    >>> from mnist_viz.run import Run
+    >>> headline_metrics(Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.9]}))
+    {'best val accuracy': 0.9, 'best epoch': 2, 'epochs': 2}
+    """
     out = {}
     for k, v in (run.test_metrics or {}).items():
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -258,7 +308,13 @@ def headline_metrics(run) -> dict:
 
 
 def curves_section(run, sid: str) -> Section:
-    """Training curves per epoch (and per batch), learning rate, with the history table and CSV."""
+    """Training curves per epoch (and per batch), learning rate, with the history table and CSV.
+
+    >>> from mnist_viz.run import Run
+    >>> s = curves_section(Run.from_dict({"loss": [0.9, 0.5], "val_loss": [0.8, 0.6]}), "r0-curves")
+    >>> [b.kind for b in s.blocks]  # the note says there are no per-batch records
+    ['figure', 'note', 'table', 'downloads']
+    """
     s = Section(sid, "Training curves")
     if not len(run.history):
         s.note("No epochs recorded: " + why_missing(run, "history.csv", "HistoryRecorder at the end of every epoch") + ".")
@@ -290,7 +346,14 @@ def _frame_table(frame, *, caption: str = "", max_rows: int = 200) -> Table:
 
 
 def weights_section(run, sid: str) -> Section:
-    """Weight histograms over epochs, norms, update ratios and dead ReLUs."""
+    """Weight histograms over epochs, norms, update ratios and dead ReLUs.
+
+    A run without weight records gets a note saying why:
+
+    >>> from mnist_viz.run import Run
+    >>> weights_section(Run.from_dict({"loss": [0.9]}), "r0-weights").blocks[0].text
+    'No weight records: this run was built from a training log (history only), which has no weights/stats.csv.'
+    """
     s = Section(sid, "Weights over epochs")
     w = run.weights
     if w is None or w.stats is None or not len(w.stats):
@@ -328,7 +391,22 @@ def _pivot_table(pivot, caption: str) -> Table:
 
 
 def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | None]:
-    """Confusion matrix (figure + clickable table with drill-down) and per-class metrics."""
+    """Confusion matrix (figure + clickable table with drill-down) and per-class metrics.
+
+    Returns the section and the drill-down data (None without test images).
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, Predictions
+    >>> rng = np.random.default_rng(0)
+    >>> run = Run.from_dict({"loss": [0.9, 0.5]}, name="demo")
+    >>> run.test = Predictions(probabilities=rng.dirichlet(np.ones(10), 60), labels=np.arange(60) % 10,
+    ...                        images=rng.integers(0, 256, (60, 28, 28), dtype=np.uint8))
+    >>> s, drill = confusion_section(run, "r0-confusion", drill_id="r0-cm")
+    >>> [b.kind for b in s.blocks], sum(map(sum, s.blocks[1].counts))
+    (['figure', 'confusion', 'figure', 'table', 'downloads'], 60)
+    >>> sum(cell["n"] for cell in drill["cells"].values())
+    60
+    """
     s = Section(sid, "Confusion matrix and per-class metrics")
     t = run.test
     if t is None:
@@ -371,7 +449,14 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
 
 def drill_data(images, labels, predicted, probabilities, n: int, per_cell: int = THUMBS_PER_CELL) -> dict:
     """One sprite PNG (a row per non-empty cell, up to ``per_cell`` digits, most confident first)
-    and an index ``{"t,p": {"row", "n", "idx": [...], "conf": [...]}}``."""
+    and an index ``{"t,p": {"row", "n", "idx": [...], "conf": [...]}}``.
+
+    >>> import numpy as np
+    >>> probs = np.array([[0.9, 0.1], [0.4, 0.6], [0.8, 0.2]])
+    >>> d = drill_data(np.zeros((3, 28, 28), np.uint8), np.array([0, 0, 1]), probs.argmax(1), probs, 2)
+    >>> d["cells"]
+    {'0,0': {'row': 0, 'n': 1, 'idx': [0], 'conf': [0.9]}, '0,1': {'row': 1, 'n': 1, 'idx': [1], 'conf': [0.6]}, '1,0': {'row': 2, 'n': 1, 'idx': [2], 'conf': [0.8]}}
+    """
     order = np.lexsort((-probabilities.max(axis=1), predicted, labels))  # by cell, most confident first
     keys = labels[order] * n + predicted[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, int)
@@ -402,7 +487,17 @@ def _as_uint8(images) -> np.ndarray:
 
 
 def predictions_section(run, sid: str) -> Section:
-    """Top-k grid, most confident errors, most confused pairs."""
+    """Top-k grid, most confident errors, most confused pairs.
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, Predictions
+    >>> rng = np.random.default_rng(0)
+    >>> run = Run.from_dict({"loss": [0.9, 0.5]}, name="demo")
+    >>> run.test = Predictions(probabilities=rng.dirichlet(np.ones(10), 60), labels=np.arange(60) % 10,
+    ...                        images=rng.integers(0, 256, (60, 28, 28), dtype=np.uint8))
+    >>> [b.kind for b in predictions_section(run, "r0-predictions").blocks]
+    ['figure', 'figure', 'figure']
+    """
     s = Section(sid, "Predictions: top-k, errors, confused pairs")
     t = run.test
     if t is None:
@@ -421,7 +516,17 @@ def predictions_section(run, sid: str) -> Section:
 
 
 def internals_section(run, sid: str) -> Section:
-    """Convnet feature maps for a few test digits; first-layer weights as images."""
+    """Convnet feature maps for a few test digits; first-layer weights as images.
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run
+    >>> run = Run.from_dict({"loss": [0.9]})
+    >>> run.features = {"first_layer_kind": np.array("dense"),
+    ...                 "first_layer_kernel": np.random.default_rng(0).normal(0, 0.05, (784, 16))}
+    >>> s = internals_section(run, "r0-internals")
+    >>> [b.kind for b in s.blocks], s.blocks[1].caption[:38]
+    (['note', 'figure'], 'Incoming weights of the first 16 units')
+    """
     s = Section(sid, "Inside the model: activations and first-layer weights")
     f = run.features
     if f is None:
@@ -458,7 +563,19 @@ def internals_section(run, sid: str) -> Section:
 
 
 def evolution_section(run, sid: str, *, slider_id: str) -> Section:
-    """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k lists."""
+    """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k lists.
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, ProbeRecords
+    >>> rng = np.random.default_rng(0)
+    >>> run = Run.from_dict({"loss": [0.9, 0.5, 0.4]})
+    >>> run.probe = ProbeRecords(images=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+    ...                          labels=np.arange(20) % 10, indices=np.arange(20), epochs=np.arange(3),
+    ...                          probabilities=rng.dirichlet(np.ones(10), (3, 20)).astype(np.float32))
+    >>> s = evolution_section(run, "r0-evolution", slider_id="r0-slider")
+    >>> [b.kind for b in s.blocks], [f["epoch"] for f in s.blocks[2].frames]
+    (['figure', 'table', 'slider'], [1, 2, 3])
+    """
     s = Section(sid, "Evolution over epochs (probe set)")
     p = run.probe
     if p is None or p.probabilities is None or not len(p.epochs):
@@ -507,7 +624,14 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
 
 def reliability_table(labels, probabilities, *, n_bins: int = 10):
     """(rows, ECE): per equal-width bin of top-class confidence, its count, mean confidence,
-    accuracy and gap; ECE weights the gaps by the bin counts."""
+    accuracy and gap; ECE weights the gaps by the bin counts.
+
+    >>> rows, ece = reliability_table([0, 1, 0], [[0.9, 0.1], [0.3, 0.7], [0.35, 0.65]], n_bins=5)
+    >>> rows  # bin, digits, mean confidence, accuracy, gap
+    [['0.6–0.8', '2', '0.675', '0.5', '-0.175'], ['0.8–1.0', '1', '0.9', '1', '0.1']]
+    >>> round(ece, 4)
+    0.15
+    """
     probs = np.asarray(probabilities, dtype=np.float64)
     conf = probs.max(axis=1)
     correct = probs.argmax(axis=1) == np.asarray(labels)
@@ -544,7 +668,18 @@ def _frame_indices(n: int, most: int) -> list[int]:
 
 
 def calibration_section(run, sid: str) -> Section:
-    """Reliability diagram and 2-D embedding of penultimate activations."""
+    """Reliability diagram and 2-D embedding of penultimate activations.
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, Predictions
+    >>> rng = np.random.default_rng(0)
+    >>> run = Run.from_dict({"loss": [0.9, 0.5]}, name="demo")
+    >>> run.test = Predictions(probabilities=rng.dirichlet(np.ones(10), 60), labels=np.arange(60) % 10,
+    ...                        images=rng.integers(0, 256, (60, 28, 28), dtype=np.uint8))
+    >>> s = calibration_section(run, "r0-calibration")
+    >>> [b.kind for b in s.blocks]  # the note: no features.npz, so no embedding
+    ['figure', 'table', 'note']
+    """
     s = Section(sid, "Calibration and embedding")
     t = run.test
     if t is None:
@@ -577,7 +712,15 @@ def calibration_section(run, sid: str) -> Section:
 # comparison
 # ----------------------------------------------------------------------------------------------
 def comparison_section(runs, sid: str) -> Section:
-    """Curves overlaid, metric deltas vs the first run, confusion matrices side by side."""
+    """Curves overlaid, metric deltas vs the first run, confusion matrices side by side.
+
+    >>> from mnist_viz.run import Run
+    >>> a = Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.9]}, name="a")
+    >>> b = Run.from_dict({"loss": [0.8, 0.4], "val_accuracy": [0.85, 0.95]}, name="b")
+    >>> s = comparison_section([a, b], "comparison")
+    >>> [b.kind for b in s.blocks], s.blocks[1].table.rows[0]
+    (['figure', 'table', 'downloads', 'note'], ['best val accuracy', '0.9', '0.95', '+0.05'])
+    """
     s = Section(sid, "Comparison")
     names = [r.name for r in runs]
     s.intro = "Deltas are relative to the first run, " + names[0] + "."

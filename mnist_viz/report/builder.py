@@ -353,7 +353,14 @@ def script_hash(script: str) -> str:
 
 def render_page(*, title: str, groups: list[dict], comparison: Section | None, drills: dict, runs: list,
                 headline: list[dict], fmt) -> str:
-    """The page from the built sections (Jinja2, ``autoescape=True``)."""
+    """The page from the built sections (Jinja2, ``autoescape=True``).
+
+    >>> from mnist_viz.report._sections import fmt
+    >>> html = render_page(title="<b>empty</b>", groups=[], comparison=None, drills={}, runs=[],
+    ...                    headline=[], fmt=fmt)
+    >>> html.startswith("<!doctype html>"), "<title>&lt;b&gt;empty&lt;/b&gt;</title>" in html
+    (True, True)
+    """
     from markupsafe import Markup
 
     from ._embed import safe_json
