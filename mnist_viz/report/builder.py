@@ -73,6 +73,11 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
     """
     started = time.perf_counter()
     say = progress if progress is not None else (None if quiet else _stderr)
+    with _drawing_conditions():  # loading, drawing and rendering: one BLAS thread, a frozen GC
+        return _build(runs, path, title=title, say=say, jobs=jobs, started=started)
+
+
+def _build(runs, path, *, title, say, jobs, started) -> Report:
     loaded = load_runs(runs)
     if path is not None and Path(path).is_dir():
         raise ReportError(f"path {str(path)!r} is a folder; expected an .html file path")
@@ -162,7 +167,7 @@ def default_jobs() -> int:
 
 @contextlib.contextmanager
 def _drawing_conditions():
-    """What a build runs under, serial or in a worker: one BLAS/OpenMP thread, and a garbage
+    """What a build runs under (forked workers inherit it): one BLAS/OpenMP thread, and a garbage
     collector that leaves the objects that existed before the build alone. Both are restored.
 
     Drawing is single-threaded Python; a multi-threaded BLAS call in it (the embedding's PCA)
@@ -197,7 +202,7 @@ def _drawing_conditions():
 
 def _task(i: int):
     t0 = time.perf_counter()
-    with _drawing_conditions():  # the workers already fill the cores: one BLAS thread each
+    with _drawing_conditions():  # inherited from the parent (a no-op), unless a caller forks itself
         result = _TASKS[i][1]()
     return i, result, time.perf_counter() - t0
 
@@ -217,9 +222,8 @@ def _run_tasks(tasks, *, jobs, say, timings) -> list:
             say(f"report: {tasks[i][0]} ({dt:.2f} s)")
 
     if jobs == 1 or len(tasks) < 3:
-        with _drawing_conditions():
-            for i in range(len(tasks)):
-                done(*_task_local(tasks, i))
+        for i in range(len(tasks)):
+            done(*_task_local(tasks, i))
         return results
     import multiprocessing
 
