@@ -49,7 +49,7 @@ def load_split():
             flatten_scale(data.x_test), one_hot(data.y_test, 10))
 
 
-def fit_once(kind: str, split, epochs: int, workdir: Path) -> float:
+def fit_once(kind: str, split, epochs: int, workdir: Path) -> tuple[float, float]:
     from mnist_viz.models import dense
 
     x, y, xv, yv = split
@@ -60,9 +60,9 @@ def fit_once(kind: str, split, epochs: int, workdir: Path) -> float:
         callbacks = [RunRecorder(workdir / "run", validation_data=(xv, yv))]
     elif kind == "tensorboard":
         callbacks = [keras.callbacks.TensorBoard(log_dir=str(workdir / "tb"), histogram_freq=1)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     model.fit(x, y, epochs=epochs, batch_size=128, validation_data=(xv, yv), callbacks=callbacks, verbose=0)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def dir_bytes(path: Path) -> int:
@@ -83,11 +83,14 @@ def bench_dense(repeats: int, epochs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fit_once("bare", split, 1, Path(tmp) / "warmup")  # first-call costs (imports, kernels) off the clock
         times = {k: [] for k in kinds}
+        cpu = {k: [] for k in kinds}  # process CPU time (every thread): steadier than wall on a busy machine
         for r in range(repeats):
             order = kinds[r % len(kinds):] + kinds[: r % len(kinds)]
             for kind in order:
                 work = Path(tmp) / f"{kind}_{r}"
-                times[kind].append(fit_once(kind, split, epochs, work))
+                wall, used = fit_once(kind, split, epochs, work)
+                times[kind].append(wall)
+                cpu[kind].append(used)
                 if kind == "recorder" and r == 0:
                     size = dir_bytes(work / "run")
                 if kind == "tensorboard" and r == 0:
@@ -99,6 +102,9 @@ def bench_dense(repeats: int, epochs: int) -> None:
         label = "RunRecorder defaults" if kind == "recorder" else "TensorBoard(histogram_freq=1)"
         print(f"{label:32s} median fit time / bare: {statistics.median(ratios):.3f} "
               f"(pairs: {', '.join(f'{q:.3f}' for q in ratios)})")
+        cpu_ratios = [t / b for t, b in zip(cpu[kind], cpu["bare"])]
+        print(f"{'':32s} median CPU time / bare: {statistics.median(cpu_ratios):.3f} "
+              f"(pairs: {', '.join(f'{q:.3f}' for q in cpu_ratios)})")
     print(f"median bare fit: {statistics.median(times['bare']):.2f}s; run directory written by RunRecorder: "
           f"{size / 1e6:.2f} MB" + (f"; TensorBoard logs: {tb_size / 1e6:.2f} MB" if "tensorboard" in kinds else ""))
 
