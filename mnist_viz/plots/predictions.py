@@ -255,6 +255,48 @@ def _error_order(probs, y):
     return wrong[np.argsort(-conf, kind="stable")], pred
 
 
+def _digit_canvas(width_in, mosaic_shape, *, top_in):
+    """A figure ``width_in`` inches wide holding one Axes that shows a (H, W) mosaic at one pixel =
+    ``width_in / W`` inches, with ``top_in`` inches above it for the suptitle. No layout engine.
+    Returns (fig, ax); data units on ``ax`` are mosaic pixels (y down), as ``imshow`` draws them."""
+    import matplotlib.pyplot as plt
+
+    h, w = mosaic_shape
+    scale = width_in / w
+    height_in = h * scale + top_in
+    fig = plt.figure(figsize=(width_in, height_in))
+    ax = fig.add_axes((0, 0, 1, h * scale / height_in))
+    ax.set_axis_off()
+    return fig, ax
+
+
+def _draw_digits(ax, mosaic, vmin, vmax):
+    """The NaN-gapped digit mosaic as one image (gaps transparent), filling ``ax``."""
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[DIGIT_CMAP].with_extremes(bad=(1.0, 1.0, 1.0, 0.0))
+    h, w = mosaic.shape
+    ax.imshow(mosaic, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest", aspect="auto",
+              extent=(-0.5, w - 0.5, h - 0.5, -0.5), gid="digits")
+    ax.set_xlim(-0.5, w - 0.5)
+    ax.set_ylim(h - 0.5, -0.5)
+
+
+def _frame(ax, r0, c0, color, linewidth):
+    """A frame around the 28×28 digit whose top-left pixel is (r0, c0) in the mosaic."""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), _IMG, _IMG, facecolor="none", edgecolor=color,
+                           linewidth=linewidth, gid="frame"))
+
+
+def _digit_title(ax, r0, c0, text, fontsize):
+    """``text`` centred above the digit at (r0, c0), a few points clear of its frame; ``xy`` is the
+    digit's top centre in mosaic pixels."""
+    ax.annotate(text, (c0 - 0.5 + _IMG / 2, r0 - 0.5), xytext=(0, 3.5), textcoords="offset points",
+                ha="center", va="bottom", fontsize=fontsize, gid="title", annotation_clip=False)
+
+
 def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_names=None):
     """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
 
@@ -268,17 +310,17 @@ def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_name
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes holds every digit: one mosaic image (gid ``"digits"``), a vermillion Rectangle
+        frame per digit (gid ``"frame"``) and its title as an annotation (gid ``"title"``).
 
     Example
     -------
     >>> import numpy as np, mnist_viz.plots as mp
     >>> probs = np.array([[0.97, 0.03], [0.2, 0.8], [0.6, 0.4]])
     >>> fig = mp.misclassified(np.zeros((3, 784)), probs, [1, 1, 1])
-    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
     ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
     """
-    import matplotlib.pyplot as plt
-
     imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
     n = _positive_int(n, "n")
     with plot_style():
@@ -293,20 +335,20 @@ def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_name
         ncols = _positive_int(ncols, "ncols") if ncols is not None else min(8, int(np.ceil(np.sqrt(m))))
         ncols = min(ncols, m)
         nrows = -(-m // ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(1.55 * ncols, 1.7 * nrows + 0.35), squeeze=False,
-                                 layout="constrained")
+        # one cell: a 28-pixel digit, 2 pixels apart, a 5-pixel band above for its title; one Axes
+        # and one mosaic image for all (1.55 inches a cell, as when each digit had its own Axes)
+        pitch_x, band = _IMG + 2, 5
+        pitch_y = _IMG + band
+        mosaic = np.full((nrows * pitch_y + 2, ncols * pitch_x + 1), np.nan)  # + room for the last frames
+        fig, ax = _digit_canvas(1.55 * ncols, mosaic.shape, top_in=0.27)
         vmin, vmax = digit_range(imgs)
-        for a, i in zip(axes.ravel(), show):
-            a.imshow(imgs[i], cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
-            a.set_title(f"true {names[y[i]]} → pred {names[pred[i]]} ({probs[i, pred[i]]:.2f})", fontsize=7.5)
-            a.set_xticks([])
-            a.set_yticks([])
-            for spine in a.spines.values():
-                spine.set_visible(True)
-                spine.set_color(WRONG_COLOR)
-                spine.set_linewidth(1.2)
-        for a in axes.ravel()[m:]:
-            a.set_visible(False)
+        for cell, i in enumerate(show):
+            r, c = divmod(cell, ncols)
+            r0, c0 = r * pitch_y + band, c * pitch_x + 1
+            mosaic[r0:r0 + _IMG, c0:c0 + _IMG] = imgs[i]
+            _frame(ax, r0, c0, WRONG_COLOR, 1.2)
+            _digit_title(ax, r0, c0, f"true {names[y[i]]} → pred {names[pred[i]]} ({probs[i, pred[i]]:.2f})", 7.5)
+        _draw_digits(ax, mosaic, vmin, vmax)
         n_err = order.size
         fig.suptitle(f"Most confident errors ({m} of {n_err:,} errors in {y.size:,} digits)", fontsize=9)
         i0 = show[0]
@@ -330,17 +372,18 @@ def confused_pairs(images, probabilities, labels, *, n_pairs=5, n_examples=6, cl
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes holds everything: the pair names (texts, gid ``"pair"``), one mosaic image of the
+        digits (gid ``"digits"``), a grey Rectangle frame per digit (gid ``"frame"``) and the
+        wrong class's probability above it (annotations, gid ``"title"``).
 
     Example
     -------
     >>> import numpy as np, mnist_viz.plots as mp
     >>> probs = np.eye(3)[[1, 1, 2, 0]] * 0.8 + 0.2 / 3
     >>> fig = mp.confused_pairs(np.zeros((4, 28, 28)), probs, [0, 0, 1, 0])
-    >>> [t.get_text() for t in fig.axes[0].texts]
-    ['true 0 → pred 1\\n2 errors']
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"]
+    ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
     """
-    import matplotlib.pyplot as plt
-
     imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
     n_pairs = _positive_int(n_pairs, "n_pairs")
     n_examples = _positive_int(n_examples, "n_examples")
@@ -357,30 +400,26 @@ def confused_pairs(images, probabilities, labels, *, n_pairs=5, n_examples=6, cl
         flat = np.argsort(-counts, axis=None, kind="stable")
         pairs = [divmod(int(f), c) for f in flat[:n_pairs] if counts.flat[f] > 0]
         rows = len(pairs)
-        fig, axes = plt.subplots(rows, n_examples + 1, figsize=(1.1 * n_examples + 1.6, 1.25 * rows + 0.4),
-                                 squeeze=False, layout="constrained",
-                                 gridspec_kw={"width_ratios": [1.6] + [1] * n_examples})
+        # one row per pair: its name in a head column, then the digits 3 pixels apart, each under a
+        # 7-pixel band for its probability; one Axes and one mosaic image for all
+        head, pitch_x, band = 50, _IMG + 3, 7
+        pitch_y = _IMG + band
+        mosaic = np.full((rows * pitch_y + 2, head + n_examples * pitch_x + 2), np.nan)  # + room for the last frames
+        fig, ax = _digit_canvas(1.1 * n_examples + 1.6, mosaic.shape, top_in=0.27)
         vmin, vmax = digit_range(imgs)
         for row, (t, p) in enumerate(pairs):
-            head = axes[row, 0]
-            head.set_axis_off()
+            r0 = row * pitch_y + band
             nerr = counts[t, p]
-            head.text(1.0, 0.5, f"true {names[t]} → pred {names[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}",
-                      ha="right", va="center", fontsize=8.5, transform=head.transAxes)
+            ax.text(head - 3, r0 - 0.5 + _IMG / 2,
+                    f"true {names[t]} → pred {names[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}",
+                    ha="right", va="center", fontsize=8.5, gid="pair")
             examples = order[(y[order] == t) & (pred[order] == p)][:n_examples]
-            for col in range(n_examples):
-                a = axes[row, col + 1]
-                a.set_xticks([])
-                a.set_yticks([])
-                if col >= examples.size:
-                    a.set_axis_off()
-                    continue
-                i = examples[col]
-                a.imshow(imgs[i], cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
-                a.set_title(f"{probs[i, p]:.2f}", fontsize=7)
-                for spine in a.spines.values():
-                    spine.set_visible(True)
-                    spine.set_color("0.6")
+            for col, i in enumerate(examples):
+                c0 = head + col * pitch_x + 1
+                mosaic[r0:r0 + _IMG, c0:c0 + _IMG] = imgs[i]
+                _frame(ax, r0, c0, "0.6", 0.8)
+                _digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", 7)
+        _draw_digits(ax, mosaic, vmin, vmax)
         fig.suptitle(f"Most confused class pairs ({order.size:,} errors in {y.size:,} digits; "
                      "probability of the wrong class above each digit)", fontsize=9)
         summary = ", ".join(f"{names[t]}→{names[p]} ({counts[t, p]})" for t, p in pairs)
