@@ -425,6 +425,30 @@ def test_embedding_classes_errors_and_legend():
     assert "3 misclassified" in mp.alt_text(ax)
 
 
+@pytest.mark.parametrize("shape", [(1000, 512), (40, 6), (12, 30)])
+def test_embedding_pca_is_scikit_learns_with_a_fixed_sign(shape):
+    """The fast PCA (eigenvectors of the scatter matrix) gives scikit-learn's full-SVD PCA up to float
+    noise, signs included (each component's largest weight positive), and the axis labels' variance."""
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(3)
+    x = np.maximum(rng.normal(size=shape) @ rng.normal(size=(shape[1], shape[1])), 0)  # ReLU-like
+    y = np.arange(shape[0]) % 3
+    pca = PCA(n_components=2, svd_solver="full")
+    ref = pca.fit_transform(x)
+    ax = mp.embedding(x, y)
+    for c in range(3):
+        (points,) = [col for col in ax.collections if col.get_gid() == f"class_{c}"]
+        np.testing.assert_allclose(points.get_offsets(), ref[y == c], rtol=1e-7, atol=1e-9 * np.abs(ref).max())
+    r = pca.explained_variance_ratio_
+    assert ax.get_xlabel() == f"PC1 ({r[0]:.0%} of variance)" and ax.get_ylabel() == f"PC2 ({r[1]:.0%} of variance)"
+    # negated features have the same scatter matrix and so the same (sign-fixed) components: the
+    # scores are exactly negated, whatever sign the eigensolver happened to return
+    flipped = mp.embedding(-x, y)
+    (points,) = [col for col in flipped.collections if col.get_gid() == "class_0"]
+    np.testing.assert_allclose(points.get_offsets(), -ref[y == 0], rtol=1e-7, atol=1e-9 * np.abs(ref).max())
+
+
 def test_embedding_draws_on_given_axes_or_a_fresh_figure():
     x, y = _clusters()
     current = plt.figure()
