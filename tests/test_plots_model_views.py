@@ -567,6 +567,26 @@ def test_weight_evolution_ridge_panels():
     assert "features 14%" in mp.alt_text(fig)
 
 
+@pytest.mark.parametrize("kind, n_vars", [("ridge", 3), ("heatmap", 3), ("heatmap", 6), ("ridge", 0)])
+def test_weight_evolution_panels_placed_without_overlap(kind, n_vars):
+    """No layout engine (it cost a third of the drawing): the panels are placed in inches, so check
+    that no panel's labels, ticks or title run into another panel or off the figure."""
+    rec = weight_records()
+    if n_vars == 0:
+        rec = SimpleNamespace(stats=rec.stats, histograms={}, dead_relu=rec.dead_relu)
+    fig = mp.weight_evolution(rec, kind=kind, variables=list(rec.histograms)[:n_vars] if n_vars == 6 else None)
+    assert fig.get_layout_engine() is None
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+    if fig.get_suptitle():
+        boxes.append(fig._suptitle.get_window_extent(renderer))
+    page = fig.bbox
+    for i, a in enumerate(boxes):
+        assert a.x0 >= page.x0 - 1 and a.y0 >= page.y0 - 1 and a.x1 <= page.x1 + 1 and a.y1 <= page.y1 + 1
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
 def test_weight_evolution_heatmap_and_variables():
     rec = weight_records(epochs=3)
     fig = mp.weight_evolution(rec, kind="heatmap", variables=["conv1/bias", "prediction/kernel"])

@@ -200,13 +200,11 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
 
     cmap = matplotlib.colormaps[SEQUENTIAL_CMAP]
     with plot_style():
-        fig = plt.figure(figsize=(10, 2.4 * h_rows + 2.9), layout="constrained")
-        gs = fig.add_gridspec(h_rows + 1, 12, height_ratios=[2.4] * h_rows + [2.6])
-        width = 12 // per_row
+        fig, top_gs, bottom_gs, cbar_box = _weight_layout(plt, h_rows, per_row, colorbar=kind == "heatmap")
         mesh = None
         for i, name in enumerate(with_hist):
             r, c = divmod(i, per_row)
-            ax = fig.add_subplot(gs[r, c * width : (c + 1) * width])
+            ax = fig.add_subplot(top_gs[r, c])
             if kind == "ridge":
                 _ridge(ax, hists[name], name, cmap)
             else:
@@ -215,11 +213,11 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
             ax.set_xlabel("weight value")
             ax.axvline(0, color="0.5", linewidth=0.6, linestyle=":", zorder=0)
         if mesh is not None:
-            fig.colorbar(mesh, ax=fig.axes[:n_h], label="count + 1 (log)", shrink=0.9, pad=0.01)
+            fig.colorbar(mesh, cax=fig.add_axes(cbar_box), label="count + 1 (log)")
 
-        ax_l2 = fig.add_subplot(gs[h_rows, 0:4])
-        ax_ur = fig.add_subplot(gs[h_rows, 4:8])
-        ax_dead = fig.add_subplot(gs[h_rows, 8:12])
+        ax_l2 = fig.add_subplot(bottom_gs[0, 0])
+        ax_ur = fig.add_subplot(bottom_gs[0, 1])
+        ax_dead = fig.add_subplot(bottom_gs[0, 2])
         frame = stats.copy()
         frame["x"] = _display_epochs(frame["epoch"])
         colors = layer_colors(stats, dead)
@@ -282,6 +280,35 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
         f"dead ReLU fraction){summary}.",
     )
     return fig
+
+
+def _weight_layout(plt, h_rows, per_row, *, colorbar):
+    """The figure of :func:`weight_evolution` with its panels placed in inches, no layout engine
+    (constrained layout took half of the drawing time): ``h_rows`` rows of ``per_row`` histogram
+    panels over one row of three line panels, gaps wide enough for every tick and axis label these
+    panels carry. Returns (fig, top gridspec or None, bottom gridspec, colorbar box or None)."""
+    width, height = 10.0, 2.4 * h_rows + 2.9
+    fig = plt.figure(figsize=(width, height))
+    left, right, gap = 0.8, 0.15, 0.85  # inches: y labels + ticks on the left, between panels
+    top, bottom, row_gap, bottom_h = 0.3, 0.5, 0.8, 2.0  # titles, x labels + ticks, bottom panels
+
+    def grid(rows, cols, x0, x1, y0, y1, vgap):
+        """rows × cols panels in the box x0..x1, y0..y1 (inches from bottom-left)."""
+        pw = (x1 - x0 - (cols - 1) * gap) / cols
+        ph = (y1 - y0 - (rows - 1) * vgap) / rows
+        return fig.add_gridspec(rows, cols, left=x0 / width, right=x1 / width, bottom=y0 / height,
+                                top=y1 / height, wspace=gap / pw, hspace=vgap / ph)
+
+    if not h_rows:  # a line of suptitle ("not recorded") above the panels' titles
+        return fig, None, grid(1, 3, left, width - right, bottom, height - top - 0.25, 0.0), None
+    bottom_top = bottom + bottom_h
+    bottom_gs = grid(1, 3, left, width - right, bottom, bottom_top, 0.0)
+    hist_right = width - (1.0 if colorbar else right)  # room for the heatmaps' colorbar and its label
+    top_gs = grid(h_rows, per_row, left, hist_right, bottom_top + row_gap, height - top, 0.75)
+    y0, y1 = bottom_top + row_gap, height - top
+    pad = 0.05 * (y1 - y0)  # the colorbar spans 90 % of the histogram rows
+    cbar_box = ((hist_right + 0.12) / width, (y0 + pad) / height, 0.12 / width, (y1 - y0 - 2 * pad) / height)
+    return fig, top_gs, bottom_gs, cbar_box
 
 
 def layer_colors(stats, dead) -> dict[str, str]:
