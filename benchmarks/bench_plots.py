@@ -97,10 +97,10 @@ def cases(with_tf: bool):
         ("class_metrics", lambda: mp.class_metrics(labels, probs)),
         ("class_metrics (table, 47 classes)", lambda: mp.class_metrics(y47, p47, class_names=names47, kind="table")),
         ("calibration", lambda: mp.calibration(t_labels, t_probs)),
-        ("topk_grid (5×5, k=3)", lambda: mp.topk_grid(images, probs, labels)),
-        ("topk_grid (10×10, k=3)", lambda: mp.topk_grid(t_images, t_probs, t_labels, n=100, ncols=10)),
-        ("misclassified", lambda: mp.misclassified(t_images, t_probs, t_labels)),
-        ("confused_pairs", lambda: mp.confused_pairs(t_images, t_probs, t_labels)),
+        ("topk_grid (5×5, k=3)", lambda: mp.topk_grid(images, labels, probs)),
+        ("topk_grid (10×10, k=3)", lambda: mp.topk_grid(t_images, t_labels, t_probs, n=100, ncols=10)),
+        ("misclassified", lambda: mp.misclassified(t_images, t_labels, t_probs)),
+        ("confused_pairs", lambda: mp.confused_pairs(t_images, t_labels, t_probs)),
     ]
     try:  # part B's records helpers live with its gallery tests
         from test_gallery_model_views import probe_records, weight_records
@@ -121,7 +121,7 @@ def cases(with_tf: bool):
         ("dense_weights (array)", lambda: mp.dense_weights(rng.normal(size=(784, 128)).astype(np.float32))),
         ("filters (array)", lambda: mp.filters(rng.normal(size=(3, 3, 1, 32)).astype(np.float32))),
         ("embedding (PCA, 1,000 points)",
-         lambda: mp.embedding(rng.normal(size=(1000, 64)) + labels[:, None] * 0.3, labels, predicted=probs.argmax(1))),
+         lambda: mp.embedding(rng.normal(size=(1000, 64)) + labels[:, None] * 0.3, labels, y_pred=probs.argmax(1))),
     ]
     if with_tf:
         from mnist_viz.models import convnet, dense

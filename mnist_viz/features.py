@@ -33,6 +33,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from mnist_viz._arrays import positive_int
+
 __all__ = ["feature_maps", "penultimate_features", "first_layer_weights", "is_feature_map_layer"]
 
 # model -> {key: extractor}; entries disappear with the model.
@@ -77,7 +79,7 @@ def feature_maps(model, images, *, layers: Iterable[str] | None = None, batch_si
     _check_graph(model)
     key = ("maps", None if wanted is None else tuple(wanted))
     extractor = _cached(model, key, lambda: _MapExtractor(model, wanted, keras))
-    return extractor(x, batch_size=_check_batch_size(batch_size))
+    return extractor(x, batch_size=positive_int(batch_size, "batch_size"))
 
 
 def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
@@ -96,7 +98,7 @@ def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
     x = _prepare_images(model, images, keras)
     _check_graph(model)
     fn = _cached(model, ("penultimate",), lambda: _penultimate_fn(model, keras))
-    bs = _check_batch_size(batch_size)
+    bs = positive_int(batch_size, "batch_size")
     if len(x) == 0:
         out = fn(np.zeros((1,) + x.shape[1:], dtype=x.dtype))
         return np.zeros((0,) + out.shape[1:], dtype=np.float32).reshape(0, -1)
@@ -171,11 +173,6 @@ def _check_graph(model) -> None:
             "its inner activations cannot be read; build it as a Sequential or functional model"
         )
 
-
-def _check_batch_size(batch_size) -> int:
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    return int(batch_size)
 
 
 def _as_name_list(layers) -> list[str]:

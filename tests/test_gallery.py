@@ -107,19 +107,19 @@ def test_calibration(preds):
 @image_compare("topk_grid.png")
 def test_topk_grid(preds):
     images, probs, labels = preds
-    return mp.topk_grid(images, probs, labels)
+    return mp.topk_grid(images, labels, probs)
 
 
 @image_compare("misclassified.png")
 def test_misclassified(preds):
     images, probs, labels = preds
-    return mp.misclassified(images, probs, labels)
+    return mp.misclassified(images, labels, probs)
 
 
 @image_compare("confused_pairs.png")
 def test_confused_pairs(preds):
     images, probs, labels = preds
-    return mp.confused_pairs(images, probs, labels)
+    return mp.confused_pairs(images, labels, probs)
 
 
 def _draw_png(path, draw):

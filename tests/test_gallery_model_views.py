@@ -188,7 +188,7 @@ def test_embedding(trained):
 
     feats = penultimate_features(trained.convnet, trained.test_x)
     predicted = trained.convnet.predict(trained.test_x[..., None] / 255.0, verbose=0).argmax(axis=1)
-    return mp.embedding(feats, trained.test_y, predicted=predicted).figure
+    return mp.embedding(feats, trained.test_y, y_pred=predicted).figure
 
 
 @image_compare("weight_evolution_ridge.png")

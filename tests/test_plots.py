@@ -99,8 +99,8 @@ def test_given_ax_is_used(preds):
 def test_every_function_sets_alt_text(preds):
     images, probs, labels = preds
     outs = [mp.training_curves(gd.history()), mp.confusion_matrix(labels, probs), mp.class_metrics(labels, probs),
-            mp.calibration(labels, probs), mp.topk_grid(images, probs, labels), mp.misclassified(images, probs, labels),
-            mp.confused_pairs(images, probs, labels)]
+            mp.calibration(labels, probs), mp.topk_grid(images, labels, probs), mp.misclassified(images, labels, probs),
+            mp.confused_pairs(images, labels, probs)]
     for out in outs:
         assert len(mp.alt_text(out)) > 20
 
@@ -289,7 +289,7 @@ def test_confusion_matrix_n_classes_catches_out_of_range_labels():
         mp.confusion_matrix([0, 1, 2], [0, 1, 12], n_classes=10)
     with pytest.raises(ValueError, match=r"y_true holds label 10, out of range for 10 classes"):
         mp.class_metrics([0, 10], [0, 1], n_classes=10)
-    with pytest.raises(ValueError, match="n_classes must be a positive integer; got 0"):
+    with pytest.raises(ValueError, match="n_classes must be an integer >= 1; got 0"):
         mp.confusion_matrix([0], [0], n_classes=0)
     with pytest.raises(ValueError, match="class_names has 3 names, n_classes is 4"):
         mp.confusion_matrix([0], [0], n_classes=4, class_names=list("abc"))
@@ -404,7 +404,7 @@ def test_calibration_logits_warn_and_softmax():
 
 
 def test_calibration_bad_input():
-    with pytest.raises(ValueError, match="n_bins must be a positive integer; got 0"):
+    with pytest.raises(ValueError, match="n_bins must be an integer >= 1; got 0"):
         mp.calibration([0], [[1.0, 0.0]], n_bins=0)
     with pytest.raises(ValueError, match="probabilities must be a 2-D array"):
         mp.calibration([0, 1], [0.2, 0.8])
@@ -421,8 +421,8 @@ def test_probabilities_in_percent_are_refused_with_a_fix(preds):
     to divide by 100."""
     images, probs, labels = preds
     percent = 100 * probs
-    for draw in (lambda: mp.calibration(labels, percent), lambda: mp.topk_grid(images, percent, labels),
-                 lambda: mp.misclassified(images, percent, labels)):
+    for draw in (lambda: mp.calibration(labels, percent), lambda: mp.topk_grid(images, labels, percent),
+                 lambda: mp.misclassified(images, labels, percent)):
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # in particular no "treating them as logits"
             with pytest.raises(ValueError, match=r"probabilities look like percentages: .* rows sum to 100.*"
@@ -442,8 +442,8 @@ def test_two_d_true_labels_must_be_one_hot(preds):
     smoothed = np.eye(10)[labels] * 0.9 + 0.01
     with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
         mp.calibration(smoothed, probs)
-    with pytest.raises(ValueError, match="labels is 2-D .* but not one-hot"):
-        mp.topk_grid(images, probs, smoothed)
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
+        mp.topk_grid(images, smoothed, probs)
     with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
         mp.class_metrics(smoothed, probs)
     # one-hot (ints, floats or bools) is accepted everywhere
@@ -459,7 +459,7 @@ def _patch(fig, gid):
 
 def test_topk_grid_marks_correct_and_wrong(preds):
     images, probs, labels = preds
-    fig = mp.topk_grid(images, probs, labels, k=3, n=12, ncols=4)
+    fig = mp.topk_grid(images, labels, probs, k=3, n=12, ncols=4)
     ok = probs[:12].argmax(1) == labels[:12]
     titles = (_patch(fig, "titles_correct") or [SimpleNamespace(texts=[])])[0].texts
     wrong_titles = (_patch(fig, "titles_wrong") or [SimpleNamespace(texts=[])])[0].texts
@@ -484,7 +484,7 @@ def test_topk_grid_accepts_every_image_layout_and_one_hot_labels(preds):
     images, probs, labels = preds
     arrays = []
     for imgs in (images, images.reshape(-1, 784), images[..., None], images / 255.0):
-        fig = mp.topk_grid(imgs, probs, np.eye(10)[labels], n=4)
+        fig = mp.topk_grid(imgs, np.eye(10)[labels], probs, n=4)
         arrays.append(fig.axes[0].images[0].get_array())
     for a in arrays[1:]:
         np.testing.assert_array_equal(a, arrays[0])
@@ -492,7 +492,7 @@ def test_topk_grid_accepts_every_image_layout_and_one_hot_labels(preds):
 
 def test_topk_grid_indices_and_k(preds):
     images, probs, labels = preds
-    fig = mp.topk_grid(images, probs, labels, k=5, indices=[7, 3], ncols=5)
+    fig = mp.topk_grid(images, labels, probs, k=5, indices=[7, 3], ncols=5)
     assert len(_patch(fig, "bar_probs")[0].texts) == 10
     assert mp.alt_text(fig).startswith("Top-5 predictions for 2 digits")
     first = _patch(fig, "bar_probs")[0].texts[0]
@@ -502,30 +502,30 @@ def test_topk_grid_indices_and_k(preds):
 def test_topk_grid_bad_input(preds):
     images, probs, labels = preds
     with pytest.raises(ValueError, match=r"images must have shape \(n, 784\), \(n, 28, 28\) or \(n, 28, 28, 1\); got \(300, 28, 27\)"):
-        mp.topk_grid(images[:, :, :27], probs, labels)
-    with pytest.raises(ValueError, match="mismatched lengths: images has 299 rows, probabilities has 300 rows"):
-        mp.topk_grid(images[:-1], probs, labels)
-    with pytest.raises(ValueError, match="labels holds label 10, out of range for 10 classes"):
-        mp.topk_grid(images, probs, np.full(300, 10))
+        mp.topk_grid(images[:, :, :27], labels, probs)
+    with pytest.raises(ValueError, match="mismatched lengths: images has 299 rows, y_true has 300 rows"):
+        mp.topk_grid(images[:-1], labels, probs)
+    with pytest.raises(ValueError, match="y_true holds label 10, out of range for 10 classes"):
+        mp.topk_grid(images, np.full(300, 10), probs)
     with pytest.raises(ValueError, match="k must be at most the number of classes \\(10\\); got 11"):
-        mp.topk_grid(images, probs, labels, k=11)
-    with pytest.raises(ValueError, match="n must be a positive integer; got 0"):
-        mp.topk_grid(images, probs, labels, n=0)
+        mp.topk_grid(images, labels, probs, k=11)
+    with pytest.raises(ValueError, match="n must be an integer >= 1; got 0"):
+        mp.topk_grid(images, labels, probs, n=0)
     with pytest.raises(ValueError, match="indices must be in 0..299"):
-        mp.topk_grid(images, probs, labels, indices=[400])
+        mp.topk_grid(images, labels, probs, indices=[400])
     with pytest.raises(ValueError, match="class_names has 3 names, probabilities has 10 columns"):
-        mp.topk_grid(images, probs, labels, class_names=["a", "b", "c"])
+        mp.topk_grid(images, labels, probs, class_names=["a", "b", "c"])
     with pytest.warns(UserWarning, match="treating them as logits"):
-        mp.topk_grid(images, np.log(probs) * 3, labels, n=2)
+        mp.topk_grid(images, labels, np.log(probs) * 3, n=2)
     with pytest.raises(TypeError, match=r"images must hold numbers \(pixel values, 0..1 floats or 0..255\); "
                                         r"got dtype <U1 \(e.g. 'a'\)"):
-        mp.topk_grid(np.full((5, 784), "a"), probs[:5], labels[:5])
-    with pytest.raises(TypeError, match="labels must hold numbers .*; got dtype <U"):
-        mp.topk_grid(images[:2], probs[:2], ["four", "nine"])
+        mp.topk_grid(np.full((5, 784), "a"), labels[:5], probs[:5])
+    with pytest.raises(TypeError, match="y_true must hold numbers .*; got dtype <U"):
+        mp.topk_grid(images[:2], ["four", "nine"], probs[:2])
 
 
 def test_topk_grid_empty_input_gives_a_message():
-    fig = mp.topk_grid(np.zeros((0, 28, 28)), np.zeros((0, 10)), np.zeros(0, dtype=int))
+    fig = mp.topk_grid(np.zeros((0, 28, 28)), np.zeros(0, dtype=int), np.zeros((0, 10)))
     assert _texts(fig.axes[0]) == ["No digits to show."]
 
 
@@ -542,7 +542,7 @@ def _digit_under(ax, title):
 
 def test_misclassified_most_confident_first(preds):
     images, probs, labels = preds
-    fig = mp.misclassified(images, probs, labels, n=5)
+    fig = mp.misclassified(images, labels, probs, n=5)
     pred = probs.argmax(1)
     wrong = np.flatnonzero(pred != labels)
     top = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")][:5]
@@ -562,13 +562,13 @@ def test_misclassified_most_confident_first(preds):
 
 def test_misclassified_with_no_errors_says_so():
     probs = np.eye(3)[[0, 1, 2]] * 0.9 + 0.1 / 3
-    fig = mp.misclassified(np.zeros((3, 28, 28)), probs, [0, 1, 2])
+    fig = mp.misclassified(np.zeros((3, 28, 28)), [0, 1, 2], probs)
     assert _texts(fig.axes[0]) == ["No misclassified digits among 3."]
 
 
 def test_confused_pairs_ranked_by_count(preds):
     images, probs, labels = preds
-    fig = mp.confused_pairs(images, probs, labels, n_pairs=3, n_examples=4)
+    fig = mp.confused_pairs(images, labels, probs, n_pairs=3, n_examples=4)
     pred = probs.argmax(1)
     cm = sk_cm(labels, pred, labels=range(10))
     np.fill_diagonal(cm, 0)
@@ -591,15 +591,16 @@ def test_confused_pairs_ranked_by_count(preds):
 
 def test_confused_pairs_bad_input(preds):
     images, probs, labels = preds
-    with pytest.raises(ValueError, match="n_pairs must be a positive integer; got -1"):
-        mp.confused_pairs(images, probs, labels, n_pairs=-1)
-    with pytest.raises(ValueError, match="labels must be integer labels"):
-        mp.confused_pairs(images, probs, np.zeros((300, 2, 2)))
+    with pytest.raises(ValueError, match="n_pairs must be an integer >= 1; got -1"):
+        mp.confused_pairs(images, labels, probs, n_pairs=-1)
+    with pytest.raises(ValueError, match="y_true must be integer labels"):
+        mp.confused_pairs(images, np.zeros((300, 2, 2)), probs)
 
 
 @pytest.mark.parametrize("module", ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots.classification",
                                     "mnist_viz.plots.predictions", "mnist_viz.plots.model_views",
-                                    "mnist_viz.plots.evolution", "mnist_viz.plots._style", "mnist_viz.plots._validate"])
+                                    "mnist_viz.plots.evolution", "mnist_viz.plots._style", "mnist_viz._arrays", "mnist_viz.metrics",
+                                    "mnist_viz.run_format"])
 def test_docstring_examples_run(module):
     """Every example in every module of mnist_viz.plots runs (model_views' examples that build a
     Keras model need TensorFlow, which the test environment has)."""
@@ -620,8 +621,8 @@ def test_confusion_matrix_im_kw_and_text_kw_pass_through():
 @pytest.mark.parametrize("draw, message", [
     (lambda: mp.class_metrics([], [], class_names=["a", "b"]), "No predictions to score."),
     (lambda: mp.calibration([], np.zeros((0, 10))), "No predictions to calibrate."),
-    (lambda: mp.misclassified(np.zeros((0, 784)), np.zeros((0, 10)), []), "No digits to show."),
-    (lambda: mp.confused_pairs(np.zeros((0, 28, 28)), np.zeros((0, 10)), []), "No digits to show."),
+    (lambda: mp.misclassified(np.zeros((0, 784)), [], np.zeros((0, 10))), "No digits to show."),
+    (lambda: mp.confused_pairs(np.zeros((0, 28, 28)), [], np.zeros((0, 10))), "No digits to show."),
 ])
 def test_empty_inputs_give_a_message_figure(draw, message):
     out = draw()

@@ -194,7 +194,7 @@ def test_feature_maps_bad_input(keras, features):
         features.feature_maps(model, np.zeros((1, 30, 30)))
     with pytest.raises(TypeError, match="model must be a keras.Model; got dict"):
         features.feature_maps({}, _images(1))
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
         features.penultimate_features(model, _images(1), batch_size=0)
 
 
@@ -247,7 +247,7 @@ def test_activations_layers_selection_and_bad_input():
         mp.activations(np.zeros((28, 28)), _maps(), layers=["conv9"])
     with pytest.raises(ValueError, match=r"image must be one digit .* got shape \(2, 28, 28\)"):
         mp.activations(np.zeros((2, 28, 28)), _maps())
-    with pytest.raises(ValueError, match="max_maps must be a positive integer; got 0"):
+    with pytest.raises(ValueError, match="max_maps must be an integer >= 1; got 0"):
         mp.activations(np.zeros((28, 28)), _maps(), max_maps=0)
     with pytest.raises(ValueError, match=r"layer 'conv1' must have shape \(h, w, c\).*several digits"):
         mp.activations(np.zeros((28, 28)), {"conv1": np.zeros((3, 26, 26, 4))})
@@ -355,9 +355,9 @@ def test_dense_weights_from_model_and_bad_input():
     assert "of 512" in fig.get_suptitle()
     with pytest.raises(ValueError, match="first weighted layer is 'conv'.*filters"):
         mp.dense_weights(convnet())
-    with pytest.raises(ValueError, match=r"weights must have shape \(784, units\).*got \(100, 3\)"):
+    with pytest.raises(ValueError, match=r"kernel must have shape \(784, units\).*got \(100, 3\)"):
         mp.dense_weights(np.zeros((100, 3)))
-    with pytest.raises(ValueError, match="n_units must be a positive integer"):
+    with pytest.raises(ValueError, match="n_units must be an integer >= 1"):
         mp.dense_weights(np.zeros((784, 3)), n_units=-1)
     with pytest.raises(ValueError, match="NaN or inf"):
         mp.dense_weights(np.full((784, 3), np.nan))
@@ -413,7 +413,7 @@ def test_embedding_classes_errors_and_legend():
     x, y = _clusters()
     pred = y.copy()
     pred[[3, 25, 50]] = [1, 2, 0]
-    ax = mp.embedding(x, y, predicted=pred, class_names=["zero", "one", "two"])
+    ax = mp.embedding(x, y, y_pred=pred, class_names=["zero", "one", "two"])
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["zero", "one", "two", "misclassified (3)"]
     error_points = sum(len(c.get_offsets()) for c in ax.collections if str(c.get_gid()).startswith("errors_"))
@@ -464,17 +464,17 @@ def test_embedding_tsne_one_hot_and_probabilities():
     onehot = np.eye(3)[y]
     probs = np.full((30, 3), 0.1)
     probs[np.arange(30), y] = 0.8
-    ax = mp.embedding(x, onehot, predicted=probs, method="tsne")
+    ax = mp.embedding(x, onehot, y_pred=probs, method="tsne")
     assert ax.get_xlabel() == "t-SNE 1"
     assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "misclassified (0)"
 
 
 def test_embedding_bad_and_empty_input():
     x, y = _clusters()
-    with pytest.raises(ValueError, match="mismatched lengths: features has 60 rows, labels has 59 rows"):
+    with pytest.raises(ValueError, match="mismatched lengths: features has 60 rows, y_true has 59 rows"):
         mp.embedding(x, y[:-1])
-    with pytest.raises(ValueError, match="mismatched lengths: features has 60 rows, predicted has 2 rows"):
-        mp.embedding(x, y, predicted=[0, 1])
+    with pytest.raises(ValueError, match="mismatched lengths: features has 60 rows, y_pred has 2 rows"):
+        mp.embedding(x, y, y_pred=[0, 1])
     with pytest.raises(ValueError, match="method must be 'pca' or 'tsne'; got 'umap'"):
         mp.embedding(x, y, method="umap")
     with pytest.raises(ValueError, match="negative label"):
@@ -507,16 +507,16 @@ def test_embedding_class_labels_do_not_hide_each_other():
 
 def test_embedding_predicted_out_of_range_is_an_error():
     x, y = _clusters()
-    with pytest.raises(ValueError, match=r"predicted holds label 99, out of range for 3 classes \(0..2\), the "
-                                         r"classes found in labels; pass n_classes= \(or class_names=\)"):
-        mp.embedding(x, y, predicted=np.r_[y[:-1], 99])
-    with pytest.raises(ValueError, match=r"predicted holds label 99, out of range for 10 classes \(0..9\)$"):
-        mp.embedding(x, y, predicted=np.r_[y[:-1], 99], n_classes=10)
-    with pytest.raises(ValueError, match="labels holds label 2, out of range for 2 classes"):
+    with pytest.raises(ValueError, match=r"y_pred holds label 99, out of range for 3 classes \(0..2\), the "
+                                         r"classes found in y_true; pass n_classes= \(or class_names=\)"):
+        mp.embedding(x, y, y_pred=np.r_[y[:-1], 99])
+    with pytest.raises(ValueError, match=r"y_pred holds label 99, out of range for 10 classes \(0..9\)$"):
+        mp.embedding(x, y, y_pred=np.r_[y[:-1], 99], n_classes=10)
+    with pytest.raises(ValueError, match="y_true holds label 2, out of range for 2 classes"):
         mp.embedding(x, y, class_names=["a", "b"])
-    with pytest.raises(ValueError, match="labels is 2-D .* but not one-hot"):
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
         mp.embedding(x, np.full((60, 3), 1 / 3))
-    ax = mp.embedding(x, y, predicted=np.r_[y[:-1], 5], n_classes=6)  # a class the probe set lacks: fine
+    ax = mp.embedding(x, y, y_pred=np.r_[y[:-1], 5], n_classes=6)  # a class the probe set lacks: fine
     assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "misclassified (1)"
 
 
@@ -626,10 +626,10 @@ def test_weight_evolution_bad_input():
     rec = weight_records(epochs=2)
     with pytest.raises(ValueError, match="kind must be 'ridge' or 'heatmap'; got 'violin'"):
         mp.weight_evolution(rec, kind="violin")
-    with pytest.raises(TypeError, match="weights must be a Run or WeightRecords-like"):
+    with pytest.raises(TypeError, match="records must be a Run or WeightRecords-like"):
         mp.weight_evolution(np.zeros(3))
     bad = SimpleNamespace(stats=rec.stats.drop(columns=["l2"]), histograms={}, dead_relu=None)
-    with pytest.raises(ValueError, match=r"weights.stats lacks columns \['l2'\]"):
+    with pytest.raises(ValueError, match=r"records.stats lacks columns \['l2'\]"):
         mp.weight_evolution(bad)
     h = dict(rec.histograms)
     h["conv1/kernel"] = {**h["conv1/kernel"], "counts": np.zeros((3, 7))}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, WRONG_COLOR, draw_message, plot_style, set_alt_text
-from ._validate import as_labels, as_probabilities, check_same_length
+from mnist_viz._arrays import positive_int, as_labels, as_probabilities, check_same_length
 
 __all__ = ["confusion_matrix", "class_metrics", "calibration", "expected_calibration_error"]
 
@@ -44,9 +44,7 @@ def _label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pre
         if not class_names:
             raise ValueError("class_names must name at least one class; got an empty list")
     if n_classes is not None:
-        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 1:
-            raise ValueError(f"n_classes must be a positive integer; got {n_classes!r}")
-        n_classes = int(n_classes)
+        n_classes = positive_int(n_classes, "n_classes")
         if class_names is not None and len(class_names) != n_classes:
             raise ValueError(f"class_names has {len(class_names)} names, n_classes is {n_classes}")
     n = n_classes if n_classes is not None else _n_classes(class_names, y_true, y_pred)
@@ -365,8 +363,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
 
 def _reliability_bins(y_true, probabilities, n_bins):
     """Per-bin (count, mean confidence, accuracy) of the top-class confidence, bins (lo, hi] on [0, 1]."""
-    if not isinstance(n_bins, (int, np.integer)) or isinstance(n_bins, bool) or n_bins < 1:
-        raise ValueError(f"n_bins must be a positive integer; got {n_bins!r}")
+    n_bins = positive_int(n_bins, "n_bins")
     probs = as_probabilities(probabilities, "probabilities")
     yt = as_labels(y_true, "y_true", n_classes=probs.shape[1] if probs.size else None)
     check_same_length(y_true=yt, probabilities=probs)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, draw_message, plot_style, set_alt_text
-from ._validate import as_labels
+from mnist_viz._arrays import as_labels
 
 __all__ = ["weight_evolution", "prediction_evolution"]
 
@@ -58,45 +58,45 @@ def _pick(n: int, k: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # weight_evolution
 # --------------------------------------------------------------------------------------------
-def _weight_inputs(weights):
-    records = getattr(weights, "weights", None) if not hasattr(weights, "stats") else weights
+def _weight_inputs(given):
+    records = getattr(given, "weights", None) if not hasattr(given, "stats") else given
     if records is None:
-        if hasattr(weights, "history"):
+        if hasattr(given, "history"):
             raise ValueError(
-                "weights: this run has no weight records (weights/ folder); record them with "
+                "records: this run has no weight records (weights/ folder); record them with "
                 "mnist_viz.WeightRecorder (RunRecorder does) during fit"
             )
         raise TypeError(
-            "weights must be a Run or WeightRecords-like object with .stats, .histograms and .dead_relu; "
-            f"got {type(weights).__name__}"
+            "records must be a Run or WeightRecords-like object with .stats, .histograms and .dead_relu; "
+            f"got {type(given).__name__}"
         )
     stats = getattr(records, "stats", None)
     if not isinstance(stats, pd.DataFrame):
-        raise TypeError(f"weights.stats must be a pandas DataFrame; got {type(stats).__name__}")
+        raise TypeError(f"records.stats must be a pandas DataFrame; got {type(stats).__name__}")
     missing = [c for c in STATS_COLUMNS if c not in stats.columns]
     if missing:
-        raise ValueError(f"weights.stats lacks columns {missing}; it has {list(stats.columns)}")
+        raise ValueError(f"records.stats lacks columns {missing}; it has {list(stats.columns)}")
     hists = getattr(records, "histograms", None) or {}
     if not isinstance(hists, dict):
-        raise TypeError(f"weights.histograms must be a dict weight -> {{edges, counts, epochs}}; got {type(hists).__name__}")
+        raise TypeError(f"records.histograms must be a dict weight -> {{edges, counts, epochs}}; got {type(hists).__name__}")
     for name, h in hists.items():
         if not all(k in h for k in ("edges", "counts", "epochs")):
-            raise ValueError(f"weights.histograms[{name!r}] must have 'edges', 'counts' and 'epochs'; got {sorted(h)}")
+            raise ValueError(f"records.histograms[{name!r}] must have 'edges', 'counts' and 'epochs'; got {sorted(h)}")
         edges, counts, eps = np.asarray(h["edges"]), np.asarray(h["counts"]), np.asarray(h["epochs"])
         if edges.ndim != 1 or counts.ndim != 2 or counts.shape[1] != len(edges) - 1 or counts.shape[0] != len(eps):
             raise ValueError(
-                f"weights.histograms[{name!r}]: expected edges (B+1,), counts (E, B), epochs (E,); got edges "
+                f"records.histograms[{name!r}]: expected edges (B+1,), counts (E, B), epochs (E,); got edges "
                 f"{edges.shape}, counts {counts.shape}, epochs {eps.shape}"
             )
     dead = getattr(records, "dead_relu", None)
     if dead is None:
         dead = pd.DataFrame(columns=list(DEAD_COLUMNS))
     if not isinstance(dead, pd.DataFrame):
-        raise TypeError(f"weights.dead_relu must be a pandas DataFrame; got {type(dead).__name__}")
+        raise TypeError(f"records.dead_relu must be a pandas DataFrame; got {type(dead).__name__}")
     if len(dead):
         missing = [c for c in DEAD_COLUMNS if c not in dead.columns]
         if missing:
-            raise ValueError(f"weights.dead_relu lacks columns {missing}; it has {list(dead.columns)}")
+            raise ValueError(f"records.dead_relu lacks columns {missing}; it has {list(dead.columns)}")
     return stats, hists, dead
 
 
@@ -150,7 +150,7 @@ def _heat(ax, h, name):
     return mesh
 
 
-def weight_evolution(weights, *, kind="ridge", variables=None):
+def weight_evolution(records, *, kind="ridge", variables=None):
     """How the weights moved during training, from :class:`~mnist_viz.WeightRecorder` records.
 
     Top: one panel per weight variable with its value histogram after each epoch — ridge lines
@@ -162,7 +162,7 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
 
     Parameters
     ----------
-    weights : Run or WeightRecords-like
+    records : Run or WeightRecords-like
         A ``Run`` (its ``.weights``) or an object with ``.stats`` (DataFrame: epoch, layer, weight,
         size, mean, std, min, max, l2, update_ratio), ``.histograms`` (weight -> {"edges" (B+1,),
         "counts" (E, B), "epochs" (E,)}) and ``.dead_relu`` (DataFrame: epoch, layer, dead_fraction).
@@ -189,7 +189,7 @@ def weight_evolution(weights, *, kind="ridge", variables=None):
     """
     if kind not in {"ridge", "heatmap"}:
         raise ValueError(f"kind must be 'ridge' or 'heatmap'; got {kind!r}")
-    stats, hists, dead = _weight_inputs(weights)
+    stats, hists, dead = _weight_inputs(records)
     chosen = _choose_variables(stats, hists, variables)
     with_hist = [v for v in chosen if v in hists and len(np.asarray(hists[v]["epochs"]))]
     n_h = len(with_hist)

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._style import DIGIT_CMAP, DIVERGING_CMAP, SEQUENTIAL_CMAP, digit_range, draw_message, plot_style, set_alt_text
-from ._validate import as_labels, check_same_length
+from mnist_viz._arrays import positive_int, as_labels, check_same_length
 
 __all__ = ["activations", "dense_weights", "filters", "embedding"]
 
@@ -35,11 +35,6 @@ ERROR_COLOR = "0.1"
 # --------------------------------------------------------------------------------------------
 # shared helpers
 # --------------------------------------------------------------------------------------------
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
 
 def _is_keras_model(obj) -> bool:
     """A keras.Model, told without importing Keras (a class in its MRO comes from ``keras``)."""
@@ -203,7 +198,7 @@ def activations(image, model, *, layers=None, max_maps=16):
     >>> [ax.get_title(loc="left").split(" · ")[0] for ax in fig.axes]
     ['input 28×28', 'conv1', 'pool1', 'conv2', 'pool2']
     """
-    max_maps = _positive_int(max_maps, "max_maps")
+    max_maps = positive_int(max_maps, "max_maps")
     img = _one_image(image)
     if _is_keras_model(model) and img.dtype == np.uint8:
         img_in = img.astype(np.float32) / 255.0
@@ -288,7 +283,7 @@ def _first_layer_kernel(obj, expected: str, argname: str) -> np.ndarray:
     return arr
 
 
-def dense_weights(weights, *, n_units=16, ncols=8):
+def dense_weights(kernel, *, n_units=16, ncols=8):
     """What each unit of a Dense first layer looks for: its 784 incoming weights as a 28×28 image.
 
     A diverging colormap (blue negative, white 0, red positive) on one symmetric scale shared by
@@ -296,7 +291,7 @@ def dense_weights(weights, *, n_units=16, ncols=8):
 
     Parameters
     ----------
-    weights : array (784, units), keras.Model or Run
+    kernel : array (784, units), keras.Model or Run
         The kernel, or a model/run whose first Dense layer's kernel is taken.
     n_units : int
         The first ``n_units`` units are drawn.
@@ -315,16 +310,16 @@ def dense_weights(weights, *, n_units=16, ncols=8):
     >>> [t.get_text() for t in fig.axes[0].texts[:3]]
     ['unit 0', 'unit 1', 'unit 2']
     """
-    kernel = _first_layer_kernel(weights, "dense", "weights")
+    kernel = _first_layer_kernel(kernel, "dense", "kernel")
     if kernel.ndim != 2 or kernel.shape[0] != 784:
-        raise ValueError(f"weights must have shape (784, units) (a Dense layer on flattened 28×28 digits); got {kernel.shape}")
+        raise ValueError(f"kernel must have shape (784, units) (a Dense layer on flattened 28×28 digits); got {kernel.shape}")
     if not np.all(np.isfinite(kernel)):
-        raise ValueError("weights hold NaN or inf values")
-    n_units = _positive_int(n_units, "n_units")
-    ncols = _positive_int(ncols, "ncols")
+        raise ValueError("kernel holds NaN or inf values")
+    n_units = positive_int(n_units, "n_units")
+    ncols = positive_int(ncols, "ncols")
     total = kernel.shape[1]
     if total == 0:
-        raise ValueError("weights has 0 units (shape (784, 0))")
+        raise ValueError("kernel has 0 units (shape (784, 0))")
     shown = min(n_units, total)
     images = kernel[:, :shown].T.reshape(shown, 28, 28)
     lim = float(np.abs(images).max()) or 1.0
@@ -422,7 +417,7 @@ def filters(kernel, *, ncols=8):
         raise ValueError(f"kernel must have shape (kh, kw, in_channels, filters) (a Conv2D kernel); got {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError("kernel holds NaN or inf values")
-    ncols = _positive_int(ncols, "ncols")
+    ncols = positive_int(ncols, "ncols")
     kh, kw, cin, cout = arr.shape
     k2 = arr.mean(axis=2)
     lim = float(np.abs(k2).max()) or 1.0
@@ -551,7 +546,7 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
     ax.set_ylim(y0, y1)
 
 
-def embedding(features, labels, *, predicted=None, method="pca", class_names=None, n_classes=None, random_state=0,
+def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, n_classes=None, random_state=0,
               ax=None):
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
@@ -564,17 +559,17 @@ def embedding(features, labels, *, predicted=None, method="pca", class_names=Non
     ----------
     features : array (n, d)
         e.g. :func:`mnist_viz.features.penultimate_features` or ``run.features["embedding"]``.
-    labels : (n,) int or one-hot
+    y_true : (n,) int or one-hot
         True classes.
-    predicted : (n,) int, one-hot or (n, C) probabilities, optional
-        When given, points whose prediction differs from ``labels`` are drawn as ``x``. Its labels
+    y_pred : (n,) int, one-hot or (n, C) probabilities, optional
+        When given, points whose prediction differs from ``y_true`` are drawn as ``x``. Its labels
         must lie in the class range (see ``n_classes``).
     method : {"pca", "tsne"}
         PCA (fast, deterministic) or scikit-learn's t-SNE (seconds for a few thousand points).
     class_names : list of str, optional
     n_classes : int, optional
-        The number of classes; ``labels`` and ``predicted`` outside ``0..n_classes-1`` raise
-        ValueError. Default: ``len(class_names)``, else the columns of a 2-D ``predicted``, else
+        The number of classes; ``y_true`` and ``y_pred`` outside ``0..n_classes-1`` raise
+        ValueError. Default: ``len(class_names)``, else the columns of a 2-D ``y_pred``, else
         the largest true label + 1.
     random_state : int
         Seed for t-SNE (PCA is deterministic).
@@ -589,7 +584,7 @@ def embedding(features, labels, *, predicted=None, method="pca", class_names=Non
     >>> import numpy as np, mnist_viz.plots as mp
     >>> rng = np.random.default_rng(0)
     >>> y = np.repeat(np.arange(3), 20); x = rng.normal(size=(60, 8)) + 3 * y[:, None]
-    >>> ax = mp.embedding(x, y, predicted=np.where(np.arange(60) == 5, 2, y))
+    >>> ax = mp.embedding(x, y, y_pred=np.where(np.arange(60) == 5, 2, y))
     >>> [t.get_text() for t in ax.get_legend().get_texts()][-1]
     'misclassified (1)'
     """
@@ -603,30 +598,29 @@ def embedding(features, labels, *, predicted=None, method="pca", class_names=Non
     elif x.ndim > 2:
         x = x.reshape(len(x), -1)
     x = x.astype(np.float64)
-    if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer))
-                                  or n_classes < 1):
-        raise ValueError(f"n_classes must be a positive integer; got {n_classes!r}")
+    if n_classes is not None:
+        n_classes = positive_int(n_classes, "n_classes")
     if class_names is not None:
         class_names = [str(c) for c in class_names]
         if n_classes is not None and len(class_names) != n_classes:
             raise ValueError(f"class_names has {len(class_names)} names, n_classes is {n_classes}")
     known = n_classes if n_classes is not None else (len(class_names) if class_names is not None else None)
-    pred_arr = None if predicted is None else np.asarray(predicted)
+    pred_arr = None if y_pred is None else np.asarray(y_pred)
     if known is None and pred_arr is not None and pred_arr.ndim == 2 and pred_arr.shape[1] > 1:
         known = int(pred_arr.shape[1])
-    y = as_labels(labels, "labels", n_classes=known)
-    check_same_length(features=x, labels=y)
+    y = as_labels(y_true, "y_true", n_classes=known)
+    check_same_length(features=x, y_true=y)
     n_classes = int(known) if known is not None else (int(y.max()) + 1 if y.size else 0)
     wrong = None
-    if predicted is not None:
+    if y_pred is not None:
         try:
-            p = as_labels(predicted, "predicted", n_classes=n_classes or None, scores=True)
+            p = as_labels(y_pred, "y_pred", n_classes=n_classes or None, scores=True)
         except ValueError as err:
             if known is None and "out of range" in str(err):
-                raise ValueError(f"{err}, the classes found in labels; pass n_classes= (or class_names=) if the "
+                raise ValueError(f"{err}, the classes found in y_true; pass n_classes= (or class_names=) if the "
                                  "model has more") from None
             raise
-        check_same_length(features=x, predicted=p)
+        check_same_length(features=x, y_pred=p)
         wrong = p != y
     names = class_names or [str(i) for i in range(n_classes)]
     if x.size and not np.all(np.isfinite(x)):

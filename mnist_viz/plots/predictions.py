@@ -7,7 +7,7 @@ Example
 >>> rng = np.random.default_rng(0)
 >>> images = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
 >>> probs = np.full((6, 10), 0.02); probs[np.arange(6), [0, 1, 2, 3, 4, 9]] = 0.82
->>> fig = mp.topk_grid(images, probs, [0, 1, 2, 3, 4, 5], n=6, ncols=3)
+>>> fig = mp.topk_grid(images, [0, 1, 2, 3, 4, 5], probs, n=6, ncols=3)
 >>> mp.alt_text(fig)
 'Top-3 predictions for 6 digits: 5 correct, 1 wrong (✗ true 5 → pred 9).'
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, draw_message, plot_style, set_alt_text
-from ._validate import as_images, as_labels, as_probabilities, check_same_length
+from mnist_viz._arrays import positive_int, as_images, as_labels, as_probabilities, check_same_length
 
 __all__ = ["topk_grid", "misclassified", "confused_pairs"]
 
@@ -36,7 +36,11 @@ _CELL_H = _TITLE_H + _IMG + 5
 _INCH_PER_UNIT = 2.0 / _CELL_W  # 2 inches a cell: room for 8.5 pt labels
 
 
-def _inputs(images, probabilities, labels, class_names):
+def _inputs(images, y_true, probabilities, class_names):
+    if np.ndim(probabilities) == 1 and np.ndim(y_true) == 2:
+        raise ValueError(
+            f"y_true has shape {np.shape(y_true)} and probabilities {np.shape(probabilities)}: the two look "
+            "swapped; the order is (images, y_true, probabilities)")
     imgs = as_images(images, "images")
     probs = as_probabilities(probabilities, "probabilities")
     n_classes = probs.shape[1] if probs.ndim == 2 and probs.shape[1] else None
@@ -44,16 +48,11 @@ def _inputs(images, probabilities, labels, class_names):
         class_names = [str(c) for c in class_names]
         if n_classes is not None and len(class_names) != n_classes:
             raise ValueError(f"class_names has {len(class_names)} names, probabilities has {n_classes} columns")
-    y = as_labels(labels, "labels", n_classes=n_classes)
-    check_same_length(images=imgs, probabilities=probs, labels=y)
+    y = as_labels(y_true, "y_true", n_classes=n_classes)
+    check_same_length(images=imgs, y_true=y, probabilities=probs)
     names = class_names if class_names is not None else [str(i) for i in range(n_classes or 0)]
     return imgs, probs, y, names
 
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
 
 
 def _message_figure(text, alt, figsize=(4.8, 2.0)):
@@ -65,7 +64,7 @@ def _message_figure(text, alt, figsize=(4.8, 2.0)):
     return fig
 
 
-def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=None, indices=None):
+def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=None, indices=None):
     """Each digit with its top-``k`` class probabilities as horizontal bars.
 
     The top bar is green (Okabe-Ito) when the prediction is right and vermillion when wrong; the
@@ -76,8 +75,8 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
     Parameters
     ----------
     images : (n, 784), (n, 28, 28) or (n, 28, 28, 1) array, 0..1 floats or 0..255
+    y_true : (n,) int or one-hot (n, C), the true classes
     probabilities : (n, C) array (logits are detected; softmax is applied with a warning)
-    labels : (n,) int or one-hot (n, C)
     k : int, bars per digit (at most C)
     n : int, digits to show (the first ``n``, or the first ``n`` of ``indices``)
     ncols : int, digits per row
@@ -95,16 +94,16 @@ def topk_grid(images, probabilities, labels, *, k=3, n=25, ncols=5, class_names=
     -------
     >>> import numpy as np, mnist_viz.plots as mp
     >>> images = np.zeros((2, 28, 28)); probs = np.array([[0.1, 0.9], [0.6, 0.4]])
-    >>> fig = mp.topk_grid(images, probs, [1, 1], k=2)
+    >>> fig = mp.topk_grid(images, [1, 1], probs, k=2)
     >>> {p.get_gid(): p.texts for p in fig.axes[0].patches if p.get_gid().startswith("titles")}
     {'titles_correct': ['✓ true 1'], 'titles_wrong': ['✗ true 1']}
     """
     from matplotlib.collections import PolyCollection
 
-    imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
-    k = _positive_int(k, "k")
-    n = _positive_int(n, "n")
-    ncols = _positive_int(ncols, "ncols")
+    imgs, probs, y, names = _inputs(images, y_true, probabilities, class_names)
+    k = positive_int(k, "k")
+    n = positive_int(n, "n")
+    ncols = positive_int(ncols, "ncols")
     n_classes = probs.shape[1] if probs.ndim == 2 else 0
     if probs.size and k > n_classes:
         raise ValueError(f"k must be at most the number of classes ({n_classes}); got {k}")
@@ -297,12 +296,12 @@ def _digit_title(ax, r0, c0, text, fontsize):
                 ha="center", va="bottom", fontsize=fontsize, gid="title", annotation_clip=False)
 
 
-def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_names=None):
+def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_names=None):
     """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
 
     Parameters
     ----------
-    images, probabilities, labels : as in :func:`topk_grid`
+    images, y_true, probabilities : as in :func:`topk_grid`
     n : int, errors to show (fewer if there are fewer errors)
     ncols : int, optional (default: up to 8, about square)
     class_names : list of str, optional
@@ -317,12 +316,12 @@ def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_name
     -------
     >>> import numpy as np, mnist_viz.plots as mp
     >>> probs = np.array([[0.97, 0.03], [0.2, 0.8], [0.6, 0.4]])
-    >>> fig = mp.misclassified(np.zeros((3, 784)), probs, [1, 1, 1])
+    >>> fig = mp.misclassified(np.zeros((3, 784)), [1, 1, 1], probs)
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
     ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
     """
-    imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
-    n = _positive_int(n, "n")
+    imgs, probs, y, names = _inputs(images, y_true, probabilities, class_names)
+    n = positive_int(n, "n")
     with plot_style():
         if y.size == 0:
             return _message_figure("No digits to show.", "Misclassified digits: no digits given.")
@@ -332,7 +331,7 @@ def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_name
                                    f"Misclassified digits: none among {y.size:,} predictions.")
         show = order[:n]
         m = show.size
-        ncols = _positive_int(ncols, "ncols") if ncols is not None else min(8, int(np.ceil(np.sqrt(m))))
+        ncols = positive_int(ncols, "ncols") if ncols is not None else min(8, int(np.ceil(np.sqrt(m))))
         ncols = min(ncols, m)
         nrows = -(-m // ncols)
         # one cell: a 28-pixel digit, 2 pixels apart, a 5-pixel band above for its title; one Axes
@@ -358,13 +357,13 @@ def misclassified(images, probabilities, labels, *, n=16, ncols=None, class_name
         return fig
 
 
-def confused_pairs(images, probabilities, labels, *, n_pairs=5, n_examples=6, class_names=None):
+def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, class_names=None):
     """The most confused (true, predicted) class pairs, one row each, with example digits (most
     confident errors of that pair first).
 
     Parameters
     ----------
-    images, probabilities, labels : as in :func:`topk_grid`
+    images, y_true, probabilities : as in :func:`topk_grid`
     n_pairs : int, rows (pairs ranked by error count, ties by class order)
     n_examples : int, digits per row
     class_names : list of str, optional
@@ -380,13 +379,13 @@ def confused_pairs(images, probabilities, labels, *, n_pairs=5, n_examples=6, cl
     -------
     >>> import numpy as np, mnist_viz.plots as mp
     >>> probs = np.eye(3)[[1, 1, 2, 0]] * 0.8 + 0.2 / 3
-    >>> fig = mp.confused_pairs(np.zeros((4, 28, 28)), probs, [0, 0, 1, 0])
+    >>> fig = mp.confused_pairs(np.zeros((4, 28, 28)), [0, 0, 1, 0], probs)
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"]
     ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
     """
-    imgs, probs, y, names = _inputs(images, probabilities, labels, class_names)
-    n_pairs = _positive_int(n_pairs, "n_pairs")
-    n_examples = _positive_int(n_examples, "n_examples")
+    imgs, probs, y, names = _inputs(images, y_true, probabilities, class_names)
+    n_pairs = positive_int(n_pairs, "n_pairs")
+    n_examples = positive_int(n_examples, "n_examples")
     with plot_style():
         if y.size == 0:
             return _message_figure("No digits to show.", "Confused pairs: no digits given.")

@@ -506,11 +506,11 @@ def predictions_section(run, sid: str) -> Section:
     if t.images is None:
         s.note("No test images: test_predictions.npz of this run holds probabilities and labels only.")
         return s
-    add_figure(s, "topk_grid", lambda f: f(t.images, t.probabilities, t.labels, k=3, n=10, ncols=5),
+    add_figure(s, "topk_grid", lambda f: f(t.images, t.labels, t.probabilities, k=3, n=10, ncols=5),
                caption="First test digits with their three most probable classes (green: correct).", what="top-k grid")
-    add_figure(s, "misclassified", lambda f: f(t.images, t.probabilities, t.labels, n=12),
+    add_figure(s, "misclassified", lambda f: f(t.images, t.labels, t.probabilities, n=12),
                caption="The errors the model was most sure of.", what="most confident errors")
-    add_figure(s, "confused_pairs", lambda f: f(t.images, t.probabilities, t.labels, n_pairs=4, n_examples=5),
+    add_figure(s, "confused_pairs", lambda f: f(t.images, t.labels, t.probabilities, n_pairs=4, n_examples=5),
                caption="The class pairs mistaken for each other most often, with examples.", what="most confused pairs")
     return s
 
@@ -702,7 +702,7 @@ def calibration_section(run, sid: str) -> Section:
     emb = np.asarray(emb, dtype=np.float32)
     idx = np.asarray(f.get("embedding_indices", np.arange(len(emb))), dtype=np.int64)
     ok = idx < len(t.labels)
-    add_figure(s, "embedding", lambda fn: fn(emb[ok], t.labels[idx[ok]], predicted=t.predicted[idx[ok]], method="pca"),
+    add_figure(s, "embedding", lambda fn: fn(emb[ok], t.labels[idx[ok]], y_pred=t.predicted[idx[ok]], method="pca"),
                caption=f"Penultimate-layer activations of {int(ok.sum()):,} test digits projected to 2-D (PCA).",
                what="embedding")
     return s

@@ -1,5 +1,6 @@
-"""Input checks shared by the plot functions: clear errors naming the argument, what was expected
-and what came.
+"""Array coercion and validation, NumPy only: one helper for each small job, shared by the
+recorders, the data loaders, the plots and the report. Errors name the argument, what was
+expected and what came.
 
 Example
 -------
@@ -8,12 +9,27 @@ Example
 array([1, 0])
 >>> as_images(np.zeros((2, 784)), "images").shape
 (2, 28, 28)
+>>> int(to_uint8_images(np.ones((1, 784), np.float32)).max())
+255
+>>> [round(float(v), 3) for v in outputs_to_probabilities(np.array([[2.0, 0.0]]))[0]]
+[0.881, 0.119]
 """
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
+
+__all__ = [
+    "as_labels",
+    "as_probabilities",
+    "as_images",
+    "to_uint8_images",
+    "outputs_to_probabilities",
+    "softmax",
+    "check_same_length",
+    "positive_int",
+]
 
 
 def _numeric(y, name: str, expected: str) -> np.ndarray:
@@ -93,10 +109,42 @@ def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
             UserWarning,
             stacklevel=3,
         )
-        z = arr - arr.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        arr = e / e.sum(axis=1, keepdims=True)
+        arr = softmax(arr)
     return arr
+
+
+def softmax(z) -> np.ndarray:
+    """Row-wise softmax of (n, C) scores (shifted by the row maximum, so large logits are safe).
+
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]])).tolist()
+    [[0.5, 0.5], [1.0, 0.0]]
+    """
+    z = np.asarray(z)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def outputs_to_probabilities(outputs) -> np.ndarray:
+    """(n, C) float32 class probabilities from a model's raw outputs, silently (the recorders' path).
+
+    Softmax is applied to logits (a negative value, or rows not summing to 1); a single sigmoid
+    column (or its logit) becomes the two columns ``(1 - p, p)``.
+
+    >>> outputs_to_probabilities(np.array([[0.25], [0.75]])).tolist()
+    [[0.75, 0.25], [0.25, 0.75]]
+    """
+    probs = np.asarray(outputs, dtype=np.float32)
+    if probs.ndim != 2:
+        probs = probs.reshape(len(probs), -1)
+    if probs.shape[1] == 1:
+        p = probs[:, 0]
+        if p.size and (p.min() < 0 or p.max() > 1):
+            p = 1.0 / (1.0 + np.exp(-p))
+        return np.stack([1.0 - p, p], axis=1).astype(np.float32)
+    sums = probs.sum(axis=1)
+    if probs.size and (probs.min() < -1e-6 or not np.allclose(sums, 1.0, atol=1e-3)):
+        probs = softmax(probs).astype(np.float32)
+    return probs
 
 
 def as_images(x, name: str = "images") -> np.ndarray:
@@ -111,6 +159,44 @@ def as_images(x, name: str = "images") -> np.ndarray:
     else:
         raise ValueError(f"{name} must have shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); got {arr.shape}")
     return arr
+
+
+def to_uint8_images(x, name: str = "images") -> np.ndarray | None:
+    """(n, 28, 28) uint8 from flat or image batches in [0, 1] or [0, 255] (floats in [0, 1] are
+    scaled by 255, values rounded and clipped); ``None`` when ``x`` is not a batch of 28x28 images.
+
+    >>> to_uint8_images(np.full((2, 28, 28, 1), 0.5)).reshape(2, -1)[:, 0].tolist()
+    [128, 128]
+    >>> to_uint8_images(np.zeros((3, 10))) is None
+    True
+    """
+    arr = np.asarray(x)
+    if arr.ndim == 0 or len(arr) == 0 or arr[0].size != 784 or not np.issubdtype(arr.dtype, np.number):
+        return None
+    images = arr.reshape(len(arr), 28, 28)
+    if images.dtype == np.uint8:
+        return images.copy()
+    images = images.astype(np.float32)
+    if np.issubdtype(arr.dtype, np.floating) and images.size and float(np.nanmax(images)) <= 1.0 + 1e-6:
+        images = images * 255.0
+    return np.clip(np.rint(np.nan_to_num(images)), 0, 255).astype(np.uint8)
+
+
+def positive_int(value, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """``value`` as an int, checked to be an integer (not a bool) in ``minimum..maximum``.
+
+    >>> positive_int(3, "k")
+    3
+    >>> positive_int(0, "k")
+    Traceback (most recent call last):
+    ...
+    ValueError: k must be an integer >= 1; got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}; got {value!r}")
+    return int(value)
 
 
 def check_same_length(**arrays) -> int:

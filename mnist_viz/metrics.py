@@ -1,0 +1,189 @@
+"""Every number a plot or the report shows about a classifier, computed once (NumPy + scikit-learn).
+
+The plot functions and the report's sections both call these; nothing computes them a second
+way. Inputs are integer labels ``y_true`` / ``y_pred`` (n,) and class ``probabilities`` (n, C);
+they are validated by :mod:`mnist_viz._arrays` (errors name the argument).
+
+* :func:`confusion_counts` — (C, C) counts, rows true, columns predicted (scikit-learn).
+* :func:`per_class_metrics` — precision, recall, F1 and support per class (scikit-learn).
+* :func:`reliability_bins` and :func:`expected_calibration_error` — equal-width bins
+  ``(lo, hi]`` of the top-class confidence (a confidence of exactly 0.5 is in the bin ending at
+  0.5; 0 is in the first bin).
+* :func:`top_k` — the ``k`` most probable classes of each sample.
+* :func:`most_confident_errors` and :func:`most_confused_pairs` — the errors to look at first.
+
+Example
+-------
+>>> import numpy as np
+>>> y_true = np.array([0, 1, 1, 2]); probs = np.array([[.8, .1, .1], [.3, .6, .1], [.7, .2, .1], [.1, .1, .8]])
+>>> confusion_counts(y_true, probs.argmax(1), 3).tolist()
+[[1, 0, 0], [1, 1, 0], [0, 0, 1]]
+>>> most_confident_errors(y_true, probs).tolist()
+[2]
+>>> round(expected_calibration_error(y_true, probs, n_bins=5), 3)
+0.175
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, positive_int
+
+__all__ = [
+    "confusion_counts",
+    "per_class_metrics",
+    "ReliabilityBins",
+    "reliability_bins",
+    "expected_calibration_error",
+    "top_k",
+    "most_confident_errors",
+    "most_confused_pairs",
+]
+
+
+def confusion_counts(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """(C, C) int64 counts, rows = true class, columns = predicted class, for classes ``0..C-1``
+    (``sklearn.metrics.confusion_matrix`` with ``labels=range(C)``: a label outside is not counted).
+
+    >>> confusion_counts([0, 1, 1, 2], [0, 1, 0, 2], 3).tolist()
+    [[1, 0, 0], [1, 1, 0], [0, 0, 1]]
+    """
+    from sklearn.metrics import confusion_matrix
+
+    n_classes = positive_int(n_classes, "n_classes")
+    yt = np.asarray(y_true, dtype=np.int64).reshape(-1)
+    yp = np.asarray(y_pred, dtype=np.int64).reshape(-1)
+    check_same_length(y_true=yt, y_pred=yp)
+    if yt.size == 0:
+        return np.zeros((n_classes, n_classes), dtype=np.int64)
+    return confusion_matrix(yt, yp, labels=np.arange(n_classes)).astype(np.int64)
+
+
+def per_class_metrics(y_true, y_pred, n_classes: int):
+    """DataFrame of ``precision``, ``recall``, ``f1`` and ``support`` per class (0 where undefined),
+    ``sklearn.metrics.precision_recall_fscore_support(..., zero_division=0)``.
+
+    >>> per_class_metrics([0, 0, 1, 1], [0, 1, 1, 1], 3).round(3)
+       precision  recall     f1  support
+    0      1.000     0.5  0.667        2
+    1      0.667     1.0  0.800        2
+    2      0.000     0.0  0.000        0
+    """
+    import pandas as pd
+    from sklearn.metrics import precision_recall_fscore_support
+
+    n_classes = positive_int(n_classes, "n_classes")
+    yt = np.asarray(y_true, dtype=np.int64).reshape(-1)
+    yp = np.asarray(y_pred, dtype=np.int64).reshape(-1)
+    check_same_length(y_true=yt, y_pred=yp)
+    if yt.size == 0:
+        zeros = np.zeros(n_classes)
+        return pd.DataFrame({"precision": zeros, "recall": zeros, "f1": zeros,
+                             "support": np.zeros(n_classes, dtype=np.int64)})
+    p, r, f, s = precision_recall_fscore_support(yt, yp, labels=np.arange(n_classes), zero_division=0)
+    return pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s.astype(np.int64)})
+
+
+@dataclass(frozen=True)
+class ReliabilityBins:
+    """Equal-width bins ``(lo, hi]`` of top-class confidence (``reliability_bins``).
+
+    ``edges`` (B+1,), ``count`` (B,) int, ``mean_confidence`` and ``accuracy`` (B,) (NaN in empty
+    bins); ``ece`` the expected calibration error, ``sum_b (n_b / n) |acc_b - conf_b|`` (NaN for
+    no samples).
+    """
+
+    edges: np.ndarray
+    count: np.ndarray
+    mean_confidence: np.ndarray
+    accuracy: np.ndarray
+    ece: float
+
+    @property
+    def used(self) -> np.ndarray:
+        """Bins holding at least one sample."""
+        return self.count > 0
+
+
+def reliability_bins(y_true, probabilities, *, n_bins: int = 10) -> ReliabilityBins:
+    """Per-bin count, mean confidence and accuracy of the top-class confidence, and the ECE.
+
+    Bins are ``(lo, hi]`` on [0, 1]: a confidence exactly on an edge belongs to the bin it ends.
+    ``probabilities`` are validated (logits are softmaxed with a warning, as in the plots).
+
+    >>> b = reliability_bins([0, 1, 0], [[0.9, 0.1], [0.3, 0.7], [0.5, 0.5]], n_bins=5)
+    >>> b.count.tolist(), round(b.ece, 4)
+    ([0, 0, 1, 1, 1], 0.3)
+    """
+    n_bins = positive_int(n_bins, "n_bins")
+    probs = as_probabilities(probabilities, "probabilities")
+    yt = as_labels(y_true, "y_true", n_classes=probs.shape[1] if probs.size else None)
+    check_same_length(y_true=yt, probabilities=probs)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    if yt.size == 0:
+        zeros = np.zeros(n_bins)
+        return ReliabilityBins(edges, zeros.astype(int), zeros, zeros, float("nan"))
+    conf = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == yt).astype(float)
+    idx = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
+    count = np.bincount(idx, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_conf = np.bincount(idx, weights=conf, minlength=n_bins) / count
+        accuracy = np.bincount(idx, weights=correct, minlength=n_bins) / count
+    used = count > 0
+    ece = float(np.sum(count[used] / count.sum() * np.abs(accuracy[used] - mean_conf[used])))
+    return ReliabilityBins(edges, count, mean_conf, accuracy, ece)
+
+
+def expected_calibration_error(y_true, probabilities, *, n_bins: int = 10) -> float:
+    """Expected calibration error of the top-class confidence: ``sum_b (n_b / n) * |acc_b - conf_b|``
+    over ``n_bins`` equal-width bins (lo, hi] of [0, 1] (:func:`reliability_bins`).
+
+    >>> round(expected_calibration_error([0, 1], [[0.9, 0.1], [0.8, 0.2]], n_bins=10), 3)
+    0.45
+    """
+    return reliability_bins(y_true, probabilities, n_bins=n_bins).ece
+
+
+def top_k(probabilities, k: int) -> np.ndarray:
+    """(n, k) indices of the ``k`` most probable classes of each row, most probable first (ties:
+    the lower class first).
+
+    >>> top_k(np.array([[0.2, 0.5, 0.3], [0.4, 0.4, 0.2]]), 2).tolist()
+    [[1, 2], [0, 1]]
+    """
+    k = positive_int(k, "k")
+    probs = np.asarray(probabilities)
+    return np.argsort(-probs, axis=1, kind="stable")[:, :k]
+
+
+def most_confident_errors(y_true, probabilities) -> np.ndarray:
+    """Indices of the misclassified samples (arg-max differs from ``y_true``), most confident first
+    (ties in their original order).
+
+    >>> most_confident_errors([1, 1, 1], np.array([[0.97, 0.03], [0.2, 0.8], [0.6, 0.4]])).tolist()
+    [0, 2]
+    """
+    probs = np.asarray(probabilities)
+    yt = np.asarray(y_true)
+    pred = probs.argmax(axis=1)
+    wrong = np.flatnonzero(pred != yt)
+    conf = probs[wrong, pred[wrong]]
+    return wrong[np.argsort(-conf, kind="stable")]
+
+
+def most_confused_pairs(y_true, y_pred, n_classes: int, *, n_pairs: int | None = None) -> list[tuple[int, int, int]]:
+    """``[(true, predicted, count), ...]`` of the off-diagonal confusion cells with errors, most
+    errors first (ties by class order), at most ``n_pairs``.
+
+    >>> most_confused_pairs([0, 0, 1, 0], [1, 1, 2, 0], 3)
+    [(0, 1, 2), (1, 2, 1)]
+    """
+    counts = confusion_counts(y_true, y_pred, n_classes)
+    np.fill_diagonal(counts, 0)
+    flat = np.argsort(-counts, axis=None, kind="stable")
+    if n_pairs is not None:
+        flat = flat[:positive_int(n_pairs, "n_pairs")]
+    return [(*divmod(int(f), n_classes), int(counts.flat[f])) for f in flat if counts.flat[f] > 0]
