@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from mnist_viz._io import atomic_write_json, load_npz, read_json
+from mnist_viz.run_format import Features, read_features
 
 __all__ = [
     "FORMAT_VERSION",
@@ -162,7 +163,7 @@ class Run:
         weights: WeightRecords | None = None,
         probe: ProbeRecords | None = None,
         test: Predictions | None = None,
-        features: dict | None = None,
+        features=None,
         info: dict | None = None,
     ):
         if status not in STATUSES:
@@ -175,7 +176,7 @@ class Run:
         self.weights = weights
         self.probe = probe
         self.test = test
-        self.features = features
+        self.features = features if features is None or isinstance(features, Features) else Features.from_arrays(features)
         self.info = dict(info or {})
         self.info.setdefault("name", name)
         self.info.setdefault("status", status)
@@ -266,7 +267,7 @@ class Run:
             weights=_read_weights(path / WEIGHTS_DIR),
             probe=_read_probe(path / PROBE_DIR),
             test=_read_test(path / TEST_NPZ),
-            features=load_npz(path / FEATURES_NPZ) if (path / FEATURES_NPZ).exists() else None,
+            features=read_features(path),
             info=info,
         )
 

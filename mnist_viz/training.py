@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_viz._io import atomic_write_npz, atomic_write_json, read_json
+from mnist_viz._io import atomic_write_json, read_json
 
 #: how many test digits get their convnet feature maps stored, and how many the embedding view uses
 N_ACTIVATION_DIGITS = 4
@@ -226,8 +226,8 @@ def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> 
     the first layer's weights, and penultimate-layer activations of up to 1,000 test digits.
     """
     from mnist_viz import features
+    from mnist_viz.run_format import Features, write_features as write_features_npz
 
-    arrays: dict[str, np.ndarray] = {}
     y_test = np.asarray(y_test)
     chosen = []
     for cls in range(int(y_test.max()) + 1 if y_test.size else 0):
@@ -241,17 +241,16 @@ def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> 
         maps = features.feature_maps(model, x_test[chosen_idx]) if chosen_idx.size else {}
     except ValueError:  # no conv layer (the dense model): the report shows first-layer weights instead
         maps = {}
-    for layer, fmap in maps.items():
-        arrays[f"activations__{layer}"] = np.asarray(fmap, dtype=np.float16)
-    arrays["layer_names"] = np.asarray(list(maps), dtype=str)
-    arrays["activation_indices"] = chosen_idx
     kind, kernel = features.first_layer_weights(model)
-    arrays["first_layer_kind"] = np.asarray(kind)
-    arrays["first_layer_kernel"] = np.asarray(kernel, dtype=np.float32)
     n = min(N_EMBEDDING, len(x_test))
-    arrays["embedding"] = np.asarray(features.penultimate_features(model, x_test[:n]), dtype=np.float16)
-    arrays["embedding_indices"] = np.arange(n, dtype=np.int64)
-    return atomic_write_npz(out / "features.npz", arrays)
+    return write_features_npz(out, Features(
+        activations=maps,
+        activation_indices=chosen_idx,
+        first_layer_kind=kind,
+        first_layer_kernel=kernel,
+        embedding=features.penultimate_features(model, x_test[:n]),
+        embedding_indices=np.arange(n, dtype=np.int64),
+    ))
 
 
 def package_versions() -> dict[str, str]:

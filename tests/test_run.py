@@ -123,7 +123,7 @@ def test_load_reads_weights_probe_and_test_arrays(tmp_path):
     assert run.probe.accuracy().tolist() == pytest.approx([2 / 3, 1.0])
     assert run.probe.indices.tolist() == [4, 5, 9]
     assert run.test.accuracy == 1.0 and run.test.images.shape == (3, 28, 28)
-    assert run.features["embedding"].shape == (3, 2)
+    assert run.features.embedding.shape == (3, 2) and run.features.embedding_indices.tolist() == [0, 1, 2]
 
 
 def test_pickled_arrays_are_refused(tmp_path):

@@ -45,9 +45,14 @@ def _is_keras_model(obj) -> bool:
 
 
 def _run_features(obj):
-    """``run.features`` (a dict from features.npz) when ``obj`` is a Run, else None."""
+    """``run.features`` (:class:`~mnist_viz.run_format.Features`, or the arrays of a
+    ``features.npz``) when ``obj`` is a Run, else None."""
+    from mnist_viz.run_format import Features
+
     feats = getattr(obj, "features", None)
-    return feats if isinstance(feats, Mapping) else None
+    if isinstance(feats, Mapping):
+        return Features.from_arrays(feats)
+    return feats if isinstance(feats, Features) else None
 
 
 def _one_image(image) -> np.ndarray:
@@ -137,17 +142,14 @@ def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
 
 
 def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
-    """The stored maps (features.npz) of the test digit equal to ``image``."""
-    names = [str(n) for n in np.atleast_1d(feats.get("layer_names", []))] or [
-        k[len("activations__"):] for k in feats if k.startswith("activations__")
-    ]
-    maps = {n: np.asarray(feats[f"activations__{n}"]) for n in names if f"activations__{n}" in feats}
+    """The stored maps (``run.features``) of the test digit equal to ``image``."""
+    maps = feats.activations
     if not maps:
-        raise ValueError("model: the run has no stored activations (features.npz has no 'activations__<layer>' arrays)")
+        raise ValueError("model: the run has no stored activations (its features hold no feature maps)")
     k = next(iter(maps.values())).shape[0]
     if k == 1:
         return maps
-    indices = np.asarray(feats.get("activation_indices", np.arange(k)))
+    indices = feats.activation_indices if len(feats.activation_indices) == k else np.arange(k)
     test = getattr(run, "test", None)
     stored = getattr(test, "images", None)
     if stored is not None:
@@ -159,7 +161,7 @@ def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
                 return {n: a[j] for n, a in maps.items()}
     raise ValueError(
         f"image: the run stores feature maps for test digits {indices.tolist()} only; pass one of "
-        "run.test.images[run.features['activation_indices']], or a live keras model"
+        "run.test.images[run.features.activation_indices], or a live keras model"
     )
 
 
@@ -270,13 +272,13 @@ def _first_layer_kernel(obj, expected: str, argname: str) -> np.ndarray:
         return kernel
     feats = _run_features(obj)
     if feats is not None and not isinstance(obj, np.ndarray):
-        if "first_layer_kernel" not in feats:
-            raise ValueError(f"{argname}: the run's features.npz has no 'first_layer_kernel'")
-        kind = str(np.asarray(feats.get("first_layer_kind", expected)))
+        if feats.first_layer_kernel is None:
+            raise ValueError(f"{argname}: the run's features hold no first-layer kernel")
+        kind = feats.first_layer_kind or expected
         if kind != expected:
             other = "filters" if kind == "conv" else "dense_weights"
             raise ValueError(f"{argname}: the run's first layer is {kind!r}, not {expected!r}; use mnist_viz.plots.{other}")
-        return np.asarray(feats["first_layer_kernel"])
+        return np.asarray(feats.first_layer_kernel)
     arr = np.asarray(obj)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"{argname} must be a numeric array, a keras.Model or a Run; got {type(obj).__name__}")
@@ -558,7 +560,7 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
     Parameters
     ----------
     features : array (n, d)
-        e.g. :func:`mnist_viz.features.penultimate_features` or ``run.features["embedding"]``.
+        e.g. :func:`mnist_viz.features.penultimate_features` or ``run.features.embedding``.
     y_true : (n,) int or one-hot
         True classes.
     y_pred : (n,) int, one-hot or (n, C) probabilities, optional

@@ -521,8 +521,9 @@ def internals_section(run, sid: str) -> Section:
     >>> import numpy as np
     >>> from mnist_viz.run import Run
     >>> run = Run.from_dict({"loss": [0.9]})
-    >>> run.features = {"first_layer_kind": np.array("dense"),
-    ...                 "first_layer_kernel": np.random.default_rng(0).normal(0, 0.05, (784, 16))}
+    >>> from mnist_viz.run_format import Features
+    >>> run.features = Features(first_layer_kind="dense",
+    ...                         first_layer_kernel=np.random.default_rng(0).normal(0, 0.05, (784, 16)))
     >>> s = internals_section(run, "r0-internals")
     >>> [b.kind for b in s.blocks], s.blocks[1].caption[:38]
     (['note', 'figure'], 'Incoming weights of the first 16 units')
@@ -533,12 +534,10 @@ def internals_section(run, sid: str) -> Section:
         s.note("No stored activations: " + why_missing(run, "features.npz", "mnist_viz.train after fitting")
                + ". Call mnist_viz.plots.activations(image, model) with the live model instead.")
         return s
-    layer_names = [str(x) for x in np.atleast_1d(f.get("layer_names", np.array([], dtype=str))).tolist()]
-    idx = np.atleast_1d(f.get("activation_indices", np.zeros(0, dtype=np.int64)))
-    if layer_names and len(idx):
+    idx = f.activation_indices
+    if f.activations and len(idx):
         for j in range(min(len(idx), MAX_ACTIVATION_DIGITS)):
-            maps = {name: np.asarray(f[f"activations__{name}"][j], dtype=np.float32)
-                    for name in layer_names if f"activations__{name}" in f}
+            maps = f.maps_of(j)
             image = None
             if run.test is not None and run.test.images is not None and int(idx[j]) < len(run.test.images):
                 image = run.test.images[int(idx[j])]
@@ -548,8 +547,7 @@ def internals_section(run, sid: str) -> Section:
     else:
         s.note("No feature maps: the model has no convolution or pooling layer (a dense model); "
                "its first-layer weights below show what each unit looks for.", kind="info")
-    kind = str(np.asarray(f.get("first_layer_kind", "")).item()) if "first_layer_kind" in f else ""
-    kernel = f.get("first_layer_kernel")
+    kind, kernel = f.first_layer_kind or "", f.first_layer_kernel
     if kernel is None:
         s.note("No first-layer weights in features.npz.", kind="info")
     elif kind == "conv":
@@ -693,14 +691,14 @@ def calibration_section(run, sid: str) -> Section:
                       caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
                 details="Table: reliability bins")
     f = run.features
-    emb = None if f is None else f.get("embedding")
+    emb = None if f is None else f.embedding
     if emb is None or t is None:
         missing = "features.npz" if f is None else "the embedding in features.npz"
         s.note("No embedding view: " + (why_missing(run, missing, "mnist_viz.train after fitting")
                                         if t is not None else "it needs the test predictions, which this run lacks") + ".")
         return s
     emb = np.asarray(emb, dtype=np.float32)
-    idx = np.asarray(f.get("embedding_indices", np.arange(len(emb))), dtype=np.int64)
+    idx = np.asarray(f.embedding_indices, dtype=np.int64)
     ok = idx < len(t.labels)
     add_figure(s, "embedding", lambda fn: fn(emb[ok], t.labels[idx[ok]], y_pred=t.predicted[idx[ok]], method="pca"),
                caption=f"Penultimate-layer activations of {int(ok.sum()):,} test digits projected to 2-D (PCA).",
