@@ -18,6 +18,7 @@ Example
 from __future__ import annotations
 
 from ._style import alt_text
+from .comparison import compare_curves
 from .classification import calibration, class_metrics, confusion_matrix, expected_calibration_error
 from .curves import training_curves
 from .evolution import prediction_evolution, weight_evolution
@@ -27,6 +28,7 @@ from .predictions import confused_pairs, misclassified, topk_grid
 __all__ = [
     "alt_text",
     "training_curves",
+    "compare_curves",
     "confusion_matrix",
     "class_metrics",
     "calibration",

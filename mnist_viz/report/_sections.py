@@ -763,34 +763,11 @@ def comparison_section(runs, sid: str) -> Section:
 
 
 def _overlay_curves(s: Section, runs) -> None:
-    from mnist_viz.plots._style import OKABE_ITO, plot_style, set_alt_text
-
-    metrics = [m for m in ("loss", "accuracy") if any(m in r.history or f"val_{m}" in r.history for r in runs)]
-    if not metrics:
+    if not any(m in r.history or f"val_{m}" in r.history for r in runs for m in ("loss", "accuracy")):
         s.note("No curves to overlay: none of the runs recorded loss or accuracy per epoch.")
         return
-    try:
-        with plot_style():
-            fig, axes = _subplots((3.4 * len(metrics), 3.0), ncols=len(metrics))
-            for ax, m in zip(axes[0], metrics):
-                for i, r in enumerate(runs):
-                    color = OKABE_ITO[i % len(OKABE_ITO)]
-                    h = r.history
-                    if f"val_{m}" in h:
-                        ax.plot(h.index + 1, h[f"val_{m}"], color=color, marker="o", ms=3, label=f"{r.name} val")
-                    if m in h:
-                        ax.plot(h.index + 1, h[m], color=color, linestyle="--", alpha=0.7, label=f"{r.name} train")
-                ax.set_title(m)
-                ax.set_xlabel("epoch")
-                ax.xaxis.get_major_locator().set_params(integer=True)
-            axes[0][0].legend(fontsize=7)
-            set_alt_text(fig, f"{' and '.join(metrics).capitalize()} per epoch for runs "
-                              + ", ".join(r.name for r in runs) + " (solid: validation, dashed: training).")
-        png, w, h = _embed.figure_png(fig)
-        s.add("figure", uri=_embed.png_data_uri(png), width=w, height=h, alt=_alt(fig) or "overlaid curves",
-              caption="Solid: validation; dashed: training; one colour per run.")
-    except Exception as exc:
-        s.note(f"Could not draw the overlaid curves: {type(exc).__name__}: {_one_line(exc)}", kind="error")
+    add_figure(s, "compare_curves", lambda f: f(runs), caption="Solid: validation; dashed: training; one colour per run.",
+               fallback_alt="overlaid curves", what="overlaid curves")
 
 
 def _side_by_side_confusion(s: Section, runs) -> None:
