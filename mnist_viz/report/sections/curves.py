@@ -49,7 +49,7 @@ def curves_section(run, sid: str) -> Section:
     s.table(frame_table(shown, caption="History, one row per epoch (counted from 1; the CSV keeps "
                                        f"{HISTORY_CSV}'s 0-based epoch)"),
             details="Table: history per epoch")
-    s.add("downloads", links=[(f"{run.name}-history.csv", _embed.csv_data_uri(frame), "history (CSV)")]
-          + ([(f"{run.name}-batches.csv", _embed.csv_data_uri(run.batches), "per-batch records (CSV)")]
+    s.add("downloads", links=[(f"{run.name}-{HISTORY_CSV}", _embed.csv_data_uri(frame), "history (CSV)")]
+          + ([(f"{run.name}-{BATCHES_CSV}", _embed.csv_data_uri(run.batches), "per-batch records (CSV)")]
              if per_batch and len(run.batches) <= MAX_BATCH_ROWS else []))
     return s
