@@ -83,12 +83,13 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
         raise ReportError(f"path {str(path)!r} is a folder; expected an .html file path")
     title = title or ("mnist_viz report: " + ", ".join(r.name for r in loaded))
 
-    from . import _sections as S
+    from . import sections as S
+    from ._format import fmt
 
     timings: dict[str, float] = {}
     tasks: list[tuple[str, Callable]] = []  # (progress label, () -> Section | (Section, drill))
     if len(loaded) >= 2:
-        tasks.append(("comparison", lambda: S.comparison_section(loaded, "comparison")))
+        tasks.append(("comparison", partial(S.comparison_section, loaded, "comparison")))
     for i, run in enumerate(loaded):
         rid = f"r{i}"
         label = f"[{i + 1}/{len(loaded)}] {run.name}"
@@ -124,7 +125,7 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
 
     t0 = time.perf_counter()
     html = render_page(title=title, groups=groups, comparison=comparison, drills=drills,
-                       runs=loaded, headline=[S.headline_metrics(r) for r in loaded], fmt=S.fmt)
+                       runs=loaded, headline=[S.headline_metrics(r) for r in loaded], fmt=fmt)
     timings["render"] = time.perf_counter() - t0
     report = Report(html, title=title, timings=timings)
     if path is not None:
@@ -359,7 +360,7 @@ def render_page(*, title: str, groups: list[dict], comparison: Section | None, d
                 headline: list[dict], fmt) -> str:
     """The page from the built sections (Jinja2, ``autoescape=True``).
 
-    >>> from mnist_viz.report._sections import fmt
+    >>> from mnist_viz.report._format import fmt
     >>> html = render_page(title="<b>empty</b>", groups=[], comparison=None, drills={}, runs=[],
     ...                    headline=[], fmt=fmt)
     >>> html.startswith("<!doctype html>"), "<title>&lt;b&gt;empty&lt;/b&gt;</title>" in html

@@ -1,0 +1,119 @@
+"""Figures into the page: call a plot function, embed what it drew as a PNG block (:mod:`._embed`).
+
+A section passes a zero-argument callable that calls one public function of :mod:`mnist_viz.plots`
+directly, e.g. ``add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred), what="confusion
+matrix")``. The figure is closed after it is embedded; a plot that fails becomes a note saying so,
+and the rest of the report is still built.
+
+Example
+-------
+>>> from mnist_viz import plots
+>>> from mnist_viz.report._model import Section
+>>> s = Section("r0-example", "Example")
+>>> add_figure(s, lambda: plots.confusion_matrix([0, 1, 1], [0, 1, 0]), what="confusion matrix")
+True
+>>> s.blocks[0].alt[:16]
+'Confusion matrix'
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable
+
+from . import _embed
+from ._model import Section
+
+__all__ = ["add_figure", "render_figure", "axes_row"]
+
+#: a zero-argument callable that draws with a public plot function and returns its Figure or Axes
+Draw = Callable[[], Any]
+
+
+def _draw(draw: Draw, dpi: int) -> tuple[str, int, int, str]:
+    """(data URI, w, h, alt) of what ``draw()`` returns (a Figure or Axes); the figure is closed,
+    an exception in the plot propagates."""
+    fig = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = draw()
+        fig = result if hasattr(result, "savefig") else result.figure
+        alt = _alt(fig)
+        png, w, h = _embed.figure_png(fig, dpi=dpi)  # closes fig
+    except BaseException:
+        if fig is not None:
+            _embed._close(fig)
+        raise
+    return _embed.png_data_uri(png), w, h, alt
+
+
+def _alt(fig) -> str:
+    try:
+        from mnist_viz.plots import alt_text
+
+        return alt_text(fig)
+    except Exception:
+        return ""
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def add_figure(section: Section, draw: Draw, *, what: str, caption: str = "", alt: str | None = None,
+               dpi: int = _embed.FIGURE_DPI) -> bool:
+    """Call ``draw()`` (it returns a Figure or Axes) and embed the figure in ``section``.
+
+    ``what`` names the figure in a note when it cannot be drawn, and is the alt text when the
+    plot attached none; ``alt`` replaces the plot's own alt text.
+
+    >>> from mnist_viz import plots
+    >>> s = Section("r0-example", "Example")
+    >>> add_figure(s, lambda: plots.confusion_matrix([0, 1, 1], [0, 1, 0]), caption="Counts.", what="counts")
+    True
+    >>> s.blocks[0].kind, s.blocks[0].uri[:22], s.blocks[0].caption
+    ('figure', 'data:image/png;base64,', 'Counts.')
+    >>> add_figure(s, lambda: plots.confusion_matrix([0, 1], [0]), what="confusion matrix")
+    False
+    >>> s.blocks[1].kind, s.blocks[1].text
+    ('note', 'Could not draw the confusion matrix: ValueError: ...')
+    """
+    try:
+        uri, w, h, drawn_alt = _draw(draw, dpi)
+    except Exception as exc:  # a plot failing must not lose the rest of the report
+        section.note(f"Could not draw the {what}: {type(exc).__name__}: {_one_line(exc)}", kind="error")
+        return False
+    section.add("figure", uri=uri, width=w, height=h, alt=alt or drawn_alt or what, caption=caption)
+    return True
+
+
+def render_figure(draw: Draw, *, dpi: int = _embed.FIGURE_DPI):
+    """(data URI, w, h, alt) of one plot, or None when it cannot be drawn.
+
+    >>> from mnist_viz import plots
+    >>> uri, w, h, alt = render_figure(lambda: plots.confusion_matrix([0, 1, 1], [0, 1, 0]))
+    >>> uri[:22], w > 0 and h > 0
+    ('data:image/png;base64,', True)
+    >>> render_figure(lambda: plots.confusion_matrix([0, 1], [0])) is None
+    True
+    """
+    try:
+        return _draw(draw, dpi)
+    except Exception:
+        return None
+
+
+def axes_row(figsize, ncols: int = 1, *, layout: str | None = "constrained"):
+    """A fresh figure with ``ncols`` Axes side by side, for plot functions that take ``ax=``:
+    ``(fig, axes)`` with ``axes`` a list.
+
+    >>> fig, axes = axes_row((6, 3), ncols=2)
+    >>> len(axes), fig.get_size_inches().tolist()
+    (2, [6.0, 3.0])
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout=layout, squeeze=False)
+    return fig, list(axes[0])

@@ -1,0 +1,90 @@
+"""The comparison section (two or more runs): curves overlaid, metric deltas against the first run,
+and the test confusion matrices side by side.
+
+Example
+-------
+>>> from mnist_viz.run import Run
+>>> s = comparison_section([Run.from_dict({"loss": [0.9]}, name="a"), Run.from_dict({"loss": [0.8]}, name="b")], "c")
+>>> s.intro
+'Deltas are relative to the first run, a.'
+"""
+from __future__ import annotations
+
+from mnist_viz import plots
+
+from .. import _embed
+from .._figures import add_figure, axes_row
+from .._format import class_names_for, fmt
+from .._model import Section, Table
+from .summary import headline_metrics
+
+__all__ = ["comparison_section"]
+
+
+def comparison_section(runs, sid: str) -> Section:
+    """Curves overlaid, metric deltas vs the first run, confusion matrices side by side.
+
+    >>> from mnist_viz.run import Run
+    >>> a = Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.9]}, name="a")
+    >>> b = Run.from_dict({"loss": [0.8, 0.4], "val_accuracy": [0.85, 0.95]}, name="b")
+    >>> s = comparison_section([a, b], "comparison")
+    >>> [b.kind for b in s.blocks], s.blocks[1].table.rows[0]
+    (['figure', 'table', 'downloads', 'note'], ['best val accuracy', '0.9', '0.95', '+0.05'])
+    """
+    s = Section(sid, "Comparison")
+    names = [r.name for r in runs]
+    s.intro = "Deltas are relative to the first run, " + names[0] + "."
+    if any(m in r.history or f"val_{m}" in r.history for r in runs for m in ("loss", "accuracy")):
+        add_figure(s, lambda: plots.compare_curves(runs), caption="Solid: validation; dashed: training; one colour per run.",
+                   what="overlaid curves")
+    else:
+        s.note("No curves to overlay: none of the runs recorded loss or accuracy per epoch.")
+    cols = ["metric"] + names + [f"Δ {nm}" for nm in names[1:]]
+    rows = [[k] + [fmt(v) for v in values] + _deltas(values) for k, values in _facts(runs)
+            if not all(v is None for v in values)]
+    s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + names[0]))
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=cols)
+    s.add("downloads", links=[("comparison.csv", _embed.csv_data_uri(frame), "comparison table (CSV)")])
+    with_test = [r for r in runs if r.test is not None]
+    if len(with_test) >= 2:
+        _side_by_side_confusion(s, with_test)
+    else:
+        s.note("Confusion matrices side by side need test predictions from at least two runs.", kind="info")
+    return s
+
+
+def _facts(runs) -> list[tuple[str, list]]:
+    """(name, one value per run): every headline metric any run has, then parameters and fit time."""
+    heads = [headline_metrics(r) for r in runs]
+    keys = list(dict.fromkeys(k for h in heads for k in h))
+    return [(k, [h.get(k) for h in heads]) for k in keys] + [
+        ("parameters", [(r.model_info or {}).get("total_params") for r in runs]),
+        ("fit seconds", [(r.metadata.get("timings") or {}).get("fit_seconds") for r in runs])]
+
+
+def _deltas(values: list) -> list[str]:
+    """Each value after the first minus the first, signed ("—" where either is not a number)."""
+    out = []
+    for v in values[1:]:
+        if isinstance(v, (int, float)) and isinstance(values[0], (int, float)):
+            d = v - values[0]
+            out.append(("+" if d > 0 else "") + fmt(d))
+        else:
+            out.append("—")
+    return out
+
+
+def _side_by_side_confusion(s: Section, runs) -> None:
+    def draw():
+        fig, axes = axes_row((4.2 * len(runs), 3.9), ncols=len(runs))
+        for ax, r in zip(axes, runs):
+            names = class_names_for(r.class_names, r.test.probabilities.shape[1])
+            plots.confusion_matrix(r.test.labels, r.test.predicted, class_names=names, margins=False, colorbar=False,
+                                   ax=ax)
+            ax.set_title(r.name)
+        return fig
+
+    add_figure(s, draw, caption="Test confusion matrices, one per run (counts).", what="confusion matrices side by side",
+               alt="Test confusion matrices side by side for " + ", ".join(r.name for r in runs) + ".")

@@ -1,0 +1,80 @@
+"""The confusion section: the confusion matrix (a figure, and a table whose cells open their test
+digits), per-class precision, recall and F1, and both as CSV downloads.
+
+Example
+-------
+>>> from mnist_viz.run import Run
+>>> s, drill = confusion_section(Run.from_dict({"loss": [0.9]}), "r0-confusion", drill_id="r0-cm")
+>>> s.blocks[0].text[:20], drill
+('No test predictions:', None)
+"""
+from __future__ import annotations
+
+from mnist_viz import metrics, plots
+from mnist_viz.run_format import TEST_NPZ
+
+from .. import _embed
+from .._drill import drill_data
+from .._figures import add_figure, axes_row
+from .._format import class_names_for, fmt
+from .._missing import TEST_WRITER, note_missing
+from .._model import Section, Table
+
+__all__ = ["confusion_section"]
+
+
+def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | None]:
+    """Confusion matrix (figure + clickable table with drill-down) and per-class metrics.
+
+    Returns the section and the drill-down data (None without test images).
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, Predictions
+    >>> rng = np.random.default_rng(0)
+    >>> run = Run.from_dict({"loss": [0.9, 0.5]}, name="demo")
+    >>> run.test = Predictions(probabilities=rng.dirichlet(np.ones(10), 60), labels=np.arange(60) % 10,
+    ...                        images=rng.integers(0, 256, (60, 28, 28), dtype=np.uint8))
+    >>> s, drill = confusion_section(run, "r0-confusion", drill_id="r0-cm")
+    >>> [b.kind for b in s.blocks], sum(map(sum, s.blocks[1].counts))
+    (['figure', 'confusion', 'figure', 'table', 'downloads'], 60)
+    >>> sum(cell["n"] for cell in drill["cells"].values())
+    60
+    """
+    s = Section(sid, "Confusion matrix and per-class metrics")
+    t = run.test
+    if t is None:
+        note_missing(s, "No test predictions", run, TEST_NPZ, TEST_WRITER)
+        return s, None
+    n = max(len(run.class_names), int(t.probabilities.shape[1]))
+    names = class_names_for(run.class_names, n)
+    y_true, y_pred = t.labels, t.predicted
+    cm = metrics.confusion_counts(y_true, y_pred, n)
+    # no layout engine: confusion_matrix places its margins and colorbar itself, and constrained
+    # layout only moved them a few pixels for a third of the figure's drawing time
+    add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred, class_names=names,
+                                                 ax=axes_row((5.2, 4.6), layout=None)[1][0]),
+               caption=f"Test set, {len(y_true):,} digits: rows are the true class, columns the prediction; "
+                       "margins show recall (right) and precision (bottom).", what="confusion matrix")
+    drill = None
+    if t.images is not None and len(t.images) == len(y_true):
+        drill = drill_data(t.images, y_true, y_pred, t.probabilities, n)
+    s.add("confusion", id=drill_id, classes=names, counts=cm.tolist(), max=int(cm.max(initial=1)),
+          drill=drill is not None, caption="Counts (rows: true class, columns: predicted). "
+          + ("Select a cell to see its test digits." if drill else ""))
+    if drill is None:
+        s.note(f"No drill-down: {TEST_NPZ} holds no images for this run.", kind="info")
+    per_class = metrics.per_class_metrics(y_true, y_pred, n)
+    per_class.insert(0, "class", names)
+    add_figure(s, lambda: plots.class_metrics(y_true, y_pred, class_names=names),
+               caption="Precision, recall and F1 per class; support under each class name.", what="per-class metrics")
+    s.table(Table(["class", "precision", "recall", "F1", "support"],
+                  [[r[0]] + [fmt(v) for v in r[1:]] for r in per_class.itertuples(index=False)],
+                  caption="Per-class metrics on the test set"))
+    import pandas as pd
+
+    cm_frame = pd.DataFrame(cm, columns=[f"pred_{c}" for c in names])
+    cm_frame.insert(0, "true", names)
+    s.add("downloads", links=[
+        (f"{run.name}-confusion-matrix.csv", _embed.csv_data_uri(cm_frame), "confusion matrix (CSV)"),
+        (f"{run.name}-per-class-metrics.csv", _embed.csv_data_uri(per_class), "per-class metrics (CSV)")])
+    return s, drill

@@ -1,0 +1,109 @@
+"""The evolution section: probe-set accuracy after each epoch, and an epoch slider whose frames show
+the probe set's confusion counts and the top three classes of one probe digit per class.
+
+Example
+-------
+>>> _frame_indices(30, 5), _one_per_class([1, 1, 0, 2, 0], 4)
+([0, 7, 14, 22, 29], [2, 0, 3, 4])
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mnist_viz import metrics, plots
+from mnist_viz.run_format import PROBE_DIR, PROBE_EPOCH_GLOB
+
+from .._drill import digit_thumbs
+from .._figures import add_figure
+from .._format import class_names_for, fmt
+from .._missing import note_missing
+from .._model import Section, Table
+
+__all__ = ["evolution_section", "MAX_SLIDER_FRAMES", "TOPK_PROBE_DIGITS"]
+
+#: most epochs shown in the probe-evolution slider (evenly spaced, always the last)
+MAX_SLIDER_FRAMES = 12
+#: probe digits listed with their top-3 classes in each slider frame
+TOPK_PROBE_DIGITS = 10
+#: the per-epoch probe files, as the notes name them (``probe/epoch_XXXX.npz``)
+_PROBE_EPOCHS = f"{PROBE_DIR}/{PROBE_EPOCH_GLOB.replace('*', 'XXXX')}"
+
+
+def evolution_section(run, sid: str, *, slider_id: str) -> Section:
+    """Probe-set accuracy over epochs, and a slider over per-epoch confusion matrices and top-k lists.
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, ProbeRecords
+    >>> rng = np.random.default_rng(0)
+    >>> run = Run.from_dict({"loss": [0.9, 0.5, 0.4]})
+    >>> run.probe = ProbeRecords(images=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+    ...                          labels=np.arange(20) % 10, indices=np.arange(20), epochs=np.arange(3),
+    ...                          probabilities=rng.dirichlet(np.ones(10), (3, 20)).astype(np.float32))
+    >>> s = evolution_section(run, "r0-evolution", slider_id="r0-slider")
+    >>> [b.kind for b in s.blocks], [f["epoch"] for f in s.blocks[2].frames]
+    (['figure', 'table', 'slider'], [1, 2, 3])
+    """
+    s = Section(sid, "Evolution over epochs (probe set)")
+    p = run.probe
+    if p is None or p.probabilities is None or not len(p.epochs):
+        note_missing(s, "No probe records", run, _PROBE_EPOCHS, "PredictionRecorder")
+        return s
+    add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy"),
+               caption=f"Accuracy on the fixed probe set of {len(p.labels)} validation digits after each epoch.",
+               what="probe accuracy over epochs")
+    acc = p.accuracy()
+    s.table(Table(["epoch", "probe accuracy"], [[fmt(int(e) + 1), fmt(float(a))] for e, a in zip(p.epochs, acc)],
+                  caption="Probe accuracy after each epoch"), details="Table: probe accuracy per epoch")
+    chosen = _frame_indices(len(p.epochs), MAX_SLIDER_FRAMES)
+    frames = _slider_frames(p, acc, chosen, class_names_for(run.class_names, p.probabilities.shape[2]), slider_id)
+    s.add("slider", id=slider_id, frames=frames, n_probe=int(len(p.labels)),
+          caption="Drag the slider to step through the epochs; without JavaScript every epoch is shown in a row. "
+                  "Left: confusion matrix of the probe set (rows true, columns predicted). Right: the three most "
+                  "probable classes of one probe digit per class (green bar: the true class; orange frame: wrong).")
+    if len(chosen) < len(p.epochs):
+        s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
+    return s
+
+
+def _slider_frames(p, acc, chosen: list[int], names: list[str], slider_id: str) -> list[dict]:
+    """One frame per chosen epoch: the probe set's confusion counts and the top-3 classes of the
+    same probe digits (one of each class, then the next ones), whose thumbnails every frame reuses."""
+    n = len(names)
+    picks = _one_per_class(p.labels, TOPK_PROBE_DIGITS)
+    thumbs = []
+    if p.images is not None and len(picks):
+        thumbs = digit_thumbs(np.asarray(p.images)[picks])
+    frames = []
+    for i in chosen:
+        probs = np.asarray(p.probabilities[i], dtype=np.float32)
+        probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)  # stored as float16
+        cm = metrics.confusion_counts(p.labels, probs.argmax(axis=1), n)
+        top3 = metrics.top_k(probs[picks], 3) if len(picks) else []
+        topk = []
+        for k, (j, order) in enumerate(zip(picks, top3)):
+            topk.append({"img": thumbs[k] if thumbs else "", "label": names[int(p.labels[j])],
+                         "ok": bool(order[0] == p.labels[j]),
+                         "top": [(names[int(c)], float(probs[j, c]), bool(c == p.labels[j])) for c in order]})
+        epoch = int(p.epochs[i]) + 1
+        frames.append({"epoch": epoch, "acc": float(acc[i]), "id": f"{slider_id}-e{epoch}",
+                       "classes": names, "counts": cm.tolist(), "max": int(cm.max(initial=1)), "topk": topk})
+    return frames
+
+
+def _one_per_class(labels, most: int) -> list[int]:
+    """Indices of the first sample of each class in turn (round robin), at most ``most``."""
+    labels = np.asarray(labels)
+    queues = [list(np.flatnonzero(labels == c)) for c in np.unique(labels)]
+    out: list[int] = []
+    while len(out) < min(most, len(labels)):
+        for q in queues:
+            if q and len(out) < most:
+                out.append(int(q.pop(0)))
+    return out
+
+
+def _frame_indices(n: int, most: int) -> list[int]:
+    """``most`` evenly spaced indices of ``n`` frames (all when ``n <= most``), always the last."""
+    if n <= most:
+        return list(range(n))
+    return sorted(set(np.linspace(0, n - 1, most).round().astype(int).tolist()))

@@ -1,0 +1,47 @@
+"""The predictions section: a top-k grid, the most confident errors and the most confused pairs.
+
+Example
+-------
+>>> from mnist_viz.run import Run
+>>> predictions_section(Run.from_dict({"loss": [0.9]}), "r0-predictions").blocks[0].text[:20]
+'No test predictions:'
+"""
+from __future__ import annotations
+
+from mnist_viz import plots
+from mnist_viz.run_format import TEST_NPZ
+
+from .._figures import add_figure
+from .._missing import TEST_WRITER, note_missing
+from .._model import Section
+
+__all__ = ["predictions_section"]
+
+
+def predictions_section(run, sid: str) -> Section:
+    """Top-k grid, most confident errors, most confused pairs.
+
+    >>> import numpy as np
+    >>> from mnist_viz.run import Run, Predictions
+    >>> y = np.arange(30) % 10  # every third digit is taken for the next class
+    >>> probs = np.eye(10)[(y + (np.arange(30) % 3 == 0)) % 10] * 0.5 + 0.05
+    >>> run = Run.from_dict({"loss": [0.9]}, name="demo")
+    >>> run.test = Predictions(probabilities=probs, labels=y, images=np.zeros((30, 28, 28), np.uint8))
+    >>> [b.kind for b in predictions_section(run, "r0-predictions").blocks]
+    ['figure', 'figure', 'figure']
+    """
+    s = Section(sid, "Predictions: top-k, errors, confused pairs")
+    t = run.test
+    if t is None:
+        note_missing(s, "No test predictions", run, TEST_NPZ, TEST_WRITER)
+        return s
+    if t.images is None:
+        s.note(f"No test images: {TEST_NPZ} of this run holds probabilities and labels only.")
+        return s
+    add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=10, ncols=5),
+               caption="First test digits with their three most probable classes (green: correct).", what="top-k grid")
+    add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12),
+               caption="The errors the model was most sure of.", what="most confident errors")
+    add_figure(s, lambda: plots.confused_pairs(t.images, t.labels, t.probabilities, n_pairs=4, n_examples=5),
+               caption="The class pairs mistaken for each other most often, with examples.", what="most confused pairs")
+    return s

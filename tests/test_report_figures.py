@@ -1,0 +1,96 @@
+"""Figures into the page (mnist_viz/report/_figures.py): every figure is drawn by a public plot
+function called directly, embedded with its alt text and closed; a plot that fails becomes a note.
+
+Run directories are written by tests/report_runs.py (no TensorFlow).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ast  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from report_runs import two_runs  # noqa: E402,F401 (fixtures)
+
+
+def test_a_failing_plot_function_becomes_a_note(two_runs, monkeypatch):
+    import mnist_viz.plots
+    from mnist_viz.report import build_report
+
+    def boom(*a, **k):
+        raise RuntimeError("kaput <b>")
+
+    monkeypatch.setattr(mnist_viz.plots, "misclassified", boom)
+    monkeypatch.delattr(mnist_viz.plots, "calibration")
+    page = build_report(two_runs[0]).html
+    assert "Could not draw the most confident errors: RuntimeError: kaput &lt;b&gt;" in page
+    assert "Could not draw the calibration" in page
+    calibration = page.split('id="r0-calibration"')[1].split("</section>")[0]
+    assert "Reliability: accuracy vs confidence" not in calibration
+    assert 'id="r0-internals"' in page  # the sections after a failed plot are still there
+
+
+REPORT = Path(__file__).resolve().parents[1] / "mnist_viz" / "report"
+#: every public plot function the report draws with
+DRAWN = {"training_curves", "weight_evolution", "confusion_matrix", "class_metrics", "topk_grid", "misclassified",
+         "confused_pairs", "activations", "filters", "dense_weights", "prediction_evolution", "calibration",
+         "embedding", "compare_curves"}
+
+
+def _calls(tree, name):
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and getattr(n.func, "id", getattr(n.func, "attr", None)) == name]
+
+
+def test_every_figure_is_drawn_by_a_plot_function_called_by_name_in_the_code():
+    """No plot is looked up by a string (getattr(mnist_viz.plots, name)); each add_figure gets a
+    callable, and the sections call mnist_viz.plots.<function> directly, each one the report uses."""
+    called = set()
+    for path in sorted(REPORT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in _calls(tree, "getattr"):
+            assert "plots" not in ast.unparse(call.args[0]), f"{path.name}: {ast.unparse(call)}"
+        for call in _calls(tree, "add_figure"):
+            draw = call.args[1]
+            assert isinstance(draw, (ast.Lambda, ast.Name)), f"{path.name}:{call.lineno}: {ast.unparse(draw)}"
+            assert not isinstance(draw, ast.Constant)
+        called |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                   and isinstance(n.value, ast.Name) and n.value.id == "plots"}
+    assert DRAWN <= called, DRAWN - called
+    import mnist_viz.plots
+
+    assert called - {"alt_text"} <= set(mnist_viz.plots.__all__), called - set(mnist_viz.plots.__all__)
+
+
+def test_alt_replaces_the_plots_alt_text_and_what_stands_in_when_there_is_none():
+    import matplotlib.figure
+
+    from mnist_viz import plots
+    from mnist_viz.report._figures import add_figure
+    from mnist_viz.report._model import Section
+
+    s = Section("r0-x", "X")
+    assert add_figure(s, lambda: plots.confusion_matrix([0, 1], [0, 1]), what="counts")
+    assert add_figure(s, lambda: plots.confusion_matrix([0, 1], [0, 1]), what="counts", alt="Two digits.")
+    bare = matplotlib.figure.Figure(figsize=(1, 1))
+    assert add_figure(s, lambda: bare, what="an empty figure")
+    alts = [b.alt for b in s.blocks]
+    assert alts[0].startswith("Confusion matrix") and alts[1:] == ["Two digits.", "an empty figure"]
+
+
+def test_an_embedded_figure_is_closed_and_a_draw_that_returns_no_figure_is_a_note():
+    import matplotlib.pyplot as plt
+
+    from mnist_viz.report._figures import add_figure
+    from mnist_viz.report._model import Section
+
+    plt.close("all")
+    s = Section("r0-x", "X")
+    assert add_figure(s, lambda: plt.figure().add_subplot(), what="axes")
+    assert not plt.get_fignums()  # embedded, then closed
+    assert not add_figure(s, lambda: plt.figure().add_subplot().plot([0, 1]), what="lines")  # a list of lines
+    assert [b.kind for b in s.blocks] == ["figure", "note"]
+    assert s.blocks[1].text.startswith("Could not draw the lines: AttributeError")

@@ -1,0 +1,68 @@
+"""Why a record is missing (mnist_viz/report/_missing.py): the notes of a partial run, which name
+the files through mnist_viz.run_format (no file name is spelled in the report's code).
+
+Run directories are written by tests/report_runs.py (no TensorFlow).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ast  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from report_runs import write_run  # noqa: E402
+
+
+def test_interrupted_run_without_records_says_what_is_missing(tmp_path):
+    from mnist_viz.report import build_report
+
+    run = write_run(tmp_path / "cut", epochs=2, planned=5, status="interrupted", with_test=False,
+                    with_weights=False, with_probe=False, with_batches=False)
+    page = build_report(run).html
+    assert "interrupted after 2 of 5 epochs" in page
+    for missing in ("test_predictions.npz", "weights/stats.csv", "probe/epoch_XXXX.npz", "features.npz", "batches.csv"):
+        assert missing in page, missing
+    assert 'id="r0-curves"' in page and page.count("<img") >= 1  # the curves still render
+
+
+def _run_file_names() -> set[str]:
+    from mnist_viz import run_format
+
+    names = {v for k, v in vars(run_format).items() if k.isupper() and isinstance(v, str) and "." in v}
+    return names | {run_format.PROBE_DIR + "/", run_format.WEIGHTS_DIR + "/", "epoch_XXXX.npz"}
+
+
+def test_the_report_code_spells_no_run_file_name():
+    """String literals in mnist_viz/report/ (docstrings aside) hold no run file name: notes and
+    captions build them from mnist_viz.run_format."""
+    names = _run_file_names()
+    assert {"run.json", "history.csv", "features.npz", "test_predictions.npz", "weights/stats.csv"} <= names
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "mnist_viz" / "report").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                found += [f"{path.name}:{node.lineno}: {name}" for name in names if name in node.value]
+    assert not found, found
+
+
+def test_notes_name_the_files_of_run_format(tmp_path):
+    from mnist_viz import run_format
+    from mnist_viz.report.sections import curves_section, internals_section, weights_section
+    from mnist_viz.run import Run
+
+    run = Run.load(write_run(tmp_path / "bare", with_test=False, with_weights=False, with_probe=False,
+                             with_batches=False, status="running"))
+    notes = [b.text for section in (curves_section(run, "c"), weights_section(run, "w"), internals_section(run, "i"))
+             for b in section.blocks if b.kind == "note"]
+    assert notes[0] == (f"No per-batch records: the run is still training; {run_format.BATCHES_CSV} is written "
+                        "later (HistoryRecorder writes it).")
+    assert notes[1] == (f"No weight records: the run is still training; {run_format.WEIGHT_STATS_CSV} is written "
+                        "later (WeightRecorder writes it).")
+    assert notes[2].startswith(f"No stored activations: the run is still training; {run_format.FEATURES_NPZ}")

@@ -1,0 +1,44 @@
+"""The comparison section (mnist_viz/report/sections/comparison.py): overlaid curves, deltas against
+the first run, confusion matrices side by side.
+
+Run directories are written by tests/report_runs.py (no TensorFlow).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from report_runs import two_run_report  # noqa: E402,F401 (fixtures)
+
+
+def test_comparison_has_deltas_and_side_by_side_matrices(two_run_report):
+    page = two_run_report.html
+    sec = page[page.index('id="comparison"'):page.index('id="r0"')]
+    assert "Δ conv" in sec
+    assert "test accuracy" in sec
+    assert sec.count("<img") == 2  # overlaid curves + confusion matrices side by side
+
+
+def test_deltas_skip_what_no_run_has_and_dash_what_one_lacks():
+    from mnist_viz.report.sections import comparison_section
+    from mnist_viz.run import Run
+
+    a = Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.9]}, name="a")
+    b = Run.from_dict({"loss": [0.8, 0.4, 0.3]}, name="b")
+    s = comparison_section([a, b], "comparison")
+    table = s.blocks[1].table
+    assert table.columns == ["metric", "a", "b", "Δ b"]
+    assert table.rows == [["best val accuracy", "0.9", "—", "—"], ["best epoch", "2", "—", "—"],
+                          ["epochs", "2", "3", "+1"]]  # parameters and fit seconds: no run has them
+    assert s.blocks[-1].text == "Confusion matrices side by side need test predictions from at least two runs."
+
+
+def test_no_overlay_without_loss_or_accuracy():
+    from mnist_viz.report.sections import comparison_section
+    from mnist_viz.run import Run
+
+    runs = [Run.from_dict({"lr": [0.1, 0.05]}, name=n) for n in ("a", "b")]
+    s = comparison_section(runs, "comparison")
+    assert s.blocks[0].text == "No curves to overlay: none of the runs recorded loss or accuracy per epoch."

@@ -1,0 +1,56 @@
+"""The confusion section (mnist_viz/report/sections/confusion.py): counts and per-class metrics from
+mnist_viz.metrics, the drill-down when the run has test images.
+
+Run directories are written by tests/report_runs.py (no TensorFlow).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+
+from report_runs import write_run, drill_json  # noqa: E402
+
+
+def test_run_without_images_or_features_still_renders(tmp_path):
+    from mnist_viz.report import build_report
+
+    run = write_run(tmp_path / "noimg", with_images=False, with_features=False)
+    page = build_report(run).html
+    assert "holds no images" in page
+    assert drill_json(page) == {}
+    assert 'id="r0-cm"' in page  # the counts table is there without drill-down
+
+
+def test_counts_and_per_class_table_are_the_metrics_ones(tmp_path):
+    from mnist_viz import metrics
+    from mnist_viz.report._format import fmt
+    from mnist_viz.report.sections import confusion_section
+    from mnist_viz.run import Run
+
+    run = Run.load(write_run(tmp_path / "r", n_test=300, seed=2))
+    s, drill = confusion_section(run, "r0-confusion", drill_id="r0-cm")
+    assert [b.kind for b in s.blocks] == ["figure", "confusion", "figure", "table", "downloads"]
+    y_true, y_pred = run.test.labels, run.test.predicted
+    counts = metrics.confusion_counts(y_true, y_pred, 10)
+    assert s.blocks[1].counts == counts.tolist() and s.blocks[1].max == counts.max() and s.blocks[1].drill
+    per_class = metrics.per_class_metrics(y_true, y_pred, 10)
+    assert s.blocks[3].table.rows == [[str(c)] + [fmt(v) for v in row]
+                                      for c, row in enumerate(per_class.itertuples(index=False))]
+    assert sum(cell["n"] for cell in drill["cells"].values()) == len(y_true)
+
+
+def test_class_names_pad_to_the_number_of_probability_columns():
+    from mnist_viz.report.sections import confusion_section
+    from mnist_viz.run import Predictions, Run
+
+    run = Run.from_dict({"loss": [0.5]}, name="three")
+    run.info["class_names"] = ["cat", "dog"]
+    run.test = Predictions(probabilities=np.eye(3)[[0, 1, 2, 2]], labels=np.array([0, 1, 2, 1]))
+    s, drill = confusion_section(run, "r0-confusion", drill_id="r0-cm")
+    assert drill is None and s.blocks[1].classes == ["cat", "dog", "2"]
+    assert s.blocks[1].counts == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    assert s.blocks[2].text == "No drill-down: test_predictions.npz holds no images for this run."

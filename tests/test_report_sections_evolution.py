@@ -1,0 +1,67 @@
+"""The evolution section (mnist_viz/report/sections/evolution.py): the epoch slider, whose confusion
+counts and top-3 lists come from mnist_viz.metrics.
+
+Run directories are written by tests/report_runs.py (no TensorFlow).
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import re  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from report_runs import two_run_report  # noqa: E402,F401 (fixtures)
+
+
+def test_slider_has_one_frame_per_epoch_and_the_last_is_current(two_run_report):
+    page = two_run_report.html
+    frames = re.findall(r'<figure class="frame( current)?" id="r0-slider-e(\d+)"', page)
+    assert [int(e) for _, e in frames] == [1, 2, 3, 4]
+    assert [c for c, _ in frames] == ["", "", "", " current"]
+    assert 'id="r0-slider-range"' in page and 'max="3"' in page
+
+
+def _probe_run(epochs: int, n: int = 30, n_classes: int = 10):
+    from mnist_viz.run import ProbeRecords, Run
+
+    rng = np.random.default_rng(5)
+    run = Run.from_dict({"loss": list(np.linspace(1, 0.1, epochs))}, name="probe")
+    run.probe = ProbeRecords(images=rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), labels=np.arange(n) % n_classes,
+                             indices=np.arange(n), epochs=np.arange(epochs),
+                             probabilities=rng.dirichlet(np.ones(n_classes), (epochs, n)).astype(np.float16))
+    return run
+
+
+def test_slider_frames_hold_the_metrics_confusion_counts_and_top_3():
+    from mnist_viz import metrics
+    from mnist_viz.report.sections.evolution import TOPK_PROBE_DIGITS, evolution_section
+
+    run = _probe_run(epochs=3)
+    p = run.probe
+    (slider,) = [b for b in evolution_section(run, "r0-evolution", slider_id="r0-slider").blocks if b.kind == "slider"]
+    assert [f["id"] for f in slider.frames] == ["r0-slider-e1", "r0-slider-e2", "r0-slider-e3"]
+    for frame, probs in zip(slider.frames, p.probabilities.astype(np.float32)):
+        probs = probs / probs.sum(axis=1, keepdims=True)
+        counts = metrics.confusion_counts(p.labels, probs.argmax(axis=1), 10)
+        assert frame["counts"] == counts.tolist() and frame["max"] == counts.max()
+        assert len(frame["topk"]) == TOPK_PROBE_DIGITS
+        # one probe digit of each class, in class order; top 3 as metrics.top_k ranks them
+        assert [d["label"] for d in frame["topk"]] == [str(c) for c in range(10)]
+        top = metrics.top_k(probs[:10], 3)
+        assert [[name for name, _, _ in d["top"]] for d in frame["topk"]] == [[str(c) for c in row] for row in top]
+        assert all(d["img"].startswith("data:image/png;base64,") for d in frame["topk"])
+
+
+def test_a_long_run_shows_twelve_evenly_spaced_epochs_and_says_so():
+    from mnist_viz.report.sections.evolution import MAX_SLIDER_FRAMES, evolution_section
+
+    s = evolution_section(_probe_run(epochs=30, n=12), "r0-evolution", slider_id="r0-slider")
+    (slider,) = [b for b in s.blocks if b.kind == "slider"]
+    epochs = [f["epoch"] for f in slider.frames]
+    assert len(epochs) == MAX_SLIDER_FRAMES and epochs[0] == 1 and epochs[-1] == 30
+    assert s.blocks[-1].text == "12 of 30 epochs are shown (evenly spaced, always the last)."
+    assert len(s.blocks[1].table.rows) == 30  # the accuracy table has every epoch
