@@ -23,7 +23,7 @@ from typing import Any, Callable
 from . import _embed
 from ._model import Section
 
-__all__ = ["add_figure", "render_figure", "axes_row"]
+__all__ = ["add_figure", "axes_row"]
 
 #: a zero-argument callable that draws with a public plot function and returns its Figure or Axes
 Draw = Callable[[], Any]
@@ -86,22 +86,6 @@ def add_figure(section: Section, draw: Draw, *, what: str, caption: str = "", al
         return False
     section.add("figure", uri=uri, width=w, height=h, alt=alt or drawn_alt or what, caption=caption)
     return True
-
-
-def render_figure(draw: Draw, *, dpi: int = _embed.FIGURE_DPI):
-    """(data URI, w, h, alt) of one plot, or None when it cannot be drawn.
-
-    >>> from mnist_viz import plots
-    >>> uri, w, h, alt = render_figure(lambda: plots.confusion_matrix([0, 1, 1], [0, 1, 0]))
-    >>> uri[:22], w > 0 and h > 0
-    ('data:image/png;base64,', True)
-    >>> render_figure(lambda: plots.confusion_matrix([0, 1], [0])) is None
-    True
-    """
-    try:
-        return _draw(draw, dpi)
-    except Exception:
-        return None
 
 
 def axes_row(figsize, ncols: int = 1, *, layout: str | None = "constrained"):
