@@ -15,6 +15,8 @@ import numpy as np
 
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, WRONG_COLOR, draw_message, plot_style, set_alt_text
 from mnist_viz._arrays import positive_int, as_labels, as_probabilities, check_same_length
+from mnist_viz.metrics import (accuracy as accuracy_of, confusion_counts, expected_calibration_error,
+                               most_confused_pairs, per_class_metrics, reliability_bins)
 
 __all__ = ["confusion_matrix", "class_metrics", "calibration", "expected_calibration_error"]
 
@@ -154,8 +156,6 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
     ...
     ValueError: y_true holds label 9, out of range for 3 classes (0..2)
     """
-    from sklearn.metrics import confusion_matrix as sk_confusion_matrix
-
     if normalize not in (None, "true", "pred", "all"):
         raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
     yt, yp, n, names = _label_pair(y_true, y_pred, class_names, n_classes=n_classes)
@@ -170,7 +170,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
             draw_message(ax, "No predictions to plot.")
             set_alt_text(ax, "Confusion matrix: no predictions to plot.")
             return ax
-        counts = sk_confusion_matrix(yt, yp, labels=np.arange(n))
+        counts = confusion_counts(yt, yp, n)
         with np.errstate(invalid="ignore", divide="ignore"):
             if normalize == "true":
                 cm = counts / counts.sum(axis=1, keepdims=True)
@@ -183,7 +183,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
             cm = np.nan_to_num(np.asarray(cm, dtype=float)) if normalize else cm
             recall = np.diag(counts) / counts.sum(axis=1)
             precision = np.diag(counts) / counts.sum(axis=0)
-        accuracy = float(np.trace(counts) / counts.sum())
+        accuracy = accuracy_of(yt, yp)
         fmt = values_format or (".2f" if normalize else "d")
 
         import matplotlib as mpl
@@ -265,12 +265,9 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
                 mcb.set_label("margins: recall / precision")
                 mcb.outline.set_visible(False)
 
-        off = counts.copy()
-        np.fill_diagonal(off, 0)
         text = f"Confusion matrix of {yt.size:,} predictions over {n} classes; accuracy {accuracy:.1%}"
-        if off.max() > 0:
-            i, j = np.unravel_index(np.argmax(off), off.shape)
-            text += f"; most confused: true {names[i]} → pred {names[j]} ({off[i, j]:,})"
+        for i, j, count in most_confused_pairs(yt, yp, n, n_pairs=1):
+            text += f"; most confused: true {names[i]} → pred {names[j]} ({count:,})"
         set_alt_text(ax, text + ".")
         return ax
 
@@ -303,8 +300,6 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
     >>> [t.get_text() for t in ax.get_legend().get_texts()][:3]
     ['precision', 'recall', 'F1']
     """
-    from sklearn.metrics import precision_recall_fscore_support
-
     if kind not in ("bars", "table"):
         raise ValueError(f"kind must be 'bars' or 'table'; got {kind!r}")
     yt, yp, n, names = _label_pair(y_true, y_pred, class_names, n_classes=n_classes)
@@ -317,8 +312,9 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
             draw_message(ax, "No predictions to score.")
             set_alt_text(ax, "Per-class metrics: no predictions to score.")
             return ax
-        p, r, f, s = precision_recall_fscore_support(yt, yp, labels=np.arange(n), zero_division=0)
-        accuracy = float(np.mean(yt == yp))
+        scores = per_class_metrics(yt, yp, n)
+        p, r, f, s = (scores[c].to_numpy() for c in ("precision", "recall", "f1", "support"))
+        accuracy = accuracy_of(yt, yp)
         if kind == "bars":
             x = np.arange(n)
             w = 0.27
@@ -361,44 +357,6 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
         return ax
 
 
-def _reliability_bins(y_true, probabilities, n_bins):
-    """Per-bin (count, mean confidence, accuracy) of the top-class confidence, bins (lo, hi] on [0, 1]."""
-    n_bins = positive_int(n_bins, "n_bins")
-    probs = as_probabilities(probabilities, "probabilities")
-    yt = as_labels(y_true, "y_true", n_classes=probs.shape[1] if probs.size else None)
-    check_same_length(y_true=yt, probabilities=probs)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    if yt.size == 0:
-        zeros = np.zeros(n_bins)
-        return edges, zeros.astype(int), zeros, zeros, yt, probs
-    conf = probs.max(axis=1)
-    correct = (probs.argmax(axis=1) == yt).astype(float)
-    idx = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
-    count = np.bincount(idx, minlength=n_bins)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_conf = np.bincount(idx, weights=conf, minlength=n_bins) / count
-        accuracy = np.bincount(idx, weights=correct, minlength=n_bins) / count
-    return edges, count, mean_conf, accuracy, yt, probs
-
-
-def expected_calibration_error(y_true, probabilities, *, n_bins=10) -> float:
-    """Expected calibration error of the top-class confidence: ``sum_b (n_b / n) * |acc_b - conf_b|``
-    over ``n_bins`` equal-width bins (lo, hi] of [0, 1].
-
-    Example
-    -------
-    >>> from mnist_viz.plots import expected_calibration_error
-    >>> round(expected_calibration_error([0, 1], [[0.9, 0.1], [0.8, 0.2]], n_bins=10), 3)
-    0.45
-    """
-    _edges, count, conf, acc, _yt, _p = _reliability_bins(y_true, probabilities, n_bins)
-    total = count.sum()
-    if total == 0:
-        return float("nan")
-    used = count > 0
-    return float(np.sum(count[used] / total * np.abs(acc[used] - conf[used])))
-
-
 def calibration(y_true, probabilities, *, n_bins=10, ax=None):
     """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal
     (a pale hatched block above the bar where the model is overconfident, a hatch over the bar's top
@@ -425,7 +383,12 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
     >>> ax.get_title()
     'Reliability diagram (ECE = 0.333)'
     """
-    edges, count, conf, acc, yt, probs = _reliability_bins(y_true, probabilities, n_bins)
+    n_bins = positive_int(n_bins, "n_bins")
+    probs = as_probabilities(probabilities, "probabilities")
+    yt = as_labels(y_true, "y_true", n_classes=probs.shape[1] if probs.size else None)
+    check_same_length(y_true=yt, probabilities=probs)
+    bins = reliability_bins(yt, probs, n_bins=n_bins)
+    edges, count, conf, acc, ece = bins.edges, bins.count, bins.mean_confidence, bins.accuracy, bins.ece
     with plot_style():
         if ax is None:
             import matplotlib.pyplot as plt
@@ -436,9 +399,8 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
             draw_message(ax, "No predictions to calibrate.")
             set_alt_text(ax, "Reliability diagram: no predictions to calibrate.")
             return ax
-        ece = expected_calibration_error(yt, probs, n_bins=n_bins)
         width = np.diff(edges)
-        used = count > 0
+        used = bins.used
         ax.plot([0, 1], [0, 1], linestyle="--", color="0.4", linewidth=1, label="perfect calibration")
         ax.bar(edges[:-1][used], acc[used], width=width[used], align="edge", color=OKABE_ITO[0], alpha=0.85,
                edgecolor="white", linewidth=0.8, label="accuracy", gid="accuracy")
@@ -475,5 +437,5 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
         tendency = "overconfident" if over > 0 else "underconfident"
         set_alt_text(ax, f"Reliability diagram of {yt.size:,} predictions in {n_bins} bins; expected calibration "
                          f"error {ece:.3f}; mean confidence {probs.max(axis=1).mean():.1%} vs accuracy "
-                         f"{np.mean(probs.argmax(axis=1) == yt):.1%} ({tendency}).")
+                         f"{accuracy_of(yt, probs.argmax(axis=1)):.1%} ({tendency}).")
         return ax

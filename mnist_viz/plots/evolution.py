@@ -24,6 +24,7 @@ import pandas as pd
 
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, draw_message, plot_style, set_alt_text
 from mnist_viz._arrays import as_labels
+from mnist_viz.metrics import accuracy, confusion_counts
 
 __all__ = ["weight_evolution", "prediction_evolution"]
 
@@ -439,11 +440,11 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
             set_alt_text(fig, "Prediction evolution: nothing recorded.")
             return fig
         pred = probs.argmax(axis=2)  # (E, n)
-        correct = pred == labels[None, :]
-        overall = correct.mean(axis=1)
-        support = np.bincount(labels, minlength=n_classes)
+        counts = np.stack([confusion_counts(labels, pred[e], n_classes) for e in range(n_e)])  # (E, C, C)
+        overall = np.array([accuracy(labels, pred[e]) for e in range(n_e)])
+        support = counts[0].sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            per_class = np.stack([np.bincount(labels, weights=correct[e], minlength=n_classes) for e in range(n_e)]) / support
+            per_class = np.diagonal(counts, axis1=1, axis2=2) / support
         if kind == "accuracy":
             fig = _accuracy_figure(plt, eps, overall, per_class, names)
             worst = int(np.nanargmin(per_class[-1])) if np.isfinite(per_class[-1]).any() else 0
@@ -451,7 +452,7 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
                    f"{shown[0]} to {overall[-1]:.0%} at epoch {shown[-1]}; weakest class at the end: {names[worst]} "
                    f"({per_class[-1, worst]:.0%}).")
         else:
-            fig = _confusion_figure(plt, eps, rows, pred, labels, overall, names)
+            fig = _confusion_figure(plt, eps, rows, counts, support, overall, names)
             alt = (f"Confusion matrices on {n} probe digits at epochs {', '.join(shown[r] for r in rows)}; accuracy "
                    f"{', '.join(f'{overall[r]:.0%}' for r in rows)}.")
     set_alt_text(fig, alt)
@@ -488,17 +489,16 @@ def _accuracy_figure(plt, eps, overall, per_class, names):
     return fig
 
 
-def _confusion_figure(plt, eps, rows, pred, labels, overall, names):
+def _confusion_figure(plt, eps, rows, counts, support, overall, names):
     from matplotlib.colors import PowerNorm
 
     n_classes = len(names)
     k = len(rows)
     fig, axes = plt.subplots(1, k, figsize=(2.6 * k + 1.0, 3.2), layout="constrained", squeeze=False)
-    support = np.bincount(labels, minlength=n_classes).astype(float)
+    support = support.astype(float)
     im = None
     for ax, r in zip(axes[0], rows):
-        cm = np.zeros((n_classes, n_classes))
-        np.add.at(cm, (labels, pred[r]), 1)
+        cm = counts[r]
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(support[:, None] > 0, cm / np.where(support[:, None] > 0, support[:, None], 1), np.nan)
         im = ax.imshow(rate, cmap=SEQUENTIAL_CMAP, norm=PowerNorm(0.5, vmin=0, vmax=1), interpolation="nearest")

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, draw_message, plot_style, set_alt_text
 from mnist_viz._arrays import positive_int, as_images, as_labels, as_probabilities, check_same_length
+from mnist_viz.metrics import most_confident_errors, most_confused_pairs, top_k
 
 __all__ = ["topk_grid", "misclassified", "confused_pairs"]
 
@@ -130,7 +131,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         mosaic = np.full((height, width), np.nan)
-        top = np.argsort(-probs[idx], axis=1, kind="stable")[:, :k]
+        top = top_k(probs[idx], k)
         slot = _IMG / k
         bar_h = slot * 0.72
         # legible at the default size: 8.5 pt (about 12 px at 100 dpi) for up to 3 bars a digit
@@ -246,14 +247,6 @@ class _PathText:
         return p
 
 
-def _error_order(probs, y):
-    """Indices of the misclassified digits, most confident first (stable for ties)."""
-    pred = probs.argmax(axis=1)
-    wrong = np.flatnonzero(pred != y)
-    conf = probs[wrong, pred[wrong]]
-    return wrong[np.argsort(-conf, kind="stable")], pred
-
-
 def _digit_canvas(width_in, mosaic_shape, *, top_in):
     """A figure ``width_in`` inches wide holding one Axes that shows a (H, W) mosaic at one pixel =
     ``width_in / W`` inches, with ``top_in`` inches above it for the suptitle. No layout engine.
@@ -325,7 +318,7 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
     with plot_style():
         if y.size == 0:
             return _message_figure("No digits to show.", "Misclassified digits: no digits given.")
-        order, pred = _error_order(probs, y)
+        order, pred = most_confident_errors(y, probs), probs.argmax(axis=1)
         if order.size == 0:
             return _message_figure(f"No misclassified digits among {y.size:,}.",
                                    f"Misclassified digits: none among {y.size:,} predictions.")
@@ -389,15 +382,11 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
     with plot_style():
         if y.size == 0:
             return _message_figure("No digits to show.", "Confused pairs: no digits given.")
-        order, pred = _error_order(probs, y)
+        order, pred = most_confident_errors(y, probs), probs.argmax(axis=1)
         if order.size == 0:
             return _message_figure(f"No misclassified digits among {y.size:,}.",
                                    f"Confused pairs: no errors among {y.size:,} predictions.")
-        c = probs.shape[1]
-        counts = np.zeros((c, c), dtype=int)
-        np.add.at(counts, (y[order], pred[order]), 1)
-        flat = np.argsort(-counts, axis=None, kind="stable")
-        pairs = [divmod(int(f), c) for f in flat[:n_pairs] if counts.flat[f] > 0]
+        pairs = most_confused_pairs(y, pred, probs.shape[1], n_pairs=n_pairs)
         rows = len(pairs)
         # one row per pair: its name in a head column, then the digits 3 pixels apart, each under a
         # 7-pixel band for its probability; one Axes and one mosaic image for all
@@ -406,9 +395,8 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
         mosaic = np.full((rows * pitch_y + 2, head + n_examples * pitch_x + 2), np.nan)  # + room for the last frames
         fig, ax = _digit_canvas(1.1 * n_examples + 1.6, mosaic.shape, top_in=0.27)
         vmin, vmax = digit_range(imgs)
-        for row, (t, p) in enumerate(pairs):
+        for row, (t, p, nerr) in enumerate(pairs):
             r0 = row * pitch_y + band
-            nerr = counts[t, p]
             ax.text(head - 3, r0 - 0.5 + _IMG / 2,
                     f"true {names[t]} → pred {names[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}",
                     ha="right", va="center", fontsize=8.5, gid="pair")
@@ -421,7 +409,7 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
         _draw_digits(ax, mosaic, vmin, vmax)
         fig.suptitle(f"Most confused class pairs ({order.size:,} errors in {y.size:,} digits; "
                      "probability of the wrong class above each digit)", fontsize=9)
-        summary = ", ".join(f"{names[t]}→{names[p]} ({counts[t, p]})" for t, p in pairs)
+        summary = ", ".join(f"{names[t]}→{names[p]} ({count})" for t, p, count in pairs)
         set_alt_text(fig, f"The {rows} most confused class pairs among {order.size:,} errors in {y.size:,} "
                           f"digits, as true→predicted (count): {summary}.")
         return fig
