@@ -597,9 +597,14 @@ def test_confused_pairs_bad_input(preds):
         mp.confused_pairs(images, np.zeros((300, 2, 2)), probs)
 
 
-@pytest.mark.parametrize("module", ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots.classification",
-                                    "mnist_viz.plots.predictions", "mnist_viz.plots.model_views",
-                                    "mnist_viz.plots.evolution", "mnist_viz.plots._style", "mnist_viz._arrays", "mnist_viz.metrics",
+@pytest.mark.parametrize("module", ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots.comparison",
+                                    "mnist_viz.plots.confusion", "mnist_viz.plots.class_metrics",
+                                    "mnist_viz.plots.calibration", "mnist_viz.plots.topk", "mnist_viz.plots.errors",
+                                    "mnist_viz.plots.activations", "mnist_viz.plots.first_layer",
+                                    "mnist_viz.plots.embedding", "mnist_viz.plots.weight_evolution",
+                                    "mnist_viz.plots.prediction_evolution", "mnist_viz.plots._style",
+                                    "mnist_viz.plots._figure", "mnist_viz.plots._inputs", "mnist_viz.plots._mosaic",
+                                    "mnist_viz.plots._epochs", "mnist_viz._arrays", "mnist_viz.metrics",
                                     "mnist_viz.run_format"])
 def test_docstring_examples_run(module):
     """Every example in every module of mnist_viz.plots runs (model_views' examples that build a

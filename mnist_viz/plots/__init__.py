@@ -18,12 +18,18 @@ Example
 from __future__ import annotations
 
 from ._style import alt_text
+from .activations import activations
+from .calibration import calibration, expected_calibration_error
+from .class_metrics import class_metrics
 from .comparison import compare_curves
-from .classification import calibration, class_metrics, confusion_matrix, expected_calibration_error
+from .confusion import confusion_matrix
 from .curves import training_curves
-from .evolution import prediction_evolution, weight_evolution
-from .model_views import activations, dense_weights, embedding, filters
-from .predictions import confused_pairs, misclassified, topk_grid
+from .embedding import embedding
+from .errors import confused_pairs, misclassified
+from .first_layer import dense_weights, filters
+from .prediction_evolution import prediction_evolution
+from .topk import topk_grid
+from .weight_evolution import weight_evolution
 
 __all__ = [
     "alt_text",
