@@ -121,3 +121,21 @@ def test_evolution_views_read_a_real_recorded_run(tmp_path, keras):
         ["epoch 1", "epoch 2"]
     fig = mp.prediction_evolution(run, kind="accuracy")
     assert len(fig.axes[0].get_lines()) == 11
+
+
+def test_prediction_evolution_rates_and_accuracy_come_from_metrics():
+    from mnist_viz import metrics
+
+    probe = probe_records(epochs=4, n=120)
+    pred = probe.probabilities.argmax(2)
+    fig = mp.prediction_evolution(probe, epochs=[1, 4])
+    for ax, e in zip(fig.axes, (0, 3)):
+        counts = metrics.confusion_counts(probe.labels, pred[e], 10)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.testing.assert_array_equal(ax.images[0].get_array(), counts / counts.sum(axis=1, keepdims=True))
+        assert ax.get_title() == f"epoch {e + 1} · acc {metrics.accuracy(probe.labels, pred[e]):.0%}"
+    fig = mp.prediction_evolution(probe, kind="accuracy")
+    heat = fig.axes[1].images[0].get_array()
+    for e in range(4):
+        counts = metrics.confusion_counts(probe.labels, pred[e], 10)
+        np.testing.assert_array_equal(heat[:, e], np.diag(counts) / counts.sum(axis=1))

@@ -116,19 +116,21 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
             return message_figure("no probe predictions recorded yet" if n_e == 0 else "the probe set is empty",
                                   "Prediction evolution: nothing recorded.", figsize=(5, 2))
         pred = probs.argmax(axis=2)  # (E, n)
-        counts = np.stack([confusion_counts(labels, pred[e], n_classes) for e in range(n_e)])  # (E, C, C)
-        overall = np.array([accuracy(labels, pred[e]) for e in range(n_e)])
-        support = counts[0].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_class = np.diagonal(counts, axis1=1, axis2=2) / support
+        overall = np.array([accuracy(labels, p) for p in pred])
+        # the confusion counts of the epochs shown (scikit-learn takes ~5 ms a call: not every epoch's
+        # for a few matrices); the diagonal over the row sums is each class's accuracy
+        shown_rows = range(n_e) if kind == "accuracy" else rows
+        counts = {r: confusion_counts(labels, pred[r], n_classes) for r in shown_rows}
         if kind == "accuracy":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                per_class = np.stack([np.diag(counts[e]) / counts[e].sum(axis=1) for e in range(n_e)])
             fig = _accuracy_figure(eps, overall, per_class, names)
             worst = int(np.nanargmin(per_class[-1])) if np.isfinite(per_class[-1]).any() else 0
             alt = (f"Per-class accuracy on {n} probe digits over {n_e} epochs: overall {overall[0]:.0%} at epoch "
                    f"{shown[0]} to {overall[-1]:.0%} at epoch {shown[-1]}; weakest class at the end: {names[worst]} "
                    f"({per_class[-1, worst]:.0%}).")
         else:
-            fig = _confusion_figure(eps, rows, counts, support, overall, names)
+            fig = _confusion_figure(eps, rows, counts, overall, names)
             alt = (f"Confusion matrices on {n} probe digits at epochs {', '.join(shown[r] for r in rows)}; accuracy "
                    f"{', '.join(f'{overall[r]:.0%}' for r in rows)}.")
     set_alt_text(fig, alt)
@@ -165,16 +167,17 @@ def _accuracy_figure(eps, overall, per_class, names):
     return fig
 
 
-def _confusion_figure(eps, rows, counts, support, overall, names):
+def _confusion_figure(eps, rows, counts, overall, names):
+    """One matrix per epoch of ``rows`` (``counts[r]``: its confusion counts), normalised per row."""
     from matplotlib.colors import PowerNorm
 
     n_classes = len(names)
     k = len(rows)
     fig, axes = new_subplots(1, k, figsize=(2.6 * k + 1.0, 3.2))
-    support = support.astype(float)
     im = None
     for ax, r in zip(axes[0], rows):
         cm = counts[r]
+        support = cm.sum(axis=1).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(support[:, None] > 0, cm / np.where(support[:, None] > 0, support[:, None], 1), np.nan)
         im = ax.imshow(rate, cmap=SEQUENTIAL_CMAP, norm=PowerNorm(0.5, vmin=0, vmax=1), interpolation="nearest")
