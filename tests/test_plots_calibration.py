@@ -90,3 +90,21 @@ def test_calibration_bad_input():
         mp.calibration([0, 2], [[0.2, 0.8], [0.5, 0.5]])
     with pytest.raises(TypeError, match="probabilities must hold numbers .*; got dtype <U"):
         mp.calibration([0, 1], [["a", "b"], ["c", "d"]])
+
+
+def test_calibration_draws_metrics_reliability_bins_confidences_on_edges_included():
+    """The figure's bins, bars and ECE are mnist_viz.metrics.reliability_bins': confidences exactly on
+    the edges 0.5 and 1.0 sit in the bin they end, so the title's ECE is the report table's."""
+    from mnist_viz import metrics
+
+    y = [0, 1, 0, 0, 1]
+    p = [[0.5, 0.5], [0.5, 0.5], [1.0, 0.0], [0.3, 0.7], [0.15, 0.85]]
+    ax = mp.calibration(y, p, n_bins=10)
+    bins = metrics.reliability_bins(y, p, n_bins=10)
+    assert ax.get_title() == f"Reliability diagram (ECE = {bins.ece:.3f})"
+    assert mp.expected_calibration_error is metrics.expected_calibration_error  # one function, re-exported
+    hist = [a for a in ax.child_axes if a.get_gid() == "confidence_histogram"][0]
+    assert [b.get_height() for b in hist.patches] == bins.count.tolist() == [0, 0, 0, 0, 2, 0, 1, 0, 1, 1]
+    acc_bars = sorted((b for b in ax.patches if b.get_gid() == "accuracy"), key=lambda b: b.get_x())
+    assert [round(b.get_x(), 6) for b in acc_bars] == [0.4, 0.6, 0.8, 0.9]  # 0.5 in (0.4, 0.5], 1.0 in (0.9, 1]
+    np.testing.assert_allclose([b.get_height() for b in acc_bars], bins.accuracy[bins.used])

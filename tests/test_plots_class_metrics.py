@@ -46,3 +46,13 @@ def test_class_metrics_table_kind(preds):
     assert [t.get_text() for t in ax.get_xticklabels()] == ["precision", "recall", "F1", "support"]
     with pytest.raises(ValueError, match="kind must be 'bars' or 'table'; got 'pie'"):
         mp.class_metrics(labels, probs, kind="pie")
+
+
+def test_class_metrics_numbers_are_metrics_per_class_metrics(preds):
+    from mnist_viz import metrics
+
+    _i, probs, labels = preds
+    ax = mp.class_metrics(labels, probs, kind="table")
+    frame = metrics.per_class_metrics(labels, probs.argmax(1), 10)
+    np.testing.assert_array_equal(ax.images[0].get_array(), frame[["precision", "recall", "f1"]].to_numpy())
+    assert f"accuracy {metrics.accuracy(labels, probs.argmax(1)):.1%}" in ax.get_title()

@@ -150,3 +150,16 @@ def test_confusion_matrix_im_kw_and_text_kw_pass_through():
     assert ax.images[0].get_alpha() == 0.5
     cells = [t for t in ax.texts if t.get_gid() == "cell"]
     assert all(t.get_fontsize() == 5 and t.get_color() == "red" for t in cells)
+
+
+def test_confusion_matrix_counts_and_alt_text_come_from_metrics(preds):
+    from mnist_viz import metrics
+
+    _i, probs, labels = preds
+    pred = probs.argmax(1)
+    ax = mp.confusion_matrix(labels, probs)
+    counts = metrics.confusion_counts(labels, pred, 10)
+    np.testing.assert_array_equal(ax.images[0].get_array(), counts)
+    assert _texts(ax, "accuracy") == [f"{metrics.accuracy(labels, pred):.0%}"]
+    ((t, p, n),) = metrics.most_confused_pairs(labels, pred, 10, n_pairs=1)
+    assert mp.alt_text(ax).endswith(f"most confused: true {t} → pred {p} ({n}).")

@@ -94,3 +94,18 @@ def test_confused_pairs_bad_input(preds):
         mp.confused_pairs(images, labels, probs, n_pairs=-1)
     with pytest.raises(ValueError, match="y_true must be integer labels"):
         mp.confused_pairs(images, np.zeros((300, 2, 2)), probs)
+
+
+def test_error_views_rank_with_metrics(preds):
+    from mnist_viz import metrics
+
+    images, probs, labels = preds
+    order = metrics.most_confident_errors(labels, probs)
+    fig = mp.misclassified(images, labels, probs, n=4)
+    pred = probs.argmax(1)
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"] == [
+        f"true {labels[i]} → pred {pred[i]} ({probs[i, pred[i]]:.2f})" for i in order[:4]]
+    pairs = metrics.most_confused_pairs(labels, pred, 10, n_pairs=3)
+    fig = mp.confused_pairs(images, labels, probs, n_pairs=3)
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"] == [
+        f"true {t} → pred {p}\n{n} error{'s' if n != 1 else ''}" for t, p, n in pairs]

@@ -105,3 +105,14 @@ def test_topk_grid_bad_input(preds):
 def test_topk_grid_empty_input_gives_a_message():
     fig = mp.topk_grid(np.zeros((0, 28, 28)), np.zeros(0, dtype=int), np.zeros((0, 10)))
     assert _texts(fig.axes[0]) == ["No digits to show."]
+
+
+def test_topk_grid_bars_in_metrics_top_k_order(preds):
+    from mnist_viz import metrics
+
+    images, probs, labels = preds
+    fig = mp.topk_grid(images, labels, probs, k=4, n=6, ncols=3)
+    top = metrics.top_k(probs[:6], 4)
+    labels_drawn = _patch(fig, "bar_labels")[0].texts + _patch(fig, "true_labels")[0].texts
+    assert sorted(labels_drawn) == sorted(str(c) for c in top.ravel())
+    assert _patch(fig, "bar_probs")[0].texts == [f"{probs[i, c]:.2f}" for i in range(6) for c in top[i]]
