@@ -39,10 +39,14 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
 
     Parameters
     ----------
-    y_true : labels (n,) or one-hot (n, C)
-    probabilities : (n, C) probabilities (logits are detected; softmax is applied with a warning)
+    y_true : (n,) int or one-hot (n, C)
+        The true classes.
+    probabilities : (n, C) array
+        Class probabilities (logits are detected; softmax is applied with a warning).
     n_bins : int
-    ax : Axes, optional
+        Equal-width bins of the top-class confidence, ``(lo, hi]`` on [0, 1].
+    ax : matplotlib Axes, optional
+        Where to draw (default: a fresh figure).
 
     Returns
     -------

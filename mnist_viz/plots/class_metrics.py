@@ -28,7 +28,10 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
 
     Parameters
     ----------
-    y_true, y_pred : labels (n,), one-hot or probabilities (n, C) (argmax is taken)
+    y_true : (n,) int or one-hot (n, C)
+        The true classes.
+    y_pred : (n,) int, one-hot or (n, C) probabilities / logits
+        The predicted classes, scored against ``y_true`` (the argmax of a 2-D input).
     class_names : list of str, optional
     n_classes : int, optional
         The number of classes; labels outside ``0..n_classes-1`` raise ValueError (as in
@@ -37,7 +40,8 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
         "bars": grouped bars per class, support under each class name, accuracy as a dashed line.
         "table": a heat table (classes × precision/recall/F1) with the support column — the
         readable choice for many classes.
-    ax : Axes, optional
+    ax : matplotlib Axes, optional
+        Where to draw (default: a fresh figure).
 
     Returns
     -------

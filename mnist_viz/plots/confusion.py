@@ -59,8 +59,10 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
 
     Parameters
     ----------
-    y_true : array-like (n,) of int, or one-hot (n, C)
-    y_pred : array-like (n,) of int, or (n, C) probabilities / logits / one-hot (argmax is taken)
+    y_true : (n,) int or one-hot (n, C)
+        The true classes.
+    y_pred : (n,) int, one-hot or (n, C) probabilities / logits
+        The predicted classes (the argmax of a 2-D input).
     normalize : {None, "true", "pred", "all"}
         None: counts; "true": each row sums to 1 (recall on the diagonal); "pred": each column sums
         to 1 (precision on the diagonal); "all": the whole matrix sums to 1.
@@ -85,7 +87,8 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
     im_kw, text_kw : dict, optional
         Passed to ``imshow`` of the matrix and to each cell's ``text`` (as scikit-learn's
         ``ConfusionMatrixDisplay.plot``), e.g. ``text_kw={"fontsize": 6}``.
-    ax : Axes, optional (default: a fresh figure)
+    ax : matplotlib Axes, optional
+        Where to draw (default: a fresh figure).
 
     Returns
     -------

@@ -143,10 +143,10 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
     ----------
     features : array (n, d)
         e.g. :func:`mnist_viz.features.penultimate_features` or ``run.features.embedding``.
-    y_true : (n,) int or one-hot
-        True classes.
-    y_pred : (n,) int, one-hot or (n, C) probabilities, optional
-        When given, points whose prediction differs from ``y_true`` are drawn as ``x``. Its labels
+    y_true : (n,) int or one-hot (n, C)
+        The true classes.
+    y_pred : (n,) int, one-hot or (n, C) probabilities / logits, optional
+        The predicted classes. When given, points whose prediction differs from ``y_true`` are drawn as ``x``. Its labels
         must lie in the class range (see ``n_classes``).
     method : {"pca", "tsne"}
         PCA (fast, deterministic) or scikit-learn's t-SNE (seconds for a few thousand points).
@@ -158,6 +158,7 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
     random_state : int
         Seed for t-SNE (PCA is deterministic).
     ax : matplotlib Axes, optional
+        Where to draw (default: a fresh figure).
 
     Returns
     -------

@@ -50,9 +50,12 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
 
     Parameters
     ----------
-    images : (n, 784), (n, 28, 28) or (n, 28, 28, 1) array, 0..1 floats or 0..255
-    y_true : (n,) int or one-hot (n, C), the true classes
-    probabilities : (n, C) array (logits are detected; softmax is applied with a warning)
+    images : (n, 784), (n, 28, 28) or (n, 28, 28, 1) array
+        The digits, 0..1 floats or 0..255.
+    y_true : (n,) int or one-hot (n, C)
+        The true classes.
+    probabilities : (n, C) array
+        Class probabilities (logits are detected; softmax is applied with a warning).
     k : int, bars per digit (at most C)
     n : int, digits to show (the first ``n``, or the first ``n`` of ``indices``)
     ncols : int, digits per row
