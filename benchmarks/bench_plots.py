@@ -87,10 +87,12 @@ def cases(with_tf: bool):
     y47, p47, names47 = gd.many_class_predictions()
     hist = gd.history()
     run = gd.run_with_batches()
+    compared = gd.compared_runs()
 
     rows = [
         ("training_curves", lambda: mp.training_curves(hist)),
         ("training_curves (per_batch)", lambda: mp.training_curves(run, per_batch=True)),
+        ("compare_curves (3 runs)", lambda: mp.compare_curves(compared)),
         (f"confusion_matrix (10,000 test digits)", lambda: mp.confusion_matrix(t_labels, t_probs)),
         ("confusion_matrix (normalized)", lambda: mp.confusion_matrix(labels, probs, normalize="true")),
         ("confusion_matrix (47 classes)", lambda: mp.confusion_matrix(y47, p47, class_names=names47)),

@@ -11,6 +11,7 @@ they are validated by :mod:`mnist_viz._arrays` (errors name the argument).
   0.5; 0 is in the first bin).
 * :func:`top_k` — the ``k`` most probable classes of each sample.
 * :func:`most_confident_errors` and :func:`most_confused_pairs` — the errors to look at first.
+* :func:`accuracy` — the fraction of predictions that are right.
 
 Example
 -------
@@ -40,6 +41,7 @@ __all__ = [
     "top_k",
     "most_confident_errors",
     "most_confused_pairs",
+    "accuracy",
 ]
 
 
@@ -187,3 +189,16 @@ def most_confused_pairs(y_true, y_pred, n_classes: int, *, n_pairs: int | None =
     if n_pairs is not None:
         flat = flat[:positive_int(n_pairs, "n_pairs")]
     return [(*divmod(int(f), n_classes), int(counts.flat[f])) for f in flat if counts.flat[f] > 0]
+
+
+def accuracy(y_true, y_pred) -> float:
+    """The fraction of ``y_pred`` equal to ``y_true`` (NaN for no samples); the same number as the
+    trace of :func:`confusion_counts` over its sum.
+
+    >>> accuracy([0, 1, 1, 2], [0, 1, 0, 2])
+    0.75
+    """
+    yt = np.asarray(y_true, dtype=np.int64).reshape(-1)
+    yp = np.asarray(y_pred, dtype=np.int64).reshape(-1)
+    check_same_length(y_true=yt, y_pred=yp)
+    return float(np.mean(yt == yp)) if yt.size else float("nan")

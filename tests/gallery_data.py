@@ -102,6 +102,26 @@ def history(epochs: int = 8) -> dict[str, list[float]]:
     }
 
 
+def compared_runs() -> list:
+    """Three Runs (``Run.from_dict``) with seeded per-epoch histories, as the report compares them:
+    a dense network that overfits after epoch 6, a convnet that learns faster and overfits less,
+    and a smaller convnet stopped after 6 epochs (runs of different lengths share the panels)."""
+    from mnist_viz.run import Run
+
+    rng = np.random.default_rng(0)
+    runs = []
+    for name, epochs, floor, rate, overfit in (("dense", 10, 0.12, 0.45, 0.012), ("convnet", 10, 0.04, 0.7, 0.004),
+                                               ("convnet-small", 6, 0.07, 0.55, 0.0)):
+        e = np.arange(epochs, dtype=float)
+        loss = floor + 0.85 * np.exp(-rate * e) + rng.normal(0, 0.01, epochs)
+        val_loss = 1.6 * floor + 0.75 * np.exp(-1.1 * rate * e) + overfit * (e - 5) ** 2 * (e > 5) \
+            + rng.normal(0, 0.01, epochs)
+        hist = {"loss": loss, "accuracy": 1 - 0.7 * loss / (1 + loss),
+                "val_loss": val_loss, "val_accuracy": 1 - 0.75 * val_loss / (1 + val_loss)}
+        runs.append(Run.from_dict({k: v.round(4).tolist() for k, v in hist.items()}, name=name))
+    return runs
+
+
 def run_with_batches(epochs: int = 4, steps: int = 25, *, seed: int = 0) -> SimpleNamespace:
     """A Run-like object (``.history`` DataFrame, ``.batches`` DataFrame as in batches.csv)."""
     rng = np.random.default_rng(seed)

@@ -68,6 +68,11 @@ def test_training_curves_nan():
     return fig
 
 
+@image_compare("compare_curves.png")
+def test_compare_curves():
+    return mp.compare_curves(gd.compared_runs())
+
+
 @image_compare("confusion_matrix.png")
 def test_confusion_matrix(preds):
     _images, probs, labels = preds

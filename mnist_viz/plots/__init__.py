@@ -6,6 +6,15 @@ project's style is applied inside each call; importing this package changes no m
 and does not import TensorFlow (only :func:`activations` and friends do, when given a live model).
 Every function attaches a short alt text that :func:`alt_text` reads.
 
+One module per view: ``curves`` (:func:`training_curves`), ``comparison`` (:func:`compare_curves`),
+``confusion`` (:func:`confusion_matrix`), ``class_metrics``, ``calibration`` (with
+:func:`expected_calibration_error`, from :mod:`mnist_viz.metrics`), ``topk`` (:func:`topk_grid`),
+``errors`` (:func:`misclassified`, :func:`confused_pairs`), ``activations``, ``first_layer``
+(:func:`dense_weights`, :func:`filters`), ``embedding``, ``weight_evolution`` and
+``prediction_evolution``. Every number they show comes from :mod:`mnist_viz.metrics`. Shared, private:
+``_style`` (style file, colours, alt text), ``_figure`` (fresh figures and Axes), ``_inputs`` (what
+the functions accept, as arrays), ``_mosaic`` (many small images as one) and ``_epochs``.
+
 Example
 -------
 >>> import numpy as np
@@ -18,12 +27,18 @@ Example
 from __future__ import annotations
 
 from ._style import alt_text
+from .activations import activations
+from .calibration import calibration, expected_calibration_error
+from .class_metrics import class_metrics
 from .comparison import compare_curves
-from .classification import calibration, class_metrics, confusion_matrix, expected_calibration_error
+from .confusion import confusion_matrix
 from .curves import training_curves
-from .evolution import prediction_evolution, weight_evolution
-from .model_views import activations, dense_weights, embedding, filters
-from .predictions import confused_pairs, misclassified, topk_grid
+from .embedding import embedding
+from .errors import confused_pairs, misclassified
+from .first_layer import dense_weights, filters
+from .prediction_evolution import prediction_evolution
+from .topk import topk_grid
+from .weight_evolution import weight_evolution
 
 __all__ = [
     "alt_text",

@@ -1,17 +1,21 @@
-"""The project's plot style, applied inside each call, and the shared figure/axes helpers.
+"""The project's plot style, applied inside each call, its colours, and the alt text of a figure.
 
 Every public plot function wraps its drawing in :func:`plot_style` so notebook output matches test
-output and matplotlib's global rcParams are never changed at import.
+output and matplotlib's global rcParams are never changed at import. Fresh figures and Axes come
+from :mod:`mnist_viz.plots._figure`.
 
 Example
 -------
->>> from mnist_viz.plots._style import plot_style, new_axes, set_alt_text, alt_text
+>>> from mnist_viz.plots._style import plot_style, set_alt_text, alt_text, text_color
+>>> from mnist_viz.plots._figure import new_axes
 >>> with plot_style():
-...     ax = new_axes(None)
+...     ax = new_axes(None, figsize=(3, 2))
 ...     _ = ax.plot([0, 1], [1, 0])
 >>> set_alt_text(ax, "a falling line")
 >>> alt_text(ax)
 'a falling line'
+>>> text_color((0.0, 0.0, 0.3, 1.0)), text_color((1.0, 1.0, 0.6, 1.0))
+('white', 'black')
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import contextlib
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 STYLE_FILE = Path(__file__).with_name("mnist_viz.mplstyle")
 
@@ -29,6 +34,8 @@ WRONG_COLOR = "#D55E00"
 SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"
 DIGIT_CMAP = "gray_r"
+#: fully transparent: the "bad" (NaN) colour of mosaics, whose gaps show the figure behind
+TRANSPARENT = (1.0, 1.0, 1.0, 0.0)
 
 
 @contextlib.contextmanager
@@ -40,37 +47,47 @@ def plot_style():
         yield
 
 
-def new_axes(ax=None, *, figsize=None):
-    """Return ``ax`` if given, else the Axes of a *fresh* figure (never the current one)."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _fig, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def new_figure(*, figsize=None, layout="constrained"):
-    """A fresh figure (constrained layout by default)."""
-    import matplotlib.pyplot as plt
-
-    return plt.figure(figsize=figsize, layout=layout)
-
-
-def draw_message(ax, text: str) -> None:
-    """Write ``text`` in the middle of an empty ``ax`` (used for empty inputs) and hide its frame."""
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.3", wrap=True)
-
-
 def digit_range(images) -> tuple[float, float]:
-    """``(vmin, vmax)`` for drawing digits: 0..255 for byte-scaled pixels, else 0..1."""
-    import numpy as np
+    """``(vmin, vmax)`` for drawing digits: 0..255 for byte-scaled pixels, else 0..1.
 
+    >>> digit_range(np.zeros((2, 28, 28), np.uint8)), digit_range(np.full((28, 28), 0.5))
+    ((0.0, 255.0), (0.0, 1.0))
+    """
     arr = np.asarray(images)
     if arr.size and (arr.dtype == np.uint8 or float(np.nanmax(arr)) > 1.0):
         return 0.0, 255.0
     return 0.0, 1.0
+
+
+def is_dark(rgba) -> np.ndarray:
+    """True where an RGBA colour (array (..., 4)) is dark enough to need white text (luminance)."""
+    rgba = np.asarray(rgba, dtype=float)
+    return rgba[..., 0] * 0.2126 + rgba[..., 1] * 0.7152 + rgba[..., 2] * 0.0722 <= 0.45
+
+
+def text_color(rgba) -> str:
+    """``"white"`` on a dark colour, ``"black"`` on a light one (:func:`is_dark`)."""
+    return "white" if is_dark(rgba) else "black"
+
+
+def cmap_with_gaps(name: str, bad=TRANSPARENT):
+    """The colormap ``name`` with NaN cells drawn in ``bad`` (transparent by default).
+
+    >>> cmap_with_gaps("viridis", bad="white").get_bad().tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    return matplotlib.colormaps[name].with_extremes(bad=bad)
+
+
+def class_palette(n: int):
+    """One colour per class: seaborn's colour-blind palette up to 10 classes, ``husl`` beyond.
+
+    >>> len(class_palette(3)), len(class_palette(47))
+    (3, 47)
+    """
+    import seaborn as sns
+
+    return sns.color_palette("colorblind", n) if n <= 10 else sns.color_palette("husl", n)
 
 
 def set_alt_text(obj, text: str) -> None:

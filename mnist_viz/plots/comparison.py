@@ -12,6 +12,7 @@ Example
 """
 from __future__ import annotations
 
+from ._figure import new_subplots
 from ._style import OKABE_ITO, plot_style, set_alt_text
 
 __all__ = ["compare_curves"]
@@ -34,6 +35,7 @@ def compare_curves(runs, *, metrics=None):
     Returns
     -------
     matplotlib.figure.Figure
+        One Axes per metric shown, the legend on the first.
 
     Raises
     ------
@@ -59,10 +61,8 @@ def compare_curves(runs, *, metrics=None):
     if not shown:
         raise ValueError(f"none of the runs recorded {', '.join(wanted)} per epoch (train or val_); "
                          "pass metrics= with columns their histories have")
-    import matplotlib.pyplot as plt
-
     with plot_style():
-        fig, axes = plt.subplots(1, len(shown), figsize=(3.4 * len(shown), 3.0), layout="constrained", squeeze=False)
+        fig, axes = new_subplots(1, len(shown), figsize=(3.4 * len(shown), 3.0))
         for ax, m in zip(axes[0], shown):
             for i, r in enumerate(runs):
                 color = OKABE_ITO[i % len(OKABE_ITO)]

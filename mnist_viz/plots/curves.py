@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._style import OKABE_ITO, draw_message, plot_style, set_alt_text
+from ._figure import draw_message, new_axes, new_subplots
+from ._style import OKABE_ITO, plot_style, set_alt_text
 
 __all__ = ["training_curves"]
 
@@ -151,6 +152,7 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
     Returns
     -------
     matplotlib.figure.Figure
+        The figure of the panels (one per metric, then the learning rate).
 
     Notes
     -----
@@ -253,13 +255,11 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
 
 
 def _panel_axes(ax, n: int) -> list:
-    import matplotlib.pyplot as plt
-
+    """One Axes per panel: the given ones (at least ``n``), else a fresh grid of up to 3 a row."""
     if ax is None:
         ncols = min(n, 3)
         nrows = -(-n // ncols)
-        fig, axs = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows), layout="constrained",
-                                squeeze=False)
+        _fig, axs = new_subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows))
         return list(axs.ravel())
     axes = list(np.ravel(ax)) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
     if len(axes) < n:
@@ -277,13 +277,10 @@ def _integer_epoch_ticks(axes, x) -> None:
 
 
 def _empty_figure(ax, n_epochs: int):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, a = plt.subplots(figsize=(4.8, 3.0), layout="constrained")
-    else:
-        a = np.ravel(ax)[0] if isinstance(ax, (list, tuple, np.ndarray)) else ax
-        fig = a.figure
+    """Nothing to draw: the message on the first given Axes, else on a fresh figure."""
+    a = np.ravel(ax)[0] if isinstance(ax, (list, tuple, np.ndarray)) else ax
+    a = new_axes(a, figsize=(4.8, 3.0))
+    fig = a.figure
     msg = "No training history to plot (0 epochs recorded)." if n_epochs == 0 else "No metrics to plot."
     draw_message(a, msg)
     set_alt_text(fig, "Training curves: " + msg[0].lower() + msg[1:])

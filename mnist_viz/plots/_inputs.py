@@ -1,0 +1,116 @@
+"""What the plot functions accept, turned into arrays once: class names and counts, pairs of true
+and predicted labels, digits with their labels and probabilities, and a model view's source (a
+live ``keras.Model``, told apart without importing Keras, or a Run's stored features).
+
+The array coercion itself is :mod:`mnist_viz._arrays`'s; errors name the argument, what was
+expected and what came.
+
+Example
+-------
+>>> from mnist_viz.plots._inputs import label_pair
+>>> yt, yp, n, names = label_pair([0, 2, 1], [[0.9, 0.1, 0.0], [0.2, 0.3, 0.5], [0.1, 0.8, 0.1]], None)
+>>> yt.tolist(), yp.tolist(), n, names
+([0, 2, 1], [0, 2, 1], 3, ['0', '1', '2'])
+>>> label_pair([0, 1], [0, 1], ["cat", "dog"], n_classes=3)
+Traceback (most recent call last):
+...
+ValueError: class_names has 2 names, n_classes is 3
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from mnist_viz._arrays import as_images, as_labels, as_probabilities, check_same_length, positive_int
+
+__all__ = ["class_names_and_count", "label_pair", "digit_predictions", "is_keras_model", "run_features"]
+
+
+def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | None, int | None]:
+    """``(class names as str or None, number of classes or None)``: ``n_classes``, else
+    ``len(class_names)``, else the columns of the first 2-D array of ``arrays`` (one-hot rows or
+    probabilities; ``None`` entries are skipped).
+
+    >>> class_names_and_count(None, None, [1, 2], [[0.5, 0.5], [1.0, 0.0]])
+    (None, 2)
+    """
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if not class_names:
+            raise ValueError("class_names must name at least one class; got an empty list")
+    if n_classes is not None:
+        n_classes = positive_int(n_classes, "n_classes")
+        if class_names is not None and len(class_names) != n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, n_classes is {n_classes}")
+        return class_names, n_classes
+    if class_names is not None:
+        return class_names, len(class_names)
+    for a in arrays:
+        a = np.asarray(a)
+        if a.ndim == 2 and a.shape[1] > 1:
+            return None, int(a.shape[1])
+    return None, None
+
+
+def label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred"):
+    """Integer ``y_true`` / ``y_pred`` (labels, one-hot; ``y_pred`` also probabilities -> argmax), the
+    class count and the class names: ``n_classes``, else ``len(class_names)``, else the columns of
+    a 2-D input, else the largest label + 1 (the only case where an out-of-range label cannot be
+    caught). Returns ``(y_true, y_pred, n_classes, names)``."""
+    names, n = class_names_and_count(class_names, n_classes, y_true, y_pred)
+    yt = as_labels(y_true, "y_true", n_classes=n)
+    yp = as_labels(y_pred, pred_name, n_classes=n, scores=True)
+    check_same_length(y_true=yt, **{pred_name: yp})
+    if n is None:
+        n = int(max(yt.max(initial=-1), yp.max(initial=-1)) + 1)
+    return yt, yp, n, names if names is not None else [str(i) for i in range(n)]
+
+
+def digit_predictions(images, y_true, probabilities, class_names):
+    """``(images (n, 28, 28), probabilities (n, C), y_true (n,), class names)`` for the views of
+    digits with their predictions (:func:`~mnist_viz.plots.topk_grid`, the error views), checked
+    against each other.
+
+    >>> imgs, probs, y, names = digit_predictions([[0.0] * 784], [1], [[0.3, 0.7]], ["no", "yes"])
+    >>> imgs.shape, y.tolist(), names
+    ((1, 28, 28), [1], ['no', 'yes'])
+    """
+    if np.ndim(probabilities) == 1 and np.ndim(y_true) == 2:
+        raise ValueError(
+            f"y_true has shape {np.shape(y_true)} and probabilities {np.shape(probabilities)}: the two look "
+            "swapped; the order is (images, y_true, probabilities)")
+    imgs = as_images(images, "images")
+    probs = as_probabilities(probabilities, "probabilities")
+    n_classes = probs.shape[1] if probs.ndim == 2 and probs.shape[1] else None
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if n_classes is not None and len(class_names) != n_classes:
+            raise ValueError(f"class_names has {len(class_names)} names, probabilities has {n_classes} columns")
+    y = as_labels(y_true, "y_true", n_classes=n_classes)
+    check_same_length(images=imgs, y_true=y, probabilities=probs)
+    names = class_names if class_names is not None else [str(i) for i in range(n_classes or 0)]
+    return imgs, probs, y, names
+
+
+def is_keras_model(obj) -> bool:
+    """A keras.Model, told without importing Keras (a class in its MRO comes from ``keras``).
+
+    >>> is_keras_model({"conv1": None})
+    False
+    """
+    return any(
+        c.__module__.split(".")[0] in {"keras", "tf_keras"} and c.__name__ in {"Model", "Functional", "Sequential"}
+        for c in type(obj).__mro__
+    )
+
+
+def run_features(obj):
+    """``run.features`` (:class:`~mnist_viz.run_format.Features`, or the arrays of a
+    ``features.npz``) when ``obj`` is a Run, else None."""
+    from mnist_viz.run_format import Features
+
+    feats = getattr(obj, "features", None)
+    if isinstance(feats, Mapping):
+        return Features.from_arrays(feats)
+    return feats if isinstance(feats, Features) else None

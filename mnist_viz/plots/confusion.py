@@ -1,0 +1,224 @@
+"""The confusion matrix (rows = true class, columns = predicted class) with per-class recall and
+precision in its margins and the accuracy in the corner; the counts are
+:func:`mnist_viz.metrics.confusion_counts`.
+
+Example
+-------
+>>> import numpy as np, mnist_viz.plots as mp
+>>> y_true = np.array([0, 1, 2, 2, 1, 0]); y_pred = np.array([0, 2, 2, 2, 1, 0])
+>>> ax = mp.confusion_matrix(y_true, y_pred)
+>>> [t.get_text() for t in ax.get_xticklabels()]
+['0', '1', '2', 'recall']
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mnist_viz.metrics import accuracy as accuracy_of
+from mnist_viz.metrics import confusion_counts, most_confused_pairs
+
+from ._figure import draw_message, new_figure
+from ._inputs import label_pair
+from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
+
+__all__ = ["confusion_matrix"]
+
+#: Beyond this many classes, cell values are not written in the confusion matrix (colour only).
+MAX_ANNOTATED_CLASSES = 20
+_MARGIN_GAP = 0.35  # gap, in cells, between the matrix and its recall/precision margins
+
+
+def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
+    """A fresh figure laid out by hand for a square matrix plus colorbar (no layout engine: the
+    constrained/compressed pass costs a third of the render time at 10,000 predictions). With
+    ``margin_colorbar`` a second, shorter colorbar (for the recall/precision margins) sits under
+    the first. Returns ``(ax, cax, margin_cax)``."""
+    side = 4.6 if n <= 10 else min(10.0, 2.2 + 0.17 * n)  # the matrix (with its margins), inches
+    longest = max([len(s) for s in names] + [len("precision") if margins else 1])
+    char = (8 if n <= 20 else 7) * 0.6 / 72  # average DejaVu Sans digit/letter width, inches
+    left = 0.35 + 0.12 + longest * char
+    rotated = n > 20
+    bottom = 0.3 + 0.12 + (max(len(s) for s in names + (["recall"] if margins else [])) * char if rotated else 0.15)
+    top, right = 0.35, (0.9 if colorbar else 0.15)
+    width, height = left + side + right, bottom + side + top
+    fig = new_figure(figsize=(round(width, 2), round(height, 2)), layout=None)
+    ax = fig.add_axes((left / width, bottom / height, side / width, side / height))
+    cb_x, cb_w = (left + side + 0.15) / width, 0.14 / width
+    if colorbar and margin_colorbar:
+        cax = fig.add_axes((cb_x, (bottom + 0.45 * side) / height, cb_w, 0.5 * side / height))
+        mcax = fig.add_axes((cb_x, (bottom + 0.05 * side) / height, cb_w, 0.3 * side / height))
+        return ax, cax, mcax
+    cax = fig.add_axes((cb_x, (bottom + 0.1 * side) / height, cb_w, 0.8 * side / height)) if colorbar else None
+    return ax, cax, None
+
+
+def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_classes=None, margins=True,
+                     cmap=SEQUENTIAL_CMAP, values_format=None, colorbar=True, im_kw=None, text_kw=None, ax=None):
+    """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
+    right margin and precision in the bottom margin.
+
+    Parameters
+    ----------
+    y_true : (n,) int or one-hot (n, C)
+        The true classes.
+    y_pred : (n,) int, one-hot or (n, C) probabilities / logits
+        The predicted classes (the argmax of a 2-D input).
+    normalize : {None, "true", "pred", "all"}
+        None: counts; "true": each row sums to 1 (recall on the diagonal); "pred": each column sums
+        to 1 (precision on the diagonal); "all": the whole matrix sums to 1.
+    class_names : list of str, optional
+        Tick labels; its length fixes the number of classes (default ``0..C-1``).
+    n_classes : int, optional
+        The number of classes C (as scikit-learn's ``labels=range(C)``): any label outside
+        ``0..C-1`` raises ValueError. Default: ``len(class_names)``, else the columns of a 2-D
+        input, else the largest label + 1 (then a stray label silently adds a class).
+    margins : bool
+        Add the recall column, the precision row and the overall accuracy in the corner (all on a
+        0..1 scale of the same colormap). Their values are written as percentages: ``93%`` up to
+        20 classes, ``93`` in small type beyond (tick labels ``recall %`` / ``precision %``); when
+        the matrix shows counts and its cells are not written (over 20 classes), a second colorbar
+        reads the margins (0-100 %).
+    cmap : str
+        A colour-blind-safe sequential map (``"viridis"``, ``"cividis"``).
+    values_format : str, optional
+        Format of the cell values (default ``"d"`` for counts, ``".2f"`` normalized). Cell values
+        are written up to 20 classes and left out beyond (the colorbar still reads them).
+    colorbar : bool
+    im_kw, text_kw : dict, optional
+        Passed to ``imshow`` of the matrix and to each cell's ``text`` (as scikit-learn's
+        ``ConfusionMatrixDisplay.plot``), e.g. ``text_kw={"fontsize": 6}``.
+    ax : matplotlib Axes, optional
+        Where to draw (default: a fresh figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The matrix with its margins (colorbars are further Axes of its figure).
+
+    Example
+    -------
+    >>> import mnist_viz.plots as mp
+    >>> ax = mp.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], normalize="true")
+    >>> ax.images[0].get_cmap().name, ax.get_xlabel()
+    ('viridis', 'predicted class')
+    >>> mp.alt_text(ax)
+    'Confusion matrix of 4 predictions over 3 classes; accuracy 75.0%; most confused: true 1 → pred 2 (1).'
+    >>> mp.confusion_matrix([0, 1, 9], [0, 1, 1], n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: y_true holds label 9, out of range for 3 classes (0..2)
+    """
+    if normalize not in (None, "true", "pred", "all"):
+        raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
+    yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)
+    annotate = n <= MAX_ANNOTATED_CLASSES
+    # the margins' own colour scale, when the only colorbar would read counts and no value is written
+    margin_colorbar = margins and colorbar and normalize is None and not annotate
+    with plot_style():
+        cax = mcax = None
+        if ax is None:
+            ax, cax, mcax = _cm_axes(n, names, margins=margins, colorbar=colorbar, margin_colorbar=margin_colorbar)
+        if yt.size == 0:
+            draw_message(ax, "No predictions to plot.")
+            set_alt_text(ax, "Confusion matrix: no predictions to plot.")
+            return ax
+        counts = confusion_counts(yt, yp, n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if normalize == "true":
+                cm = counts / counts.sum(axis=1, keepdims=True)
+            elif normalize == "pred":
+                cm = counts / counts.sum(axis=0, keepdims=True)
+            elif normalize == "all":
+                cm = counts / counts.sum()
+            else:
+                cm = counts
+            cm = np.nan_to_num(np.asarray(cm, dtype=float)) if normalize else cm
+            recall = np.diag(counts) / counts.sum(axis=1)
+            precision = np.diag(counts) / counts.sum(axis=0)
+        accuracy = accuracy_of(yt, yp)
+        fmt = values_format or (".2f" if normalize else "d")
+
+        import matplotlib as mpl
+        from matplotlib.ticker import PercentFormatter
+
+        cmap_obj = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        vmax = 1.0 if normalize else max(float(cm.max()), 1.0)
+        im = ax.imshow(cm, **{"cmap": cmap_obj, "vmin": 0, "vmax": vmax, "interpolation": "nearest",
+                              **(im_kw or {}), "extent": (-0.5, n - 0.5, n - 0.5, -0.5)})
+        fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
+        if annotate:
+            dark = is_dark(im.cmap(im.norm(cm)))  # one colormap call for every cell
+            for i in range(n):
+                for j in range(n):
+                    ax.text(j, i, format(cm[i, j], fmt), **{"ha": "center", "va": "center", "fontsize": fontsize,
+                                                            "color": "white" if dark[i, j] else "black",
+                                                            **(text_kw or {}), "gid": "cell"})
+        ticks = list(range(n))
+        xlabels, ylabels = list(names), list(names)
+        if margins:
+            g = _MARGIN_GAP
+            cells = np.ma.masked_invalid
+            margin_im = ax.imshow(cells(recall[:, None]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                                  extent=(n - 0.5 + g, n + 0.5 + g, n - 0.5, -0.5))
+            ax.imshow(cells(precision[None, :]), cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                      extent=(-0.5, n - 0.5, n + 0.5 + g, n - 0.5 + g))
+            ax.imshow([[accuracy]], cmap=cmap_obj, vmin=0, vmax=1, interpolation="nearest",
+                      extent=(n - 0.5 + g, n + 0.5 + g, n + 0.5 + g, n - 0.5 + g))
+            # percentages: "93%" when the cells are written, bare "93" in small type beyond (the tick
+            # labels then say "%"), so the margins stay readable at 47 classes
+            pct = "{:.0%}" if annotate else "{:.0f}"
+            scale = 1 if annotate else 100
+            msize = fontsize if annotate else 6.5
+
+            def fmt_pct(v):
+                return "–" if np.isnan(v) else pct.format(v * scale)
+
+            for i, r in enumerate(recall):
+                ax.text(n + g, i, fmt_pct(r), ha="center", va="center", fontsize=msize,
+                        color=text_color(cmap_obj(0 if np.isnan(r) else r)), gid="recall")
+            for j, p in enumerate(precision):
+                ax.text(j, n + g, fmt_pct(p), ha="center", va="center", fontsize=msize,
+                        color=text_color(cmap_obj(0 if np.isnan(p) else p)), gid="precision")
+            ax.text(n + g, n + g, fmt_pct(accuracy), ha="center", va="center", fontsize=msize,
+                    fontweight="bold", color=text_color(cmap_obj(accuracy)), gid="accuracy")
+            ticks_x = ticks + [n + g]
+            xlabels.append("recall" if annotate else "recall %")
+            ylabels.append("precision" if annotate else "precision %")
+            ax.set_xlim(-0.5, n + 0.5 + g)
+            ax.set_ylim(n + 0.5 + g, -0.5)
+        else:
+            ticks_x = ticks
+        tick_size = 8 if n <= 20 else 7
+        ax.set_xticks(ticks_x, xlabels, fontsize=tick_size, rotation=90 if n > 20 else 0)
+        ax.set_yticks(ticks_x, ylabels, fontsize=tick_size)
+        if margins:
+            for lab in (ax.get_xticklabels()[-1], ax.get_yticklabels()[-1]):
+                lab.set_fontstyle("italic")
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
+        title = {None: "Confusion matrix", "true": "Confusion matrix (normalized by true class)",
+                 "pred": "Confusion matrix (normalized by predicted class)",
+                 "all": "Confusion matrix (normalized over all)"}[normalize]
+        ax.set_title(title)
+        if colorbar:
+            if cax is not None:
+                cb = ax.figure.colorbar(im, cax=cax)
+            else:
+                cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, shrink=0.85)
+            cb.set_label("fraction" if normalize else "count")
+            cb.outline.set_visible(False)
+            if margin_colorbar:
+                mcb = (ax.figure.colorbar(margin_im, cax=mcax, format=PercentFormatter(1.0)) if mcax is not None else
+                       ax.figure.colorbar(margin_im, ax=ax, fraction=0.046, pad=0.03, shrink=0.5,
+                                          format=PercentFormatter(1.0)))
+                mcb.set_label("margins: recall / precision")
+                mcb.outline.set_visible(False)
+
+        text = f"Confusion matrix of {yt.size:,} predictions over {n} classes; accuracy {accuracy:.1%}"
+        for i, j, count in most_confused_pairs(yt, yp, n, n_pairs=1):
+            text += f"; most confused: true {names[i]} → pred {names[j]} ({count:,})"
+        set_alt_text(ax, text + ".")
+        return ax

@@ -1,0 +1,157 @@
+"""The errors to look at first: the most confident misclassified digits
+(:func:`mnist_viz.metrics.most_confident_errors`) and the most confused class pairs with examples
+(:func:`mnist_viz.metrics.most_confused_pairs`). Both draw every digit on one Axes, as one mosaic.
+
+Example
+-------
+>>> import numpy as np, mnist_viz.plots as mp
+>>> probs = np.array([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]])
+>>> fig = mp.misclassified(np.zeros((3, 28, 28)), [0, 0, 1], probs)
+>>> mp.alt_text(fig)
+'The 1 most confident of 1 misclassified digits out of 3; worst: true 0 predicted 1 with probability 0.90.'
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mnist_viz._arrays import positive_int
+from mnist_viz.metrics import most_confident_errors, most_confused_pairs
+
+from ._figure import image_canvas, message_figure
+from ._inputs import digit_predictions
+from ._mosaic import DIGIT, digit_title, draw_digits, frame_digit
+from ._style import WRONG_COLOR, digit_range, plot_style, set_alt_text
+
+__all__ = ["misclassified", "confused_pairs"]
+
+
+def _ranked_errors(y, probs, view: str, none: str):
+    """``(errors most confident first, predicted classes, None)``, or ``(None, None, figure)``: a
+    message figure when there is no digit or no error to show (``view`` and ``none`` word its alt text)."""
+    if y.size == 0:
+        return None, None, message_figure("No digits to show.", f"{view}: no digits given.")
+    order, pred = most_confident_errors(y, probs), probs.argmax(axis=1)
+    if order.size == 0:
+        return None, None, message_figure(f"No misclassified digits among {y.size:,}.",
+                                          f"{view}: {none} among {y.size:,} predictions.")
+    return order, pred, None
+
+
+def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_names=None):
+    """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
+
+    Parameters
+    ----------
+    images, y_true, probabilities : as in :func:`topk_grid`
+    n : int, errors to show (fewer if there are fewer errors)
+    ncols : int, optional (default: up to 8, about square)
+    class_names : list of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes holds every digit: one mosaic image (gid ``"digits"``), a vermillion Rectangle
+        frame per digit (gid ``"frame"``) and its title as an annotation (gid ``"title"``).
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> probs = np.array([[0.97, 0.03], [0.2, 0.8], [0.6, 0.4]])
+    >>> fig = mp.misclassified(np.zeros((3, 784)), [1, 1, 1], probs)
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
+    ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
+    """
+    imgs, probs, y, names = digit_predictions(images, y_true, probabilities, class_names)
+    n = positive_int(n, "n")
+    with plot_style():
+        order, pred, empty = _ranked_errors(y, probs, "Misclassified digits", "none")
+        if empty is not None:
+            return empty
+        show = order[:n]
+        m = show.size
+        ncols = positive_int(ncols, "ncols") if ncols is not None else min(8, int(np.ceil(np.sqrt(m))))
+        ncols = min(ncols, m)
+        nrows = -(-m // ncols)
+        # one cell: a 28-pixel digit, 2 pixels apart, a 5-pixel band above for its title; one Axes
+        # and one mosaic image for all (1.55 inches a cell, as when each digit had its own Axes)
+        pitch_x, band = DIGIT + 2, 5
+        pitch_y = DIGIT + band
+        mosaic = np.full((nrows * pitch_y + 2, ncols * pitch_x + 1), np.nan)  # + room for the last frames
+        fig, ax = image_canvas(1.55 * ncols, mosaic.shape, top_in=0.27)
+        vmin, vmax = digit_range(imgs)
+        for cell, i in enumerate(show):
+            r, c = divmod(cell, ncols)
+            r0, c0 = r * pitch_y + band, c * pitch_x + 1
+            mosaic[r0:r0 + DIGIT, c0:c0 + DIGIT] = imgs[i]
+            frame_digit(ax, r0, c0, WRONG_COLOR, 1.2)
+            digit_title(ax, r0, c0, f"true {names[y[i]]} → pred {names[pred[i]]} ({probs[i, pred[i]]:.2f})", 7.5)
+        draw_digits(ax, mosaic, vmin, vmax)
+        n_err = order.size
+        fig.suptitle(f"Most confident errors ({m} of {n_err:,} errors in {y.size:,} digits)", fontsize=9)
+        i0 = show[0]
+        set_alt_text(fig, f"The {m} most confident of {n_err:,} misclassified digits out of {y.size:,}; "
+                          f"worst: true {names[y[i0]]} predicted {names[pred[i0]]} "
+                          f"with probability {probs[i0, pred[i0]]:.2f}.")
+        return fig
+
+
+def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, class_names=None):
+    """The most confused (true, predicted) class pairs, one row each, with example digits (most
+    confident errors of that pair first).
+
+    Parameters
+    ----------
+    images, y_true, probabilities : as in :func:`topk_grid`
+    n_pairs : int, rows (pairs ranked by error count, ties by class order)
+    n_examples : int, digits per row
+    class_names : list of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes holds everything: the pair names (texts, gid ``"pair"``), one mosaic image of the
+        digits (gid ``"digits"``), a grey Rectangle frame per digit (gid ``"frame"``) and the
+        wrong class's probability above it (annotations, gid ``"title"``).
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> probs = np.eye(3)[[1, 1, 2, 0]] * 0.8 + 0.2 / 3
+    >>> fig = mp.confused_pairs(np.zeros((4, 28, 28)), [0, 0, 1, 0], probs)
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"]
+    ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
+    """
+    imgs, probs, y, names = digit_predictions(images, y_true, probabilities, class_names)
+    n_pairs = positive_int(n_pairs, "n_pairs")
+    n_examples = positive_int(n_examples, "n_examples")
+    with plot_style():
+        order, pred, empty = _ranked_errors(y, probs, "Confused pairs", "no errors")
+        if empty is not None:
+            return empty
+        pairs = most_confused_pairs(y, pred, probs.shape[1], n_pairs=n_pairs)
+        rows = len(pairs)
+        # one row per pair: its name in a head column, then the digits 3 pixels apart, each under a
+        # 7-pixel band for its probability; one Axes and one mosaic image for all
+        head, pitch_x, band = 50, DIGIT + 3, 7
+        pitch_y = DIGIT + band
+        mosaic = np.full((rows * pitch_y + 2, head + n_examples * pitch_x + 2), np.nan)  # + room for the last frames
+        fig, ax = image_canvas(1.1 * n_examples + 1.6, mosaic.shape, top_in=0.27)
+        vmin, vmax = digit_range(imgs)
+        for row, (t, p, nerr) in enumerate(pairs):
+            r0 = row * pitch_y + band
+            ax.text(head - 3, r0 - 0.5 + DIGIT / 2,
+                    f"true {names[t]} → pred {names[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}",
+                    ha="right", va="center", fontsize=8.5, gid="pair")
+            examples = order[(y[order] == t) & (pred[order] == p)][:n_examples]
+            for col, i in enumerate(examples):
+                c0 = head + col * pitch_x + 1
+                mosaic[r0:r0 + DIGIT, c0:c0 + DIGIT] = imgs[i]
+                frame_digit(ax, r0, c0, "0.6", 0.8)
+                digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", 7)
+        draw_digits(ax, mosaic, vmin, vmax)
+        fig.suptitle(f"Most confused class pairs ({order.size:,} errors in {y.size:,} digits; "
+                     "probability of the wrong class above each digit)", fontsize=9)
+        summary = ", ".join(f"{names[t]}→{names[p]} ({count})" for t, p, count in pairs)
+        set_alt_text(fig, f"The {rows} most confused class pairs among {order.size:,} errors in {y.size:,} "
+                          f"digits, as true→predicted (count): {summary}.")
+        return fig

@@ -1,0 +1,139 @@
+"""mnist_viz._arrays: array coercion and validation (NumPy only) shared by the recorders, the loaders, the
+plots and the report. Each error names the argument, what was expected and what came; the docstring
+examples run.
+"""
+from __future__ import annotations
+
+import doctest
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from mnist_viz import _arrays
+from mnist_viz._arrays import (as_images, as_labels, as_probabilities, check_same_length, outputs_to_probabilities,
+                               positive_int, softmax, to_uint8_images)
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(_arrays, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_numpy_only():
+    code = "import sys, mnist_viz._arrays\nprint(sorted(m for m in ('pandas', 'sklearn', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- as_labels
+
+def test_as_labels_from_integers_floats_one_hot_and_scores():
+    assert as_labels([3, 1], "y").tolist() == [3, 1] and as_labels([3, 1], "y").dtype == np.int64
+    assert as_labels(np.array([2.0, 0.0]), "y").tolist() == [2, 0]  # whole floats are labels
+    assert as_labels(np.eye(3, dtype=bool)[[2, 0]], "y").tolist() == [2, 0]
+    assert as_labels([[0], [4]], "y").tolist() == [0, 4]  # one column: labels, not one-hot
+    assert as_labels([[0.2, 0.8], [0.6, 0.4]], "y_pred", scores=True).tolist() == [1, 0]
+    assert as_labels([], "y").tolist() == []
+
+
+def test_as_labels_errors_name_the_argument():
+    with pytest.raises(ValueError, match=r"y_true is 2-D \(2, 2\) but not one-hot: row 0 is \[0.2, 0.8\] \(2 such rows\)"):
+        as_labels([[0.2, 0.8], [0.6, 0.4]], "y_true")
+    with pytest.raises(ValueError, match=r"y_true has 3 columns \(one per class\), expected 2"):
+        as_labels(np.eye(3), "y_true", n_classes=2)
+    with pytest.raises(ValueError, match="y_true holds a negative label"):
+        as_labels([0, -1], "y_true")
+    with pytest.raises(ValueError, match=r"labels holds label 5, out of range for 3 classes \(0..2\)"):
+        as_labels([0, 5], "labels", n_classes=3)
+    with pytest.raises(TypeError, match="y_true must hold integer class labels; got dtype float64"):
+        as_labels([0.5, 1.0], "y_true")
+    with pytest.raises(TypeError, match=r"y_true must hold numbers \(.*\); got dtype <U3 \(e.g. 'cat'\)"):
+        as_labels(["cat", "dog"], "y_true")
+    with pytest.raises(ValueError, match=r"y must be integer labels \(n,\) or one-hot \(n, classes\); got shape \(2, 2, 2\)"):
+        as_labels(np.zeros((2, 2, 2)), "y")
+
+
+# ---------------------------------------------------------------- probabilities
+
+def test_as_probabilities_keeps_probabilities_softmaxes_logits_refuses_percentages():
+    probs = np.array([[0.2, 0.8], [0.5, 0.5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = as_probabilities(probs)
+    assert out.dtype == np.float64 and out.tolist() == probs.tolist()
+    with pytest.warns(UserWarning, match=r"logits do not look like probabilities .*applying softmax"):
+        out = as_probabilities([[2.0, 0.0]], "logits")
+    np.testing.assert_allclose(out, softmax(np.array([[2.0, 0.0]])))
+    with pytest.raises(ValueError, match="probabilities look like percentages: .*divide by 100"):
+        as_probabilities([[20.0, 80.0]])
+    with pytest.raises(ValueError, match=r"probabilities must be a 2-D array \(n_samples, n_classes\); got shape \(2,\)"):
+        as_probabilities([0.2, 0.8])
+    with pytest.raises(ValueError, match="p holds NaN or inf values"):
+        as_probabilities([[np.nan, 1.0]], "p")
+    assert as_probabilities(np.zeros((0, 10))).shape == (0, 10)
+
+
+def test_softmax_is_stable_and_rows_sum_to_one():
+    z = np.array([[1000.0, 1000.0, -1000.0], [1.0, 2.0, 3.0]])
+    s = softmax(z)
+    np.testing.assert_allclose(s.sum(axis=1), 1.0)
+    np.testing.assert_allclose(s[0], [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(s[1], np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum())
+
+
+def test_outputs_to_probabilities_silently_from_softmax_logits_and_sigmoids():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probs = outputs_to_probabilities(np.array([[0.1, 0.9]]))
+        logits = outputs_to_probabilities(np.array([[-1.0, 3.0]]))
+        sigmoid_logit = outputs_to_probabilities(np.array([[0.0], [100.0]]))
+        flat = outputs_to_probabilities(np.zeros((2, 1, 3)))
+    assert probs.dtype == np.float32
+    np.testing.assert_allclose(probs, [[0.1, 0.9]], rtol=1e-6)
+    np.testing.assert_allclose(logits, softmax(np.array([[-1.0, 3.0]])), rtol=1e-6)
+    np.testing.assert_allclose(sigmoid_logit, [[0.5, 0.5], [0.0, 1.0]], atol=1e-6)
+    assert flat.shape == (2, 3)
+
+
+# ---------------------------------------------------------------- images
+
+def test_as_images_every_layout_and_errors():
+    for x in (np.zeros((2, 784)), np.zeros((2, 28, 28)), np.zeros((2, 28, 28, 1))):
+        assert as_images(x).shape == (2, 28, 28)
+    with pytest.raises(ValueError, match=r"pixels must have shape \(n, 784\), \(n, 28, 28\) or \(n, 28, 28, 1\); got \(2, 30, 30\)"):
+        as_images(np.zeros((2, 30, 30)), "pixels")
+    with pytest.raises(TypeError, match=r"images must hold numbers \(pixel values, 0..1 floats or 0..255\)"):
+        as_images(np.full((1, 784), "x"))
+
+
+def test_to_uint8_images_scales_rounds_clips_or_says_none():
+    x = np.array([0.0, 0.5, 1.0, 2.0] + [0.0] * 780, dtype=np.float32).reshape(1, 784) / 2  # max 1.0: a 0..1 scale
+    out = to_uint8_images(x)
+    assert out.dtype == np.uint8 and out.shape == (1, 28, 28) and out[0, 0, :4].tolist() == [0, 64, 128, 255]
+    bytes_ = np.arange(784).reshape(1, 28, 28) % 300  # already 0..255-ish: rounded and clipped, not scaled
+    assert to_uint8_images(bytes_.astype(float))[0].max() == 255
+    u8 = np.full((1, 28, 28), 7, np.uint8)
+    copied = to_uint8_images(u8)
+    assert copied is not u8 and copied.tolist() == u8.tolist()
+    assert to_uint8_images(np.zeros((3, 10))) is None and to_uint8_images(np.zeros(0)) is None
+    with_nan = to_uint8_images(np.array([[np.nan] + [0.5] * 783]))
+    assert with_nan[0, 0, 0] == 0 and with_nan[0, 0, 1] == 128  # NaN -> 0, the rest on the 0..1 scale
+
+
+# ---------------------------------------------------------------- integers and lengths
+
+def test_positive_int_and_check_same_length():
+    assert positive_int(np.int64(3), "k") == 3 and type(positive_int(np.int64(3), "k")) is int
+    assert positive_int(0, "k", minimum=0) == 0
+    for bad in (0, -2, 2.0, True, "3", None):
+        with pytest.raises(ValueError, match=r"k must be an integer >= 1; got "):
+            positive_int(bad, "k")
+    with pytest.raises(ValueError, match="ncols must be an integer <= 10; got 11"):
+        positive_int(11, "ncols", maximum=10)
+    assert check_same_length(a=[1, 2], b=np.zeros((2, 5))) == 2
+    assert check_same_length() == 0
+    with pytest.raises(ValueError, match="mismatched lengths: images has 3 rows, y_true has 2 rows"):
+        check_same_length(images=np.zeros((3, 784)), y_true=[0, 1])

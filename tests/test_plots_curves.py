@@ -1,0 +1,128 @@
+"""Behaviour of mnist_viz.plots.training_curves, tested on the artists; bad input names the argument.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from types import SimpleNamespace  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import gallery_data as gd  # noqa: E402
+import mnist_viz.plots as mp  # noqa: E402
+
+
+def _texts(ax, gid=None):
+    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
+
+
+def _lines(fig, gid):
+    return [ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid]
+
+
+def test_training_curves_accepts_history_dict_dataframe_and_run():
+    h = gd.history(5)
+    keras_like = SimpleNamespace(history=h)  # keras.callbacks.History duck type
+    frame = pd.DataFrame(h)
+    run_like = SimpleNamespace(history=frame.assign(epoch=range(5)), batches=None)
+    for source in (h, keras_like, frame, run_like):
+        fig = mp.training_curves(source)
+        assert [a.get_title() for a in fig.axes if a.get_visible()] == ["loss", "accuracy", "learning rate"]
+        loss_ax = fig.axes[0]
+        train = [ln for ln in loss_ax.lines if ln.get_label() == "train"][0]
+        np.testing.assert_allclose(train.get_xdata(), np.arange(1, 6))
+        np.testing.assert_allclose(train.get_ydata(), h["loss"])
+
+
+def test_training_curves_metrics_selection_and_unknown_metric():
+    fig = mp.training_curves(gd.history(), metrics=["accuracy"])
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ["accuracy", "learning rate"]
+    with pytest.raises(ValueError, match=r"metrics \['f1'\] not found in history; it has \['loss', 'accuracy'\]"):
+        mp.training_curves(gd.history(), metrics=["f1"])
+
+
+def test_training_curves_marks_best_epoch_min_val_loss_else_max_val_accuracy():
+    h = gd.history(8)
+    fig = mp.training_curves(h)
+    best = int(np.argmin(h["val_loss"])) + 1
+    marks = _lines(fig, "best_epoch")
+    assert len(marks) == 2 and all(m.get_xdata()[0] == best for m in marks)
+    assert f"best epoch {best}" in mp.alt_text(fig)
+    fig = mp.training_curves({"accuracy": [0.5, 0.9, 0.8], "val_accuracy": [0.4, 0.7, 0.85]})
+    assert _lines(fig, "best_epoch")[0].get_xdata()[0] == 3
+
+
+def test_training_curves_per_batch_overlay_in_fractional_epochs():
+    run = gd.run_with_batches(epochs=3, steps=10)
+    fig = mp.training_curves(run, per_batch=True)
+    overlay = _lines(fig, "per_batch")
+    assert len(overlay) == 2  # loss and accuracy
+    x = overlay[0].get_xdata()
+    np.testing.assert_allclose(x[:3], [0.1, 0.2, 0.3])
+    assert x[-1] == pytest.approx(3.0)
+    np.testing.assert_allclose(overlay[0].get_ydata(), run.batches["loss_batch"])
+
+
+def test_training_curves_per_batch_needs_batches():
+    with pytest.raises(ValueError, match="per_batch=True needs per-batch records"):
+        mp.training_curves(gd.history(), per_batch=True)
+
+
+def test_training_curves_bad_input():
+    with pytest.raises(TypeError, match="history must be a Keras History, a dict of lists, a pandas DataFrame or a Run; got list"):
+        mp.training_curves([0.1, 0.2])
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers \(one per epoch\); got \['a', 'b'\]"):
+        mp.training_curves({"loss": ["a", "b"]})
+    with pytest.raises(TypeError, match=r"history.history\['val_loss'\] must be a list of numbers"):
+        mp.training_curves(SimpleNamespace(history={"loss": [0.5, 0.4], "val_loss": [0.6, "high"]}))
+    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(3 needed"):
+        mp.training_curves(gd.history(), ax=plt.subplots()[1])
+
+
+def test_learning_rate_panel_only_when_recorded():
+    h = {k: v for k, v in gd.history().items() if k != "learning_rate"}
+    assert "learning rate" not in [a.get_title() for a in mp.training_curves(h).axes]
+    fig = mp.training_curves(gd.history())
+    lr_ax = [a for a in fig.axes if a.get_title() == "learning rate"][0]
+    np.testing.assert_allclose(lr_ax.lines[0].get_ydata(), gd.history()["learning_rate"])
+
+
+def test_nan_and_inf_are_gaps_with_markers_not_crashes():
+    fig = mp.training_curves({"loss": [1.0, np.nan, 0.5, np.inf, 0.3], "val_loss": [1.1, 0.9, np.nan, 0.6, 0.5]})
+    ax = fig.axes[0]
+    train = [ln for ln in ax.lines if ln.get_label() == "train"][0]
+    assert np.isnan(train.get_ydata()[[1, 3]]).all()  # gaps
+    marks = _lines(fig, "nonfinite")
+    assert sorted(x for m in marks for x in m.get_xdata()) == [2, 3, 4]
+    assert all(m.get_marker() == "x" for m in marks)
+    # as documented (curves.py Notes, gallery/README.md): each marker in its own series' colour
+    series = {ln.get_label(): ln.get_color() for ln in ax.lines if ln.get_label() in ("train", "validation")}
+    assert {m.get_label(): m.get_color() for m in marks} == {
+        "train: NaN/inf (gap)": series["train"], "validation: NaN/inf (gap)": series["validation"]}
+    assert series["train"] != series["validation"]
+    assert "3 NaN/inf values shown as gaps" in mp.alt_text(fig)
+
+
+def test_single_epoch_draws_visible_markers():
+    fig = mp.training_curves({"loss": [0.5], "val_loss": [0.6]})
+    for ln in fig.axes[0].lines:
+        if ln.get_label() in ("train", "validation"):
+            assert ln.get_marker() == "o" and ln.get_markersize() > 0
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo < 1 < hi
+
+
+def test_empty_history_gives_a_message():
+    fig = mp.training_curves({"loss": []})
+    assert "No training history" in " ".join(_texts(fig.axes[0]))
+    fig = mp.training_curves(pd.DataFrame())
+    assert "0 epochs" in mp.alt_text(fig)

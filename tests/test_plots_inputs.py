@@ -1,0 +1,124 @@
+"""mnist_viz.plots._inputs: class names and counts, label pairs, digits with their predictions, and the
+sources of the model views (a live keras.Model or a Run's features); errors name the argument.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import gallery_data as gd  # noqa: E402
+import mnist_viz.plots as mp  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def preds():
+    return gd.predictions(300)
+
+
+def _texts(ax, gid=None):
+    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
+
+
+def test_two_d_true_labels_must_be_one_hot(preds):
+    """A 2-D y_true / labels that is not one-hot (probabilities, smoothed labels) is an error, not an
+    argmax; a 2-D y_pred is scores and keeps its argmax."""
+    images, probs, labels = preds
+    with pytest.raises(ValueError, match=r"y_true is 2-D \(300, 10\) but not one-hot: row 0 is \[.*\] "
+                                         r"\(300 such rows\); expected integer labels \(n,\) or one-hot rows"):
+        mp.confusion_matrix(probs, labels)
+    smoothed = np.eye(10)[labels] * 0.9 + 0.01
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
+        mp.calibration(smoothed, probs)
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
+        mp.topk_grid(images, smoothed, probs)
+    with pytest.raises(ValueError, match="y_true is 2-D .* but not one-hot"):
+        mp.class_metrics(smoothed, probs)
+    # one-hot (ints, floats or bools) is accepted everywhere
+    for one_hot in (np.eye(10, dtype=int)[labels], np.eye(10)[labels], np.eye(10, dtype=bool)[labels]):
+        assert _texts(mp.confusion_matrix(one_hot, probs), "cell") == _texts(mp.confusion_matrix(labels, probs), "cell")
+
+
+def test_class_names_and_count_in_order_of_precedence():
+    from mnist_viz.plots._inputs import class_names_and_count
+
+    assert class_names_and_count(None, 4, np.zeros((2, 3))) == (None, 4)
+    assert class_names_and_count(["a", 1], None, np.zeros((2, 3))) == (["a", "1"], 2)
+    assert class_names_and_count(None, None, [0, 1], np.eye(3)[[0, 1]]) == (None, 3)
+    assert class_names_and_count(None, None, [0, 1], None) == (None, None)
+    assert class_names_and_count(None, None, np.zeros((2, 1))) == (None, None)  # one column is labels
+    with pytest.raises(ValueError, match="class_names must name at least one class; got an empty list"):
+        class_names_and_count([], None)
+    with pytest.raises(ValueError, match="n_classes must be an integer >= 1; got 2.5"):
+        class_names_and_count(None, 2.5)
+    with pytest.raises(ValueError, match="class_names has 2 names, n_classes is 3"):
+        class_names_and_count(["a", "b"], 3)
+    # the plots that take class names say the same
+    with pytest.raises(ValueError, match="class_names must name at least one class"):
+        mp.embedding(np.zeros((2, 3)), [0, 1], class_names=[])
+
+
+def test_label_pair_counts_classes_and_names_them():
+    from mnist_viz.plots._inputs import label_pair
+
+    yt, yp, n, names = label_pair(np.eye(3)[[0, 2]], [0, 1], None)
+    assert yt.tolist() == [0, 2] and yp.tolist() == [0, 1] and n == 3 and names == ["0", "1", "2"]
+    yt, yp, n, names = label_pair([0, 4], [1, 1], None)  # no other clue: the largest label + 1
+    assert n == 5 and names == ["0", "1", "2", "3", "4"]
+    _yt, _yp, n, names = label_pair([0], [0], ("cat", "dog"))
+    assert n == 2 and names == ["cat", "dog"]
+    _yt, _yp, n, _names = label_pair([], [], None)
+    assert n == 0
+    with pytest.raises(ValueError, match="mismatched lengths: y_true has 2 rows, probabilities has 1 rows"):
+        label_pair([0, 1], [[0.5, 0.5]], None, pred_name="probabilities")
+
+
+def test_digit_predictions_checks_the_three_against_each_other(preds):
+    from mnist_viz.plots._inputs import digit_predictions
+
+    images, probs, labels = preds
+    imgs, p, y, names = digit_predictions(images.reshape(-1, 784), np.eye(10)[labels], probs, None)
+    assert imgs.shape == (300, 28, 28) and p.shape == (300, 10) and y.tolist() == labels.tolist()
+    assert names == [str(i) for i in range(10)]
+    with pytest.raises(ValueError, match=r"y_true has shape \(300, 10\) and probabilities \(300,\): the two look "
+                                         r"swapped; the order is \(images, y_true, probabilities\)"):
+        digit_predictions(images, probs, labels, None)
+    with pytest.raises(ValueError, match="class_names has 2 names, probabilities has 10 columns"):
+        digit_predictions(images, labels, probs, ["a", "b"])
+    _i, _p, _y, names = digit_predictions(np.zeros((0, 784)), [], np.zeros((0, 10)), None)
+    assert names == [str(i) for i in range(10)]
+
+
+def test_model_sources_told_apart_without_importing_keras():
+    from types import SimpleNamespace
+
+    from mnist_viz.plots._inputs import is_keras_model, run_features
+    from mnist_viz.run_format import Features
+
+    fake = type("Sequential", (), {"__module__": "keras.src.models.sequential"})
+    sub = type("MyNet", (fake,), {"__module__": "__main__"})
+    assert is_keras_model(fake()) and is_keras_model(sub())  # a subclass of a Keras model too
+    assert not is_keras_model(type("Sequential", (), {"__module__": "mylib"})())
+    assert not is_keras_model({"conv1": np.zeros((26, 26, 2))}) and not is_keras_model(np.zeros(3))
+    feats = Features(first_layer_kind="dense", first_layer_kernel=np.zeros((784, 2)))
+    assert run_features(SimpleNamespace(features=feats)) is feats
+    from_npz = run_features(SimpleNamespace(features={"activations__c": np.zeros((1, 5, 5, 2))}))
+    assert isinstance(from_npz, Features) and list(from_npz.activations) == ["c"]
+    assert run_features(SimpleNamespace(features=None)) is None and run_features(np.zeros(3)) is None
+
+
+def test_is_keras_model_imports_no_keras():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\nfrom mnist_viz.plots._inputs import is_keras_model\n"
+            "is_keras_model(np.zeros(3)); is_keras_model({})\nprint('keras' in sys.modules, 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
