@@ -56,7 +56,8 @@ import pandas as pd
 
 from mnist_viz._io import atomic_write_json, atomic_write_npz, atomic_write_text
 from mnist_viz._tf import import_keras
-from mnist_viz.run import FORMAT_VERSION, now_iso, process_start_ticks
+from mnist_viz._process import now_iso, process_start_ticks
+from mnist_viz.run_format import FORMAT_VERSION
 
 keras = import_keras()
 
