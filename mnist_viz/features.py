@@ -107,7 +107,7 @@ def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
 
     if len(x) == 0:
         out = fn(np.zeros((1,) + x.shape[1:], dtype=x.dtype))
-        return np.zeros((0,) + out.shape[1:], dtype=np.float32).reshape(0, -1)
+        return np.zeros((0, int(np.prod(out.shape[1:]))), dtype=np.float32)
     parts = [fn(x[i : i + bs]) for i in range(0, len(x), bs)]
     out = np.concatenate(parts, axis=0)
     return out.reshape(len(out), -1)

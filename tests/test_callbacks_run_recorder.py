@@ -133,3 +133,37 @@ def test_a_second_fit_starts_the_records_over(tmp_path):
     run = Run.load(tmp_path)
     assert len(run.history) == 1 and run.probe.epochs.tolist() == [0]
     assert [p.name for p in (tmp_path / "weights").glob("snapshot_epoch_*.npz")] == ["snapshot_epoch_0000.npz"]
+
+
+def test_children_share_the_run_recorders_writer_through_public_arguments(tmp_path):
+    from mnist_viz.callbacks import HistoryRecorder, PredictionRecorder, RunWriter, WeightRecorder
+
+    x, y = tiny_data(n=16)
+    rec = RunRecorder(tmp_path, validation_data=(x, y))
+    assert rec.owns_writer and rec.run_dir == tmp_path
+    for child, kind in zip(rec.recorders, (HistoryRecorder, WeightRecorder, PredictionRecorder)):
+        assert isinstance(child, kind) and child.writer is rec.writer and not child.owns_writer
+        assert child.run_dir == tmp_path
+    assert rec.weight_recorder.probe is rec.prediction_recorder
+    with pytest.raises(ValueError, match="differs from the writer's run_dir"):
+        HistoryRecorder(tmp_path / "other", writer=RunWriter(tmp_path))
+    with pytest.raises(TypeError, match="writer must be a RunWriter"):
+        HistoryRecorder(writer=str(tmp_path))
+    with pytest.raises(TypeError, match="probe must be a PredictionRecorder"):
+        WeightRecorder(probe=x)
+
+
+def test_the_booleans_are_named_record_weights_and_record_predictions(tmp_path):
+    with pytest.raises(TypeError, match="weights"):
+        RunRecorder(tmp_path, weights=False)
+    rec = RunRecorder(tmp_path, record_weights=False, record_predictions=False)
+    assert rec.weight_recorder is None and rec.prediction_recorder is None and rec.recorders == [rec.history_recorder]
+
+
+def test_params_batch_size_and_samples_come_from_the_history_recorder(tmp_path):
+    x, y = tiny_data(n=22)
+    rec = RunRecorder(tmp_path, record_weights=False, record_predictions=False, save_model=False)
+    tiny_model().fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[rec])
+    assert rec.history_recorder.batch_size == 8 and rec.history_recorder.last_epoch_samples == 22
+    params = json.loads((tmp_path / "run.json").read_text())["params"]
+    assert params["batch_size"] == 8 and params["samples"] == 22
