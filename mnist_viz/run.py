@@ -226,7 +226,8 @@ class Run:
         status = info.get("status", "complete")
         if status == "running" and not owner_alive(info):
             status = "interrupted"
-        weights, probe, test = fmt.read_weight_records(path), fmt.read_probe_records(path), fmt.read_test_predictions(path)
+        weights, probe = fmt.read_weight_records(path), fmt.read_probe_records(path)
+        test = fmt.read_test_predictions(path)
         return cls(
             history=fmt.read_history(path),
             name=info.get("name") or path.name,

@@ -238,7 +238,7 @@ def new_run_info(name: str, **values) -> dict:
     """
     unknown = sorted(set(values) - set(RUN_INFO_KEYS))
     if unknown:
-        raise ValueError(f"run.json has no keys {unknown}; its keys are {list(RUN_INFO_KEYS)}")
+        raise ValueError(f"{RUN_JSON} has no keys {unknown}; its keys are {list(RUN_INFO_KEYS)}")
     return {"format_version": FORMAT_VERSION, "name": name, **values}
 
 

@@ -37,8 +37,9 @@ def is_chief(strategy=None) -> bool:
     >>> is_chief()
     True
     """
-    import tensorflow as tf
+    from mnist_viz._tf import import_tensorflow
 
+    tf = import_tensorflow()
     if strategy is None and tf.distribute.has_strategy():
         strategy = tf.distribute.get_strategy()
     if strategy is not None and not is_default_strategy(strategy):

@@ -25,10 +25,11 @@ import numpy as np
 
 from mnist_viz._arrays import outputs_to_probabilities
 from mnist_viz._graph import capture, leaf_layers
-from mnist_viz._tf import import_keras
+from mnist_viz._tf import import_keras, import_tensorflow
 from mnist_viz.callbacks._chief import is_default_strategy
 
 keras = import_keras()
+tf = import_tensorflow()
 
 __all__ = ["ProbePass", "is_relu_layer", "predict_probabilities"]
 
@@ -73,8 +74,6 @@ class ProbePass:
         if key is not None and self._cached is not None and self._cached[0] == key:
             return self._cached[1], self._cached[2]
         if self._chunks is None:  # converted once: no 3 MB copy per epoch
-            import tensorflow as tf
-
             self._chunks = [tf.convert_to_tensor(self.x[i:i + self.batch_size])
                             for i in range(0, len(self.x), self.batch_size)]
         outputs, maxima = [], {}
@@ -90,8 +89,6 @@ class ProbePass:
 
     def _call(self, x):
         if self._function is None:
-            import tensorflow as tf
-
             _quiet_probe_retracing()
             try:
                 self.relu_layers()
@@ -106,8 +103,6 @@ class ProbePass:
         return self._convert(self._pass(x))
 
     def _pass(self, x):
-        import tensorflow as tf
-
         layers = self.relu_layers()
         out, captured = capture(self.model, x, layers, to_numpy=False)
         maxima = {}
