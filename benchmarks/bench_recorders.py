@@ -38,6 +38,7 @@ from mnist_viz._tf import import_keras  # noqa: E402
 keras = import_keras()
 
 from mnist_viz.callbacks import RunRecorder, WeightRecorder  # noqa: E402
+from mnist_viz.run_format import WEIGHT_INDEX_JSON  # noqa: E402
 
 
 def load_split():
@@ -129,7 +130,7 @@ class TimedWeightRecorder(WeightRecorder):
         tracemalloc.stop()
         after = dir_bytes(self.run_dir)
         self.growth.append(after - before)
-        self.bytes_written.append(after - dir_bytes(self.run_dir / "weights" / "index.json"))
+        self.bytes_written.append(after - dir_bytes(self.run_dir / WEIGHT_INDEX_JSON))
 
 
 def bench_resnet(epochs: int) -> None:
@@ -145,9 +146,9 @@ def bench_resnet(epochs: int) -> None:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         model.fit(x, y, epochs=epochs, batch_size=8, verbose=0, callbacks=[rec])
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        n_vars = len(rec._index)
-        n_layers = len({e["layer"] for e in rec._index})
-        relu = len(rec._relu_layers or [])
+        n_vars = len(rec.index)
+        n_layers = len({e["layer"] for e in rec.index})
+        relu = rec.dead_relu["layer"].nunique()
     print(f"ResNet50 ({n_params / 1e6:.1f}M params, {n_vars} weight variables in {n_layers} layers, "
           f"{relu} ReLU layers), 8 samples 64x64x3, {epochs} epochs:")
     print(f"  WeightRecorder per epoch: median {statistics.median(rec.epoch_seconds):.2f}s of work "

@@ -43,6 +43,10 @@ def import_keras():
 
 
 def import_tensorflow():
-    """Return the ``tensorflow`` module, imported quietly."""
+    """Return the ``tensorflow`` module, imported quietly.
+
+    >>> import_tensorflow().__name__
+    'tensorflow'
+    """
     import_keras()
     return sys.modules["tensorflow"]

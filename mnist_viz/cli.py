@@ -150,10 +150,12 @@ def _cmd_train(args) -> int:
 
 
 def _check_out(out: Path, *, overwrite: bool) -> None:
+    from mnist_viz.run_format import RUN_JSON
+
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file, expected a run directory")
     if out.is_dir() and any(out.iterdir()):
-        if not (out / "run.json").exists():
+        if not (out / RUN_JSON).exists():
             raise UsageError(f"--out {out}: a non-empty folder that is not a run; choose another --out")
         if not overwrite:
             raise UsageError(f"--out {out}: already holds a run; add --overwrite to replace it")
@@ -181,12 +183,15 @@ def _check_report_output(output: Path) -> None:
 
 
 def _cmd_report(args) -> int:
+    from mnist_viz.run_format import check_run_dir
+
     for run_dir in args.runs:
-        path = Path(run_dir)
-        if not path.is_dir():
+        if not Path(run_dir).is_dir():
             raise UsageError(f"run directory {run_dir!r} does not exist")
-        if not (path / "run.json").exists() and not (path / "history.csv").exists():
-            raise UsageError(f"{run_dir!r} is not a run directory (no run.json or history.csv)")
+        try:
+            check_run_dir(run_dir)  # exactly the folders Run.load reads
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc)) from None
     output = Path(args.output) if args.output else Path("reports") / (
         "-".join(Path(r).resolve().name for r in args.runs) + ".html"
     )

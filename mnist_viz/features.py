@@ -2,8 +2,9 @@
 
 Works for Sequential models built *without* an ``Input`` (they are built by calling them on the
 images), functional models and nested models (a model used as a layer is walked into). Keras is
-imported only inside the functions. The keras sub-models that return the inner activations are
-cached per model (a :class:`weakref.WeakKeyDictionary`), so repeated calls only run the model.
+imported only inside the functions. Inner activations are captured during one inference pass of
+the whole model (:func:`mnist_viz._graph.capture`); which layers to capture is worked out once per
+model and cached (a :class:`weakref.WeakKeyDictionary`), so repeated calls only run the model.
 
 Images may be (n, 784), (n, 28, 28) or (n, 28, 28, 1) (one image (28, 28) is a batch of one);
 they are reshaped to what the model takes. ``uint8`` images (0..255, as stored in a run
@@ -34,6 +35,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from mnist_viz._arrays import positive_int
+from mnist_viz._graph import capture, is_nested, leaf_layers, walk_layers
 
 __all__ = ["feature_maps", "penultimate_features", "first_layer_weights", "is_feature_map_layer"]
 
@@ -78,8 +80,8 @@ def feature_maps(model, images, *, layers: Iterable[str] | None = None, batch_si
     wanted = None if layers is None else _as_name_list(layers)
     _check_graph(model)
     key = ("maps", None if wanted is None else tuple(wanted))
-    extractor = _cached(model, key, lambda: _MapExtractor(model, wanted, keras))
-    return extractor(x, batch_size=positive_int(batch_size, "batch_size"))
+    plan = _cached(model, key, lambda: _MapPlan(model, wanted))
+    return plan(model, x, batch_size=positive_int(batch_size, "batch_size"))
 
 
 def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
@@ -97,11 +99,15 @@ def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
     _check_model(model, "model", keras)
     x = _prepare_images(model, images, keras)
     _check_graph(model)
-    fn = _cached(model, ("penultimate",), lambda: _penultimate_fn(model, keras))
+    classifier = _cached(model, ("penultimate",), lambda: _last_weighted_layer(model))
     bs = positive_int(batch_size, "batch_size")
+
+    def fn(chunk):
+        return np.asarray(capture(model, chunk, [classifier], inputs=True)[1][id(classifier)])
+
     if len(x) == 0:
         out = fn(np.zeros((1,) + x.shape[1:], dtype=x.dtype))
-        return np.zeros((0,) + out.shape[1:], dtype=np.float32).reshape(0, -1)
+        return np.zeros((0, int(np.prod(out.shape[1:]))), dtype=np.float32)
     parts = [fn(x[i : i + bs]) for i in range(0, len(x), bs)]
     out = np.concatenate(parts, axis=0)
     return out.reshape(len(out), -1)
@@ -122,7 +128,7 @@ def first_layer_weights(model) -> tuple[str, np.ndarray]:
     """
     keras = _keras()
     _check_model(model, "model", keras)
-    for layer in _leaf_layers(model, keras):
+    for layer in leaf_layers(model):
         cls = type(layer).__name__
         kind = "conv" if "Conv" in cls else "dense" if "Dense" in cls else None
         if kind is None:
@@ -165,14 +171,14 @@ def _check_model(model, name, keras) -> None:
 
 
 def _check_graph(model) -> None:
-    """Inner activations are read from the layer graph, which subclassed models do not have."""
+    """Layers are taken in the order of the layer graph, which subclassed models do not have (their
+    ``layers`` list the attributes, not the order of ``call``)."""
     graph = getattr(model, "_functional", None) or model
     if not hasattr(graph, "_nodes"):
         raise ValueError(
             f"model {model.name!r} ({type(model).__name__}) has no layer graph (a subclassed keras.Model), so "
             "its inner activations cannot be read; build it as a Sequential or functional model"
         )
-
 
 
 def _as_name_list(layers) -> list[str]:
@@ -192,19 +198,6 @@ def _cached(model, key, build: Callable):
     if key not in per_model:
         per_model[key] = build()
     return per_model[key]
-
-
-def _is_model(layer, keras) -> bool:
-    return isinstance(layer, keras.Model)
-
-
-def _leaf_layers(model, keras):
-    """Every non-model layer, in order, walking into nested models."""
-    for layer in model.layers:
-        if _is_model(layer, keras):
-            yield from _leaf_layers(layer, keras)
-        elif type(layer).__name__ != "InputLayer":
-            yield layer
 
 
 def _input_shape(model):
@@ -250,7 +243,7 @@ def _prepare_images(model, images, keras) -> np.ndarray:
 
 
 def _guess_input_shape(model, keras, arr):
-    first = next(_leaf_layers(model, keras), None)
+    first = next(iter(leaf_layers(model)), None)
     cls = type(first).__name__ if first is not None else ""
     if cls.startswith("Dense"):
         return (int(np.prod(arr.shape[1:])),)
@@ -259,144 +252,65 @@ def _guess_input_shape(model, keras, arr):
     return tuple(arr.shape[1:])
 
 
-def _node_inputs(outer, layer):
-    """The symbolic input tensors of ``layer`` inside ``outer``'s graph."""
-    node = _node_in(outer, layer)
-    if node is not None:
-        return list(node.input_tensors)
-    raise ValueError(f"cannot find where layer {layer.name!r} is called inside model {outer.name!r}")
+class _MapPlan:
+    """Which layers' outputs :func:`feature_maps` returns for one model, under which names.
 
-
-def _to_numpy(keras, value) -> np.ndarray:
-    return np.asarray(keras.ops.convert_to_numpy(value))
-
-
-class _MapExtractor:
-    """Runs ``model`` once and returns the chosen layer outputs, recursing into nested models.
-
-    At each level a keras.Model(inputs, [wanted outputs] + [inputs of nested models]) is built
-    once; nested models get their own extractor fed with the tensor that enters them.
+    Holds the layers, not the model (the cache's value must not keep its key alive); every call
+    runs the whole model once per batch and captures those layers' outputs.
     """
 
-    def __init__(self, model, wanted, keras, *, prefix="", top=True):
-        self.keras = keras
-        self.name = model.name  # no reference to the model: the cache's value must not keep its key alive
-        self.steps = []  # ("map", key, out_index) | ("nested", extractor, in_index)
-        outputs = []
-        for layer in model.layers:
-            if type(layer).__name__ == "InputLayer":
-                continue
-            path = f"{prefix}{layer.name}"
-            if _is_model(layer, keras):
+    def __init__(self, model, wanted):
+        self.name = model.name
+        self.entries = []  # (short name, path, layer), in the order the layers run
+        for path, layer, nested in walk_layers(model):
+            if nested:
                 _check_graph(layer)
-                child = _MapExtractor(layer, wanted, keras, prefix=f"{path}/", top=False)
-                if child.steps:
-                    ins = _node_inputs(model, layer)
-                    self.steps.append(("nested", child, len(outputs)))
-                    outputs.append(ins[0] if len(ins) == 1 else ins)
+            elif any(layer is e[2] for e in self.entries):
+                continue
             elif (wanted is None and is_feature_map_layer(layer)) or (
                 wanted is not None and (layer.name in wanted or path in wanted)
             ):
-                self.steps.append(("map", layer.name, path, len(outputs)))
-                outputs.append(_layer_output(model, layer))
-        self.sub = keras.Model(_graph_inputs(model), outputs) if outputs else None
-        if top:
-            self._finish(wanted, list(_all_paths(model, keras)))
-
-    def _finish(self, wanted, available):
-        entries = self._flat_entries()
-        if not entries:
-            if wanted is None:
-                raise ValueError(
-                    f"model {self.name!r} has no convolution or pooling layer, so it has no feature "
-                    "maps to show; for a model whose first layer is Dense, look at what each unit learned "
-                    "with mnist_viz.plots.dense_weights(model)"
-                )
+                self.entries.append((layer.name, path, layer))
+        if not self.entries and wanted is None:
+            raise ValueError(
+                f"model {self.name!r} has no convolution or pooling layer, so it has no feature "
+                "maps to show; for a model whose first layer is Dense, look at what each unit learned "
+                "with mnist_viz.plots.dense_weights(model)"
+            )
         if wanted is not None:
-            found = {n for e in entries for n in (e[0], e[1])}
+            found = {n for e in self.entries for n in e[:2]}
             missing = [w for w in wanted if w not in found]
             if missing:
+                available = [path for path, _, _ in walk_layers(model)]
                 raise ValueError(f"layers {missing} not found in model {self.name!r}; its layers are {available}")
-        shorts = [e[0] for e in entries]
-        self.keys = {e[1]: (e[0] if shorts.count(e[0]) == 1 else e[1]) for e in entries}
+        shorts = [e[0] for e in self.entries]
+        self.keys = [short if shorts.count(short) == 1 else path for short, path, _ in self.entries]
 
-    def _flat_entries(self):
-        out = []
-        for step in self.steps:
-            if step[0] == "map":
-                out.append((step[1], step[2]))
-            else:
-                out.extend(step[1]._flat_entries())
-        return out
+    def _run(self, model, x, result: list):
+        _, seen = capture(model, x, [e[2] for e in self.entries])
+        for maps, (_, path, layer) in zip(result, self.entries):
+            if id(layer) not in seen:
+                raise ValueError(f"layer {path!r} did not run when model {self.name!r} was called")
+            maps.append(np.asarray(seen[id(layer)]))
 
-    def _run(self, x, result):
-        values = self.sub(x, training=False)
-        if not isinstance(values, (list, tuple)):
-            values = [values]
-        for step in self.steps:
-            if step[0] == "map":
-                result.setdefault(step[2], []).append(_to_numpy(self.keras, values[step[3]]))
-            else:
-                step[1]._run(values[step[2]], result)
-
-    def __call__(self, x, *, batch_size=256):
-        result: dict[str, list] = {}
+    def __call__(self, model, x, *, batch_size=256):
+        result = [[] for _ in self.entries]
         if len(x) == 0:
-            self._run(np.zeros((1,) + x.shape[1:], dtype=x.dtype), result)
-            return {self.keys[p]: np.zeros((0,) + v[0].shape[1:], np.float32) for p, v in result.items()}
+            self._run(model, np.zeros((1,) + x.shape[1:], dtype=x.dtype), result)
+            return {k: np.zeros((0,) + v[0].shape[1:], np.float32) for k, v in zip(self.keys, result)}
         for i in range(0, len(x), batch_size):
-            self._run(x[i : i + batch_size], result)
-        return {self.keys[p]: np.concatenate(v, axis=0) for p, v in result.items()}
+            self._run(model, x[i : i + batch_size], result)
+        return {k: np.concatenate(v, axis=0) for k, v in zip(self.keys, result)}
 
 
-def _graph_inputs(model):
-    inputs = model.inputs
-    return inputs[0] if len(inputs) == 1 else inputs
-
-
-def _layer_output(model, layer):
-    """The output tensor of ``layer`` in ``model``'s graph."""
-    node = _node_in(model, layer)
-    if node is None:
-        return layer.output
-    outs = list(node.output_tensors)
-    return outs[0] if len(outs) == 1 else outs
-
-
-def _node_in(outer, layer):
-    """The call of ``layer`` that belongs to ``outer``'s graph (keras keys graph nodes as
-    ``"{id(op)}_ib-{index}"``); the first call when that cannot be told."""
-    graph = getattr(outer, "_functional", None) or outer
-    keys = getattr(graph, "_nodes", None)
-    inbound = list(getattr(layer, "_inbound_nodes", []))
-    if keys is not None:
-        for index, node in enumerate(inbound):
-            if f"{id(layer)}_ib-{index}" in keys:
-                return node
-    return inbound[0] if inbound else None
-
-
-def _all_paths(model, keras, prefix=""):
-    for layer in model.layers:
-        if type(layer).__name__ == "InputLayer":
-            continue
-        path = f"{prefix}{layer.name}"
-        yield path
-        if _is_model(layer, keras):
-            yield from _all_paths(layer, keras, prefix=f"{path}/")
-
-
-def _penultimate_fn(model, keras):
-    """x -> input of the last layer with weights (recursing into a nested final model)."""
-    layers = [l for l in model.layers if type(l).__name__ != "InputLayer"]
-    for layer in reversed(layers):
+def _last_weighted_layer(model):
+    """The last layer with weights (inside a nested final model, its last one): the classifier
+    whose input :func:`penultimate_features` returns."""
+    for layer in reversed([layer for layer in model.layers if type(layer).__name__ != "InputLayer"]):
         if not layer.weights:
             continue
-        ins = _node_inputs(model, layer)
-        pre = keras.Model(_graph_inputs(model), ins[0] if len(ins) == 1 else ins)
-        if _is_model(layer, keras):
+        if is_nested(layer):
             _check_graph(layer)
-            inner = _penultimate_fn(layer, keras)
-            return lambda x: inner(pre(x, training=False))
-        return lambda x: _to_numpy(keras, pre(x, training=False))
+            return _last_weighted_layer(layer)
+        return layer
     raise ValueError(f"model {model.name!r} has no layer with weights, so no classifier to find the input of")

@@ -19,6 +19,7 @@ Example
 """
 from __future__ import annotations
 
+from mnist_viz._arrays import positive_int
 from mnist_viz._tf import import_keras
 
 #: model name -> input layout expected ("flat": (n, 784); "image": (n, 28, 28, 1))
@@ -36,7 +37,7 @@ def dense(*, num_classes: int = 10, sparse_labels: bool = False):
     (407050, 'categorical_crossentropy')
     """
     keras = import_keras()
-    _check_num_classes(num_classes)
+    num_classes = positive_int(num_classes, "num_classes", minimum=2)
     model = keras.Sequential(
         [
             keras.Input(shape=(784,), name="pixels"),
@@ -65,7 +66,7 @@ def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
     ['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'dropout', 'features', 'prediction']
     """
     keras = import_keras()
-    _check_num_classes(num_classes)
+    num_classes = positive_int(num_classes, "num_classes", minimum=2)
     layers = keras.layers
     model = keras.Sequential(
         [
@@ -102,7 +103,3 @@ def build(name: str, **kwargs):
         raise ValueError(f"model must be one of {sorted(BUILDERS)}; got {name!r}")
     return BUILDERS[name](**kwargs)
 
-
-def _check_num_classes(num_classes) -> None:
-    if not isinstance(num_classes, int) or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2; got {num_classes!r}")

@@ -15,9 +15,7 @@ Example
 """
 from __future__ import annotations
 
-import datetime as _dt
 import os
-import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +24,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from mnist_viz._io import atomic_write_json, load_npz, read_json
-from mnist_viz.run_format import Features, read_features
+from mnist_viz import run_format as fmt
+from mnist_viz._process import now_iso, owner_alive, process_alive
+from mnist_viz.run_format import FORMAT_VERSION, STATUSES, Features
 
 __all__ = [
     "FORMAT_VERSION",
@@ -40,20 +39,8 @@ __all__ = [
     "process_alive",
 ]
 
-#: version of the run directory format this module reads and :mod:`mnist_viz.callbacks` writes
-FORMAT_VERSION = 1
-#: the values ``run.status`` can take
-STATUSES = ("running", "complete", "interrupted")
 #: class names used when a run does not record any
 DEFAULT_CLASS_NAMES = [str(i) for i in range(10)]
-
-RUN_JSON = "run.json"
-HISTORY_CSV = "history.csv"
-BATCHES_CSV = "batches.csv"
-WEIGHTS_DIR = "weights"
-PROBE_DIR = "probe"
-TEST_NPZ = "test_predictions.npz"
-FEATURES_NPZ = "features.npz"
 
 
 @dataclass
@@ -79,7 +66,7 @@ class WeightRecords:
 
     stats: pd.DataFrame
     histograms: dict = field(default_factory=dict)
-    dead_relu: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["epoch", "layer", "dead_fraction"]))
+    dead_relu: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(fmt.DEAD_RELU_COLUMNS)))
     index: list = field(default_factory=list)
 
     @property
@@ -234,40 +221,23 @@ class Run:
         >>> Run.load(d).history["loss"].tolist()
         [0.5, 0.25]
         """
-        path = Path(path)
-        if not path.is_dir():
-            raise FileNotFoundError(f"path {str(path)!r} is not a run directory (no such folder)")
-        info_path = path / RUN_JSON
-        history_path = path / HISTORY_CSV
-        markers = (RUN_JSON, HISTORY_CSV, f"{WEIGHTS_DIR}/stats.csv", f"{PROBE_DIR}/probe.npz", TEST_NPZ)
-        if not any((path / marker).exists() for marker in markers):
-            raise FileNotFoundError(
-                f"path {str(path)!r} is not a run directory: expected one of {', '.join(markers)} in it"
-            )
-        info = read_json(info_path) if info_path.exists() else {}
-        version = info.get("format_version", FORMAT_VERSION)
-        if version != FORMAT_VERSION:
-            raise ValueError(
-                f"run {str(path)!r} has format_version {version!r}; this mnist_viz reads version {FORMAT_VERSION}"
-            )
+        path = fmt.check_run_dir(path)
+        info = fmt.check_run_info(fmt.read_run_info(path), path)
         status = info.get("status", "complete")
-        if status not in STATUSES:
-            raise ValueError(f"{info_path} has status {status!r}; expected one of {STATUSES}")
-        if status == "running" and not _owner_alive(info):
+        if status == "running" and not owner_alive(info):
             status = "interrupted"
-
-        history = _read_history(history_path) if history_path.exists() else _empty_history()
-        batches = _read_csv(path / BATCHES_CSV)
+        weights, probe = fmt.read_weight_records(path), fmt.read_probe_records(path)
+        test = fmt.read_test_predictions(path)
         return cls(
-            history=history,
+            history=fmt.read_history(path),
             name=info.get("name") or path.name,
             status=status,
             path=path,
-            batches=batches,
-            weights=_read_weights(path / WEIGHTS_DIR),
-            probe=_read_probe(path / PROBE_DIR),
-            test=_read_test(path / TEST_NPZ),
-            features=read_features(path),
+            batches=fmt.read_batches(path),
+            weights=None if weights is None else WeightRecords(**weights),
+            probe=None if probe is None else ProbeRecords(**probe),
+            test=None if test is None else Predictions(**test),
+            features=fmt.read_features(path),
             info=info,
         )
 
@@ -299,10 +269,8 @@ class Run:
             if arr.ndim != 1:
                 raise ValueError(f"history[{key!r}] must be a flat list of numbers; got shape {arr.shape}")
             columns[str(key)] = arr
-        frame = pd.DataFrame(columns)
-        frame = _index_by_epoch(frame)
-        info = {"format_version": FORMAT_VERSION, "name": name, "status": "complete",
-                "epochs_completed": int(len(frame)), "metadata": dict(metadata or {})}
+        frame = fmt.index_by_epoch(pd.DataFrame(columns))
+        info = fmt.new_run_info(name, status="complete", epochs_completed=int(len(frame)), metadata=dict(metadata or {}))
         return cls(history=frame, name=name, status="complete", info=info)
 
     @classmethod
@@ -348,10 +316,10 @@ class Run:
             raise ValueError(f"path {str(path)!r} is empty; expected a CSVLogger file with a header row")
         for col in frame.columns:
             frame[col] = pd.to_numeric(frame[col], errors="coerce")
-        frame = _index_by_epoch(frame)
+        frame = fmt.index_by_epoch(frame)
         name = name or path.stem
-        info = {"format_version": FORMAT_VERSION, "name": name, "status": "complete",
-                "epochs_completed": int(len(frame)), "metadata": {"source": str(path)}}
+        info = fmt.new_run_info(name, status="complete", epochs_completed=int(len(frame)),
+                                metadata={"source": str(path)})
         return cls(history=frame, name=name, status="complete", info=info)
 
 
@@ -363,173 +331,22 @@ def mark_interrupted(run_dir: str | os.PathLike, reason: str) -> Path:
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = atomic_write_json(d / "run.json", {"format_version": 1, "status": "running"})
+    >>> _ = fmt.write_run_info(d, fmt.new_run_info("m", status="running"))
     >>> _ = mark_interrupted(d, "KeyboardInterrupt: ")
     >>> Run.load(d).status
     'interrupted'
     """
-    path = Path(run_dir) / RUN_JSON
-    if not path.exists():
-        raise FileNotFoundError(f"run_dir {str(run_dir)!r} has no {RUN_JSON}; nothing to mark interrupted")
+    if not (Path(run_dir) / fmt.RUN_JSON).exists():
+        raise FileNotFoundError(f"run_dir {str(run_dir)!r} has no {fmt.RUN_JSON}; nothing to mark interrupted")
     if not isinstance(reason, str):
         raise TypeError(f"reason must be a str; got {type(reason).__name__}")
-    recorders = sys.modules.get("mnist_viz.callbacks")  # loaded only if a recorder ran here
-    if recorders is not None:
+    writer = sys.modules.get("mnist_viz.callbacks._writer")  # loaded only if a recorder ran here
+    if writer is not None:
         try:
-            recorders.flush_writes(run_dir)  # queued records land before the status changes
+            writer.flush_writes(run_dir)  # queued records land before the status changes
         except Exception:  # a failed record write must not hide why the run stopped
             pass
-    info = read_json(path)
+    info = fmt.read_run_info(run_dir)
     now = now_iso()
     info.update({"status": "interrupted", "interrupted_reason": reason, "updated": now, "finished": now})
-    return atomic_write_json(path, info)
-
-
-def now_iso() -> str:
-    """The current UTC time as ISO-8601 with seconds."""
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def process_start_ticks(pid: int) -> int | None:
-    """Start time of process ``pid`` in clock ticks since boot (Linux ``/proc``), else None."""
-    try:
-        with open(f"/proc/{int(pid)}/stat", "rb") as fh:
-            stat = fh.read().decode("ascii", "replace")
-    except OSError:
-        return None
-    fields = stat[stat.rfind(")") + 2 :].split()
-    try:
-        if fields[0] == "Z":  # a zombie has finished running
-            return -1
-        return int(fields[19])
-    except (IndexError, ValueError):
-        return None
-
-
-def process_alive(pid: int, start_ticks: int | None = None) -> bool:
-    """Whether process ``pid`` on this host is still running (zombies count as gone).
-
-    With ``start_ticks`` (recorded by the writer), a reused pid belonging to a newer process counts
-    as gone too.
-
-    >>> process_alive(os.getpid())
-    True
-    """
-    try:
-        pid = int(pid)
-    except (TypeError, ValueError):
-        return False
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    except OSError:
-        return False
-    ticks = process_start_ticks(pid)
-    if ticks == -1:
-        return False
-    if start_ticks is not None and ticks is not None and int(start_ticks) != ticks:
-        return False
-    return True
-
-
-def _owner_alive(info: dict) -> bool:
-    host = info.get("hostname")
-    if host and host != socket.gethostname():
-        return True  # another machine's process: we cannot tell, trust the file
-    if "pid" not in info:
-        return True
-    return process_alive(info["pid"], info.get("pid_start_ticks"))
-
-
-def _empty_history() -> pd.DataFrame:
-    frame = pd.DataFrame()
-    frame.index.name = "epoch"
-    return frame
-
-
-def _index_by_epoch(frame: pd.DataFrame) -> pd.DataFrame:
-    if "epoch" in frame.columns:
-        frame = frame.astype({"epoch": "int64"}).set_index("epoch")
-    else:
-        frame.index = pd.RangeIndex(len(frame))
-    frame.index.name = "epoch"
-    return frame
-
-
-def _read_history(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, na_values=["NA"])
-    return _index_by_epoch(frame)
-
-
-def _read_csv(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    try:
-        return pd.read_csv(path, na_values=["NA"])
-    except pd.errors.EmptyDataError:
-        return None
-
-
-def _read_weights(folder: Path) -> WeightRecords | None:
-    stats = _read_csv(folder / "stats.csv")
-    if stats is None:
-        return None
-    index = read_json(folder / "index.json") if (folder / "index.json").exists() else []
-    histograms = {}
-    hist_path = folder / "histograms.npz"
-    if hist_path.exists():
-        arrays = load_npz(hist_path)
-        epochs = arrays.get("epochs", np.zeros(0, dtype=np.int64))
-        for entry in index:
-            key = entry["key"]
-            if f"counts_{key}" in arrays:
-                histograms[entry["weight"]] = {
-                    "edges": arrays[f"edges_{key}"],
-                    "counts": arrays[f"counts_{key}"],
-                    "epochs": epochs,
-                }
-    dead = _read_csv(folder / "dead_relu.csv")
-    if dead is None:
-        dead = pd.DataFrame(columns=["epoch", "layer", "dead_fraction"])
-    return WeightRecords(stats=stats, histograms=histograms, dead_relu=dead, index=index)
-
-
-def _read_probe(folder: Path) -> ProbeRecords | None:
-    probe_path = folder / "probe.npz"
-    if not probe_path.exists():
-        return None
-    base = load_npz(probe_path)
-    epochs, probs = [], []
-    for file in sorted(folder.glob("epoch_*.npz")):
-        try:
-            epoch = int(file.stem.split("_", 1)[1])
-        except ValueError:
-            continue
-        epochs.append(epoch)
-        probs.append(load_npz(file)["probabilities"].astype(np.float32))
-    labels = base["labels"].astype(np.int64)
-    n_classes = probs[0].shape[1] if probs else 0
-    return ProbeRecords(
-        images=base.get("images"),
-        labels=labels,
-        indices=base.get("indices", np.arange(len(labels), dtype=np.int64)),
-        epochs=np.asarray(epochs, dtype=np.int64),
-        probabilities=np.stack(probs) if probs else np.zeros((0, len(labels), n_classes), np.float32),
-    )
-
-
-def _read_test(path: Path) -> Predictions | None:
-    if not path.exists():
-        return None
-    arrays = load_npz(path)
-    return Predictions(
-        probabilities=arrays["probabilities"].astype(np.float32),
-        labels=arrays["labels"].astype(np.int64),
-        images=arrays.get("images"),
-    )
-
+    return fmt.write_run_info(run_dir, info)

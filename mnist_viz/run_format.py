@@ -2,8 +2,10 @@
 
 This module is the one owner of the format: the recorders, :func:`mnist_viz.train`,
 :meth:`mnist_viz.Run.load`, :func:`mnist_viz.run.mark_interrupted`, the CLI and the report all
-spell file names and keys through it (no other module writes ``"run.json"``). NumPy and pandas
-only: reading a run never imports TensorFlow. ``docs/ARCHITECTURE.md`` lists every file and key.
+spell file names and keys through it (:func:`write_run_info` is the one writer of ``run.json``).
+The ``read_*`` helpers return plain dicts and frames (what :mod:`mnist_viz.run`'s record classes
+take); the ``write_*`` helpers replace one file atomically. NumPy and pandas only: reading a run
+never imports TensorFlow. ``docs/ARCHITECTURE.md`` lists every file and key.
 
 Example
 -------
@@ -17,6 +19,9 @@ False
 >>> _ = write_run_info(d, {"format_version": FORMAT_VERSION, "status": "running"})
 >>> is_run_dir(d), read_run_info(d)["status"]
 (True, 'running')
+>>> _ = write_probe_set(d, labels=[3, 1], indices=[0, 5]); _ = write_probe_epoch(d, 0, [[0.5, 0.5], [1, 0]])
+>>> read_probe_records(d)["probabilities"].shape
+(1, 2, 2)
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from mnist_viz._io import atomic_write_json, atomic_write_npz, load_npz, read_json
 
@@ -52,6 +58,10 @@ MODEL_KERAS = "model.keras"
 MODEL_CONFIG_JSON = "model_config.json"
 #: a folder holding any of these is a run directory (``Run.load`` and the CLI accept it)
 MARKERS = (RUN_JSON, HISTORY_CSV, WEIGHT_STATS_CSV, PROBE_NPZ, TEST_NPZ)
+#: ``run.json``'s keys, in the order the recorders write them (``interrupted_reason`` only when marked so)
+RUN_INFO_KEYS = ("format_version", "name", "status", "pid", "pid_start_ticks", "hostname", "started", "updated",
+                 "finished", "epochs_completed", "epochs_planned", "last_epoch", "params", "model", "metadata",
+                 "test_metrics", "class_names", "interrupted_reason")
 
 
 def snapshot_npz(epoch: int) -> str:
@@ -61,6 +71,15 @@ def snapshot_npz(epoch: int) -> str:
     'weights/snapshot_epoch_0003.npz'
     """
     return f"{WEIGHTS_DIR}/snapshot_epoch_{int(epoch):04d}.npz"
+
+
+def snapshot_key(weight: str) -> str:
+    """The key of weight variable ``weight`` in a snapshot (``/`` becomes ``__``).
+
+    >>> snapshot_key("inner/conv/kernel")
+    'inner__conv__kernel'
+    """
+    return weight.replace("/", "__")
 
 
 def probe_epoch_npz(epoch: int) -> str:
@@ -175,11 +194,52 @@ class Features:
         return arrays
 
 
-# -- read and write helpers --------------------------------------------------------------------------
+# -- the folder and run.json ---------------------------------------------------------------------
 def is_run_dir(path: str | os.PathLike) -> bool:
     """Whether ``path`` is a folder holding any of :data:`MARKERS` (what ``Run.load`` accepts)."""
     path = Path(path)
     return path.is_dir() and any((path / marker).exists() for marker in MARKERS)
+
+
+def check_run_dir(path: str | os.PathLike) -> Path:
+    """``path`` as a Path when it is a run directory, else FileNotFoundError saying what is missing.
+
+    >>> import tempfile
+    >>> check_run_dir(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: path '...' is not a run directory: expected one of run.json, history.csv, ... in it
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise FileNotFoundError(f"path {str(path)!r} is not a run directory (no such folder)")
+    if not is_run_dir(path):
+        raise FileNotFoundError(f"path {str(path)!r} is not a run directory: expected one of {', '.join(MARKERS)} in it")
+    return path
+
+
+def check_run_info(info: dict, run_dir: str | os.PathLike) -> dict:
+    """``info`` (``run.json`` of ``run_dir``) when this version reads it and its status is known."""
+    version = info.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"run {str(run_dir)!r} has format_version {version!r}; this mnist_viz reads version {FORMAT_VERSION}")
+    status = info.get("status", "complete")
+    if status not in STATUSES:
+        raise ValueError(f"{Path(run_dir) / RUN_JSON} has status {status!r}; expected one of {STATUSES}")
+    return info
+
+
+def new_run_info(name: str, **values) -> dict:
+    """A ``run.json`` dict: ``format_version``, ``name``, then ``values`` (keys of :data:`RUN_INFO_KEYS`).
+
+    >>> new_run_info("m", status="complete", epochs_completed=2)
+    {'format_version': 1, 'name': 'm', 'status': 'complete', 'epochs_completed': 2}
+    """
+    unknown = sorted(set(values) - set(RUN_INFO_KEYS))
+    if unknown:
+        raise ValueError(f"{RUN_JSON} has no keys {unknown}; its keys are {list(RUN_INFO_KEYS)}")
+    return {"format_version": FORMAT_VERSION, "name": name, **values}
 
 
 def write_run_info(run_dir: str | os.PathLike, info: dict) -> Path:
@@ -193,12 +253,146 @@ def read_run_info(run_dir: str | os.PathLike) -> dict:
     return read_json(path) if path.exists() else {}
 
 
-def write_features(run_dir: str | os.PathLike, features: Features) -> Path:
-    """Write ``features.npz`` atomically."""
-    return atomic_write_npz(Path(run_dir) / FEATURES_NPZ, features.to_arrays())
+# -- records: readers return what run.Run's record classes take ----------------------------------
+def index_by_epoch(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` indexed by its ``epoch`` column (else 0, 1, ...), the index named ``epoch``.
+
+    >>> index_by_epoch(pd.DataFrame({"epoch": [3, 4], "loss": [0.2, 0.1]})).index.tolist()
+    [3, 4]
+    """
+    if "epoch" in frame.columns:
+        frame = frame.astype({"epoch": "int64"}).set_index("epoch")
+    else:
+        frame.index = pd.RangeIndex(len(frame))
+    frame.index.name = "epoch"
+    return frame
+
+
+def _read_csv(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path, na_values=["NA"])
+    except pd.errors.EmptyDataError:
+        return None
+
+
+def read_history(run_dir: str | os.PathLike) -> pd.DataFrame:
+    """``history.csv`` indexed by epoch (an empty frame when the run has none)."""
+    frame = _read_csv(Path(run_dir) / HISTORY_CSV)
+    return index_by_epoch(frame if frame is not None else pd.DataFrame())
+
+
+def read_batches(run_dir: str | os.PathLike) -> pd.DataFrame | None:
+    """``batches.csv``, or None."""
+    return _read_csv(Path(run_dir) / BATCHES_CSV)
+
+
+def read_weight_records(run_dir: str | os.PathLike) -> dict | None:
+    """``{"stats", "histograms", "dead_relu", "index"}`` from ``weights/``, or None without stats."""
+    run_dir = Path(run_dir)
+    stats = _read_csv(run_dir / WEIGHT_STATS_CSV)
+    if stats is None:
+        return None
+    index = read_json(run_dir / WEIGHT_INDEX_JSON) if (run_dir / WEIGHT_INDEX_JSON).exists() else []
+    histograms = {}
+    if (run_dir / WEIGHT_HISTOGRAMS_NPZ).exists():
+        arrays = load_npz(run_dir / WEIGHT_HISTOGRAMS_NPZ)
+        epochs = arrays.get(HISTOGRAM_EPOCHS, np.zeros(0, dtype=np.int64))
+        for entry in index:
+            edges, counts = histogram_keys(entry["key"])
+            if counts in arrays:
+                histograms[entry["weight"]] = {"edges": arrays[edges], "counts": arrays[counts], "epochs": epochs}
+    dead = _read_csv(run_dir / DEAD_RELU_CSV)
+    dead = dead if dead is not None else pd.DataFrame(columns=list(DEAD_RELU_COLUMNS))
+    return {"stats": stats, "histograms": histograms, "dead_relu": dead, "index": index}
+
+
+def read_probe_records(run_dir: str | os.PathLike) -> dict | None:
+    """``{"images", "labels", "indices", "epochs", "probabilities" (E, n, C) float32}`` from
+    ``probe/``, or None without ``probe/probe.npz``."""
+    folder = Path(run_dir) / PROBE_DIR
+    if not (Path(run_dir) / PROBE_NPZ).exists():
+        return None
+    base = load_npz(Path(run_dir) / PROBE_NPZ)
+    epochs, probs = [], []
+    for file in sorted(folder.glob(PROBE_EPOCH_GLOB)):
+        try:
+            epoch = int(file.stem.split("_", 1)[1])
+        except ValueError:
+            continue
+        epochs.append(epoch)
+        probs.append(load_npz(file)[PROBE_PROBABILITIES].astype(np.float32))
+    labels = base[PROBE_LABELS].astype(np.int64)
+    n_classes = probs[0].shape[1] if probs else 0
+    return {"images": base.get(PROBE_IMAGES), "labels": labels,
+            "indices": base.get(PROBE_INDICES, np.arange(len(labels), dtype=np.int64)),
+            "epochs": np.asarray(epochs, dtype=np.int64),
+            "probabilities": np.stack(probs) if probs else np.zeros((0, len(labels), n_classes), np.float32)}
+
+
+def read_test_predictions(run_dir: str | os.PathLike) -> dict | None:
+    """``{"probabilities" float32, "labels" int64, "images"}`` of ``test_predictions.npz``, or None."""
+    path = Path(run_dir) / TEST_NPZ
+    if not path.exists():
+        return None
+    arrays = load_npz(path)
+    return {"probabilities": arrays[TEST_PROBABILITIES].astype(np.float32),
+            "labels": arrays[TEST_LABELS].astype(np.int64), "images": arrays.get(TEST_IMAGES)}
 
 
 def read_features(run_dir: str | os.PathLike) -> Features | None:
     """``features.npz`` of ``run_dir`` as :class:`Features`, or None when the run has none."""
     path = Path(run_dir) / FEATURES_NPZ
     return Features.from_arrays(load_npz(path)) if path.exists() else None
+
+
+# -- record writers (each an atomic replace; the recorders queue them on their writer thread) -----
+def _with_images(arrays: dict, key: str, images) -> dict:
+    return arrays if images is None else {**arrays, key: images}
+
+
+def write_probe_set(run_dir, *, labels, indices, images=None) -> Path:
+    """``probe/probe.npz``: ``labels``, ``indices`` (int64) and uint8 ``images`` when given."""
+    arrays = {PROBE_LABELS: np.asarray(labels, np.int64), PROBE_INDICES: np.asarray(indices, np.int64)}
+    return atomic_write_npz(Path(run_dir) / PROBE_NPZ, _with_images(arrays, PROBE_IMAGES, images))
+
+
+def write_probe_epoch(run_dir, epoch: int, probabilities) -> Path:
+    """``probe/epoch_XXXX.npz``: the epoch's ``probabilities`` as float16."""
+    return atomic_write_npz(Path(run_dir) / probe_epoch_npz(epoch),
+                            {PROBE_PROBABILITIES: np.asarray(probabilities).astype(np.float16)})
+
+
+def write_test_predictions(run_dir, *, probabilities, labels, images=None) -> Path:
+    """``test_predictions.npz``: float32 ``probabilities``, int64 ``labels``, uint8 ``images`` when given."""
+    arrays = {TEST_PROBABILITIES: np.asarray(probabilities, np.float32), TEST_LABELS: np.asarray(labels, np.int64)}
+    return atomic_write_npz(Path(run_dir) / TEST_NPZ, _with_images(arrays, TEST_IMAGES, images))
+
+
+def write_weight_histograms(run_dir, epochs, edges: list, counts: list) -> Path:
+    """``weights/histograms.npz``: ``epochs`` and, per variable ``i``, ``edges_i`` and ``counts_i`` (E, B) int32."""
+    arrays = {HISTOGRAM_EPOCHS: np.asarray(epochs, dtype=np.int64)}
+    for i, (e, c) in enumerate(zip(edges, counts)):
+        edges_key, counts_key = histogram_keys(i)
+        arrays[edges_key] = e
+        arrays[counts_key] = np.asarray(c, dtype=np.int32).reshape(-1, len(e) - 1)
+    return atomic_write_npz(Path(run_dir) / WEIGHT_HISTOGRAMS_NPZ, arrays)
+
+
+def write_snapshot(run_dir, epoch: int, weights: dict) -> Path:
+    """``weights/snapshot_epoch_XXXX.npz``: float16 copies of ``weights`` (path -> array), uncompressed."""
+    arrays = {snapshot_key(name): np.asarray(w).astype(np.float16) for name, w in weights.items()}
+    return atomic_write_npz(Path(run_dir) / snapshot_npz(epoch), arrays, compress=False)
+
+
+def remove_epoch_files(run_dir, which: str) -> None:
+    """Delete the per-epoch files an earlier ``fit`` left: ``"snapshots"`` or ``"probe"`` epochs."""
+    folder, pattern = {"snapshots": (WEIGHTS_DIR, SNAPSHOT_GLOB), "probe": (PROBE_DIR, PROBE_EPOCH_GLOB)}[which]
+    for stale in (Path(run_dir) / folder).glob(pattern):
+        stale.unlink()
+
+
+def write_features(run_dir: str | os.PathLike, features: Features) -> Path:
+    """Write ``features.npz`` atomically."""
+    return atomic_write_npz(Path(run_dir) / FEATURES_NPZ, features.to_arrays())

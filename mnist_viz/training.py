@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_viz._io import atomic_write_json, read_json
+from mnist_viz import run_format as fmt
+from mnist_viz._arrays import positive_int
 
 #: how many test digits get their convnet feature maps stored, and how many the embedding view uses
 N_ACTIVATION_DIGITS = 4
@@ -71,15 +72,15 @@ def train(
     ['accuracy', 'epoch_time']
     """
     from mnist_viz import data as data_mod
-    from mnist_viz.models import BUILDERS, MODEL_INPUTS
+    from mnist_viz import models
 
-    _check_positive_int("epochs", epochs)
-    _check_positive_int("batch_size", batch_size)
-    _check_positive_int("seed", seed, minimum=0, maximum=2**32 - 1)  # Keras' seed range
+    positive_int(epochs, "epochs")
+    positive_int(batch_size, "batch_size")
+    positive_int(seed, "seed", minimum=0, maximum=2**32 - 1)  # Keras' seed range
     if not (0.0 < float(validation_fraction) < 0.5):
         raise ValueError(f"validation_fraction must be between 0 and 0.5; got {validation_fraction!r}")
-    if isinstance(model, str) and model not in BUILDERS:
-        raise ValueError(f"model must be one of {sorted(BUILDERS)} or a compiled keras.Model; got {model!r}")
+    if isinstance(model, str) and model not in models.BUILDERS:
+        raise ValueError(f"model must be one of {sorted(models.BUILDERS)} or a compiled keras.Model; got {model!r}")
 
     t_start = time.perf_counter()
     dataset = resolve_data(data)
@@ -105,8 +106,8 @@ def train(
 
     num_classes = len(dataset.class_names)
     if isinstance(model, str):
-        net = BUILDERS[model](num_classes=num_classes)
-        layout = MODEL_INPUTS[model]
+        net = models.build(model, num_classes=num_classes)
+        layout = models.MODEL_INPUTS[model]
     else:
         net = model
         layout = _input_layout(net)
@@ -172,7 +173,7 @@ def train(
             verbose=0 if quiet else 2,
         )
     except BaseException as exc:  # KeyboardInterrupt included: the run must read as interrupted
-        if (out / "run.json").exists():
+        if (out / fmt.RUN_JSON).exists():
             mark_interrupted(out, f"{type(exc).__name__}: {exc}")
         raise
     fit_seconds = time.perf_counter() - t_fit
@@ -181,7 +182,7 @@ def train(
     write_features(net, out, x_te, dataset.y_test)
     feature_seconds = time.perf_counter() - t_feat
 
-    info = read_json(out / "run.json")
+    info = fmt.read_run_info(out)
     timings = info.setdefault("metadata", {}).setdefault("timings", {})
     timings.update(
         {
@@ -190,7 +191,7 @@ def train(
             "total_seconds": round(time.perf_counter() - t_start, 3),
         }
     )
-    atomic_write_json(out / "run.json", info)
+    fmt.write_run_info(out, info)
     run = Run.load(out)
     if not quiet and run.test_metrics:
         acc = run.test_metrics.get("accuracy")
@@ -224,9 +225,14 @@ def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> 
 
     Feature maps of every conv/pool layer for a few test digits (one of each of the first classes),
     the first layer's weights, and penultimate-layer activations of up to 1,000 test digits.
+
+    >>> import tempfile
+    >>> from mnist_viz.models import dense
+    >>> out = write_features(dense(), Path(tempfile.mkdtemp()), np.zeros((3, 784), "float32"), np.arange(3))
+    >>> fmt.read_features(out.parent).embedding.shape
+    (3, 512)
     """
     from mnist_viz import features
-    from mnist_viz.run_format import Features, write_features as write_features_npz
 
     y_test = np.asarray(y_test)
     chosen = []
@@ -243,7 +249,7 @@ def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> 
         maps = {}
     kind, kernel = features.first_layer_weights(model)
     n = min(N_EMBEDDING, len(x_test))
-    return write_features_npz(out, Features(
+    return fmt.write_features(out, fmt.Features(
         activations=maps,
         activation_indices=chosen_idx,
         first_layer_kind=kind,
@@ -254,7 +260,11 @@ def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> 
 
 
 def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages that decide a run's numbers and pictures."""
+    """Versions of Python and the packages that decide a run's numbers and pictures.
+
+    >>> {"python", "numpy", "keras"} <= set(package_versions())
+    True
+    """
     from importlib import metadata
 
     out = {"python": platform.python_version()}
@@ -285,7 +295,7 @@ def _prepare_out(out: Path, *, overwrite: bool) -> None:
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"out {str(out)!r} is a file, expected a run directory")
     if out.is_dir() and any(out.iterdir()):
-        if not (out / "run.json").exists():
+        if not (out / fmt.RUN_JSON).exists():
             raise FileExistsError(
                 f"out {str(out)!r} is a non-empty folder that is not a run; choose another --out"
             )
@@ -296,10 +306,3 @@ def _prepare_out(out: Path, *, overwrite: bool) -> None:
             )
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-
-
-def _check_positive_int(name: str, value, *, minimum: int = 1, maximum: int | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be an integer <= {maximum}; got {value!r}")

@@ -154,3 +154,26 @@ def test_demo_trains_both_models_and_prints_the_report_path(tmp_path):
     assert all(r.status == "complete" and r.epochs_completed == 1 and r.test is not None for r in runs.values())
     page = report.read_text(encoding="utf-8")
     assert "Run: dense" in page and "Run: convnet" in page and 'id="comparison"' in page
+
+
+@pytest.mark.parametrize("marker", ["probe/probe.npz", "weights/stats.csv"])
+def test_report_accepts_every_folder_that_run_load_reads(tmp_path, marker, capsys):
+    """The CLI accepts exactly what Run.load accepts: a folder with probe records only, or weight
+    statistics only, is a run too (the markers of mnist_viz.run_format)."""
+    import numpy as np
+
+    from mnist_viz import run_format as fmt
+    from mnist_viz._io import atomic_write_text
+    from mnist_viz.run import Run
+
+    run = tmp_path / "partial"
+    if marker == fmt.PROBE_NPZ:
+        fmt.write_probe_set(run, labels=np.arange(4) % 10, indices=np.arange(4), images=np.zeros((4, 28, 28), np.uint8))
+        fmt.write_probe_epoch(run, 0, np.full((4, 10), 0.1))
+    else:
+        atomic_write_text(run / fmt.WEIGHT_STATS_CSV, ",".join(fmt.STATS_COLUMNS) + "\n-1,d,d/kernel,4,0,1,-1,1,2,\n")
+    assert [m for m in fmt.MARKERS if (run / m).exists()] == [marker]  # no run.json, no history.csv
+    Run.load(run)  # Python reads it ...
+    html = tmp_path / "r.html"
+    assert main(["report", str(run), "-o", str(html), "--quiet"]) == 0, capsys.readouterr().err  # ... so does the CLI
+    assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")

@@ -10,8 +10,12 @@ import warnings
 
 import pytest
 
-MODULES = ["mnist_viz", "mnist_viz._io", "mnist_viz._tf", "mnist_viz.idx", "mnist_viz.data", "mnist_viz.run",
-           "mnist_viz.models", "mnist_viz.features", "mnist_viz.cli", "mnist_viz.callbacks", "mnist_viz.training"]
+CALLBACKS = ["history", "weights", "predictions", "run_recorder", "_base", "_writer", "_csvlog", "_probe", "_chief",
+             "_stats", "_model"]
+MODULES = ["mnist_viz", "mnist_viz._io", "mnist_viz._tf", "mnist_viz._process", "mnist_viz._graph", "mnist_viz.idx",
+           "mnist_viz.data", "mnist_viz.run_format", "mnist_viz.run", "mnist_viz.models", "mnist_viz.features",
+           "mnist_viz.cli", "mnist_viz.callbacks", *(f"mnist_viz.callbacks.{m}" for m in CALLBACKS),
+           "mnist_viz.training"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -188,3 +188,25 @@ def test_feature_maps_cached_and_fast(keras, features):
         features.feature_maps(model, _images(1))
     assert (time.perf_counter() - t) / 5 < 0.25
     assert features._CACHE[model][("maps", None)] is extractor
+
+
+def test_maps_of_a_shared_conv_layer_come_once_and_equal_its_output(keras, features):
+    L = keras.layers
+    shared = L.Conv2D(1, 3, padding="same", name="shared")
+    inp = keras.Input((28, 28, 1))
+    out = L.Dense(10, name="cls")(L.Flatten()(shared(shared(inp))))
+    model = keras.Model(inp, out, name="twice")
+    maps = features.feature_maps(model, _images(2))
+    assert list(maps) == ["shared"] and maps["shared"].shape == (2, 28, 28, 1)
+    x = _images(2)[..., None]
+    np.testing.assert_allclose(maps["shared"], np.asarray(shared(shared(x))), rtol=1e-5, atol=1e-6)  # its last call
+
+
+def test_penultimate_features_are_the_classifiers_input_and_batches_agree(keras, features):
+    L = keras.layers
+    model = keras.Sequential([keras.Input((784,)), L.Dense(6, activation="relu", name="h"), L.Dropout(0.5),
+                              L.Dense(10, activation="softmax", name="cls")])
+    x = _images(5).reshape(5, 784)
+    out = features.penultimate_features(model, x, batch_size=2)
+    np.testing.assert_allclose(out, np.asarray(model.get_layer("h")(x)), rtol=1e-6)  # dropout off: inference mode
+    assert features.penultimate_features(model, x[:0]).shape == (0, 6)  # no images: no rows

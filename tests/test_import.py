@@ -9,7 +9,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
-    "module", ["mnist_viz", "mnist_viz.plots", "mnist_viz.report", "mnist_viz.run", "mnist_viz.data", "mnist_viz.cli"]
+    "module", ["mnist_viz", "mnist_viz.plots", "mnist_viz.report", "mnist_viz.run", "mnist_viz.data", "mnist_viz.cli",
+               "mnist_viz.run_format", "mnist_viz._process", "mnist_viz._graph", "mnist_viz.callbacks",
+               "mnist_viz.callbacks._stats", "mnist_viz.callbacks._chief", "mnist_viz.callbacks._writer",
+               "mnist_viz.callbacks._csvlog"]
 )
 def test_import_does_not_load_tensorflow(module):
     _assert_no_tensorflow(f"import sys, {module}\n", f"import {module}")

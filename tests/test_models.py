@@ -58,3 +58,8 @@ def test_convnet_reaches_95_percent_on_the_embedded_split(tmp_path):
 
     run = mnist_viz.train("convnet", "embedded", epochs=5, batch_size=128, seed=0, out=tmp_path / "c", quiet=True)
     assert run.test_metrics["accuracy"] >= 0.95, run.test_metrics
+
+
+def test_num_classes_may_be_a_numpy_integer():
+    model = models.dense(num_classes=np.int64(3))
+    assert model.output_shape == (None, 3)

@@ -128,3 +128,17 @@ def test_report_states_the_subset_caveat(trained_runs, tmp_path):
 
     page = build_report(trained_runs["dense"], tmp_path / "r.html", quiet=True).html
     assert EMBEDDED_SUBSET_NOTE in html.unescape(page)
+
+
+def test_named_models_are_built_by_models_build(tmp_path, data, monkeypatch):
+    built = []
+    build = mnist_viz.models.build
+
+    def recording_build(name, **kwargs):
+        built.append((name, kwargs))
+        return build(name, **kwargs)
+
+    monkeypatch.setattr(mnist_viz.models, "build", recording_build)
+    run = train("dense", data, epochs=1, out=tmp_path / "b", quiet=True)
+    assert built == [("dense", {"num_classes": 10})]
+    assert run.info["metadata"]["timings"]["total_seconds"] > 0  # written through run_format.write_run_info

@@ -1,0 +1,73 @@
+"""What RunRecorder stores about the model: the ``run.json`` "model" summary and the saved model.
+
+Example
+-------
+>>> import keras
+>>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, name="d")], name="m")
+>>> summary = model_summary(model)
+>>> summary["total_params"], summary["layers"]
+(10, [{'name': 'd', 'class_name': 'Dense', 'output_shape': [None, 2], 'params': 10}])
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from mnist_viz._io import atomic_write_text
+from mnist_viz.callbacks._base import keras
+from mnist_viz.run_format import MODEL_CONFIG_JSON, MODEL_KERAS
+
+__all__ = ["model_summary", "save_model"]
+
+
+def model_summary(model) -> dict:
+    """``name``, ``class_name``, ``built``, ``total_params``, ``trainable_params`` and the top-level
+    ``layers`` (a nested model is one entry): ``name``, ``class_name``, ``output_shape`` (``None``
+    for the batch axis, or ``None`` when Keras cannot tell) and ``params``."""
+    info = {"name": model.name, "class_name": type(model).__name__, "built": bool(model.built)}
+    if not model.built:
+        info["layers"] = []
+        return info
+    info["total_params"] = int(model.count_params())
+    info["trainable_params"] = int(sum(int(np.prod(v.shape)) for v in model.trainable_weights))
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        try:
+            shape = list(layer.output.shape)
+            shape = [None] + [None if d is None else int(d) for d in shape[1:]]
+        except Exception:
+            shape = None
+        try:
+            params = int(layer.count_params()) if layer.built else 0
+        except Exception:
+            params = int(sum(int(np.prod(v.shape)) for v in layer.weights))
+        layers.append({"name": layer.name, "class_name": type(layer).__name__, "output_shape": shape, "params": params})
+    info["layers"] = layers
+    return info
+
+
+def save_model(model, run_dir) -> list[str]:
+    """Save ``model.keras`` (to a temporary name, then ``os.replace``) and ``model_config.json``;
+    returns what could not be written, as messages (subclassed models without ``get_config``...)."""
+    run_dir = Path(run_dir)
+    problems = []
+    final = run_dir / MODEL_KERAS
+    tmp = run_dir / f".{final.stem}.{os.getpid()}.tmp{final.suffix}"
+    try:
+        model.save(tmp)
+        os.replace(tmp, final)
+    except Exception as exc:
+        problems.append(f"could not save {MODEL_KERAS} ({type(exc).__name__}: {exc})")
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+    try:
+        atomic_write_text(run_dir / MODEL_CONFIG_JSON, model.to_json())
+    except Exception as exc:
+        problems.append(f"could not write {MODEL_CONFIG_JSON} ({type(exc).__name__}: {exc})")
+    return problems

@@ -1,0 +1,115 @@
+"""PredictionRecorder: class probabilities on a fixed probe set after every epoch."""
+from __future__ import annotations
+
+import numpy as np
+
+from mnist_viz import run_format as fmt
+from mnist_viz._arrays import as_labels, positive_int, to_uint8_images
+from mnist_viz.callbacks._base import Recorder
+from mnist_viz.callbacks._probe import ProbePass, predict_probabilities
+
+__all__ = ["PredictionRecorder"]
+
+
+class PredictionRecorder(Recorder):
+    """Record class probabilities on a fixed probe set after every epoch.
+
+    The probe set is at most ``probe_size`` samples of ``validation_data`` (all of them when there
+    are fewer; otherwise a random subset drawn once with ``seed``, in their original order). At train
+    begin ``probe/probe.npz`` stores their ``images`` (uint8 28×28, when inputs are 784-pixel digits;
+    floats in [0, 1] are scaled by 255), ``labels`` (int64; one-hot is accepted) and ``indices``
+    into the validation set; after every epoch ``probe/epoch_XXXX.npz`` stores ``probabilities``
+    (float16, softmax applied when the model outputs logits).
+
+    Keras does not hand callbacks the data that ``validation_split`` holds out, so pass
+    ``validation_data`` explicitly; without it nothing is recorded and one warning says so.
+    :attr:`forward` is the probe pass (a :class:`WeightRecorder` given ``probe=`` this recorder
+    reads its ReLU maxima from the same pass); ``writer=``: see :class:`RunRecorder`.
+
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+    >>> model.compile("sgd", "sparse_categorical_crossentropy")
+    >>> x, y = np.ones((12, 4), "float32"), np.arange(12) % 3
+    >>> rec = PredictionRecorder(validation_data=(x, y), probe_size=5)
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[rec])
+    >>> rec.probabilities.shape, rec.indices.tolist() == sorted(rec.indices.tolist())
+    ((2, 5, 3), True)
+    """
+
+    def __init__(self, run_dir=None, *, validation_data=None, probe_size: int = 1000, seed: int = 0,
+                 batch_size: int = 1000, writer=None):
+        super().__init__(run_dir, writer=writer)
+        self.probe_size = positive_int(probe_size, "probe_size")
+        self.batch_size = positive_int(batch_size, "batch_size")
+        self.seed = seed
+        self.x = self.labels = self.indices = self.images = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) < 2:
+                raise ValueError(
+                    "validation_data must be a tuple (x_val, y_val); got "
+                    f"{type(validation_data).__name__}{'' if not hasattr(validation_data, '__len__') else f' of length {len(validation_data)}'}"
+                )
+            x = np.asarray(validation_data[0])
+            labels = as_labels(validation_data[1], "validation_data[1]", scores=True)
+            if len(x) != len(labels):
+                raise ValueError(f"validation_data has {len(x)} inputs but {len(labels)} labels")
+            n = len(x)
+            if n > self.probe_size:
+                rng = np.random.default_rng(seed)
+                indices = np.sort(rng.choice(n, size=self.probe_size, replace=False))
+            else:
+                indices = np.arange(n)
+            self.indices = indices.astype(np.int64)
+            self.x = x[self.indices]
+            self.labels = labels[self.indices]
+            self.images = to_uint8_images(self.x)
+        self._forward: ProbePass | None = None
+        self._probs: list[np.ndarray] = []
+        self._epochs: list[int] = []
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """(E, n, C) probabilities recorded so far."""
+        return np.stack(self._probs) if self._probs else np.zeros((0, 0, 0), np.float32)
+
+    def predict(self, x) -> np.ndarray:
+        """Class probabilities of ``x`` with the current weights (softmax applied to logits)."""
+        return predict_probabilities(self.model, x, self.batch_size)
+
+    @property
+    def forward(self) -> ProbePass | None:
+        """The compiled probe pass (outputs and ReLU unit maxima), made for the current model;
+        None without validation data."""
+        if self.x is None:
+            return None
+        if self._forward is None or self._forward.model is not self.model:
+            self._forward = ProbePass(self.model, self.x, batch_size=self.batch_size)
+        return self._forward
+
+    def on_train_begin(self, logs=None):
+        self._decide_chief()
+        self._probs, self._epochs = [], []
+        if self.forward is not None:
+            self.forward.reset()
+        if self.x is None:
+            self._warn_once(
+                "no_validation",
+                "PredictionRecorder has no validation_data, so no probe predictions are recorded. Keras "
+                "does not pass validation_split data to callbacks: pass validation_data=(x_val, y_val) "
+                "to the recorder (RunRecorder(..., validation_data=...))",
+            )
+            return
+        if self.writes:
+            fmt.remove_epoch_files(self.run_dir, "probe")  # from an earlier fit here
+            self._submit(fmt.write_probe_set, self.run_dir, labels=self.labels, indices=self.indices,
+                         images=self.images)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.x is None:
+            return
+        probs, _ = self.forward.run(key=int(epoch))
+        self._probs.append(probs)
+        self._epochs.append(int(epoch))
+        if self.writes:
+            self._submit(fmt.write_probe_epoch, self.run_dir, int(epoch), probs)
+        self._epoch_written()

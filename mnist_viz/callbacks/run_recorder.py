@@ -1,0 +1,181 @@
+"""RunRecorder: a whole run directory — history, weights, probe predictions, run.json and more."""
+from __future__ import annotations
+
+import copy
+import os
+import socket
+
+import numpy as np
+
+from mnist_viz import run_format as fmt
+from mnist_viz._arrays import as_labels, to_uint8_images
+from mnist_viz._process import now_iso, process_start_ticks
+from mnist_viz.callbacks._base import Recorder
+from mnist_viz.callbacks._model import model_summary, save_model
+from mnist_viz.callbacks._probe import predict_probabilities
+from mnist_viz.callbacks.history import HistoryRecorder
+from mnist_viz.callbacks.predictions import PredictionRecorder
+from mnist_viz.callbacks.weights import WeightRecorder
+
+__all__ = ["RunRecorder"]
+
+
+class RunRecorder(Recorder):
+    """Record a whole run directory (format version 1): history, weights, probe predictions and more.
+
+    Composes :class:`HistoryRecorder`, :class:`WeightRecorder` (``record_weights=True``) and
+    :class:`PredictionRecorder` (``record_predictions=True``) and adds ``run.json`` (status, params,
+    model summary, your ``metadata``), written at train begin, after every epoch and at train end.
+    At train end it also evaluates and predicts ``test_data`` (``test_predictions.npz`` and
+    ``test_metrics``) and saves ``model.keras`` and ``model_config.json`` (``save_model=True``).
+
+    ``validation_data=(x_val, y_val)`` gives the probe set and the dead-ReLU probe batch (Keras does
+    not hand callbacks the data held out by ``validation_split``); without it, the dead-ReLU batch
+    comes from ``test_data`` and probe predictions are skipped with a warning. Labels may be sparse
+    or one-hot. Only the chief writes under multi-worker training (:func:`is_chief`).
+
+    The children are built through their public arguments and share this recorder's ``writer``
+    (:class:`~mnist_viz.callbacks._writer.RunWriter`): the RunRecorder decides once whether this
+    process writes, waits for the queue once per epoch (after ``run.json``) and closes it at train
+    end; the WeightRecorder gets ``probe=`` the PredictionRecorder, so one probe pass per epoch
+    serves both. They are ``history_recorder``, ``weight_recorder`` and ``prediction_recorder``
+    (None when not recorded).
+
+    Use one ``RunRecorder`` per ``fit``; a second ``fit`` with the same recorder starts the
+    directory's records over. :func:`mnist_viz.run.mark_interrupted` marks a run whose ``fit``
+    raised; a run killed outright reads as interrupted because its process is gone.
+
+    >>> import tempfile, numpy as np, keras
+    >>> from mnist_viz.run import Run
+    >>> x = np.random.default_rng(1).random((40, 784), dtype="float32"); y = np.arange(40) % 10
+    >>> model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    >>> model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    >>> out = tempfile.mkdtemp() + "/r"
+    >>> rec = RunRecorder(out, name="demo", validation_data=(x[:20], y[:20]), test_data=(x[20:], y[20:]),
+    ...                   metadata={"seed": 1})
+    >>> _ = model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[rec])
+    >>> run = Run.load(out)
+    >>> run.name, run.status, run.metadata["seed"], sorted(run.test_metrics)
+    ('demo', 'complete', 1, ['accuracy', 'loss'])
+    """
+
+    def __init__(self, run_dir, *, name: str | None = None, validation_data=None, probe_size: int = 1000,
+                 test_data=None, metadata: dict | None = None, record_weights: bool = True,
+                 record_predictions: bool = True, snapshot_every: int | None = None, save_model: bool = True,
+                 class_names=None):
+        if run_dir is None:
+            raise ValueError("run_dir must be a folder path for the run directory; got None")
+        super().__init__(run_dir)
+        if metadata is not None and not isinstance(metadata, dict):
+            raise TypeError(f"metadata must be a dict (merged into {fmt.RUN_JSON} 'metadata'); "
+                            f"got {type(metadata).__name__}")
+        if test_data is not None:
+            if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+                raise ValueError(f"test_data must be a tuple (x_test, y_test); got {type(test_data).__name__}")
+            if len(test_data[0]) != len(test_data[1]):
+                raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(test_data[1])} labels")
+        self.name = name or self.run_dir.name
+        self.metadata = dict(metadata or {})
+        self.test_data = test_data
+        self.save_model = bool(save_model)
+        self.class_names = None if class_names is None else [str(c) for c in class_names]
+        probe_x = validation_data[0] if validation_data is not None else test_data[0] if test_data is not None else None
+        self.history_recorder = HistoryRecorder(writer=self.writer)
+        self.prediction_recorder = (PredictionRecorder(validation_data=validation_data, probe_size=probe_size,
+                                                       writer=self.writer) if record_predictions else None)
+        self.weight_recorder = (WeightRecorder(probe_x=probe_x, probe=self.prediction_recorder,
+                                               snapshot_every=snapshot_every, writer=self.writer)
+                                if record_weights else None)
+        self.recorders = [r for r in (self.history_recorder, self.weight_recorder, self.prediction_recorder) if r]
+        self.info: dict = {}
+
+    # Keras hands model and params to every callback; pass them on.
+    def set_model(self, model):
+        super().set_model(model)
+        self._each("set_model", model)
+
+    def set_params(self, params):
+        super().set_params(params)
+        self._each("set_params", params)
+
+    def _each(self, hook: str, *args) -> None:
+        for recorder in self.recorders:
+            getattr(recorder, hook)(*args)
+
+    # -- callback hooks -------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        self._decide_chief()  # for the children too: they share the writer
+        if self.writes:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+        params = dict(self.params or {})
+        self.info = fmt.new_run_info(
+            self.name, status="running", pid=os.getpid(), pid_start_ticks=process_start_ticks(os.getpid()),
+            hostname=socket.gethostname(), started=now_iso(), updated=now_iso(), finished=None,
+            epochs_completed=0, epochs_planned=params.get("epochs"),
+            params={"epochs": params.get("epochs"), "steps": params.get("steps"), "batch_size": None, "samples": None},
+            model=model_summary(self.model), metadata=self.metadata, test_metrics=None)
+        if self.class_names is not None:
+            self.info["class_names"] = self.class_names
+        self._write_info()
+        self._each("on_train_begin", logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._each("on_epoch_begin", epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._each("on_train_batch_begin", batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._each("on_train_batch_end", batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._each("on_epoch_end", epoch, logs)
+        info = self.info
+        info["epochs_completed"] = info.get("epochs_completed", 0) + 1
+        info["last_epoch"] = int(epoch)
+        info["updated"] = now_iso()
+        if info["params"].get("samples") is None:
+            samples = self.history_recorder.last_epoch_samples
+            if self.history_recorder.batch_size is not None:
+                info["params"]["batch_size"] = self.history_recorder.batch_size
+            if samples == samples:  # not NaN
+                info["params"]["samples"] = int(samples)
+        if not info["model"].get("layers") or any(l.get("output_shape") is None for l in info["model"]["layers"]):
+            info["model"] = model_summary(self.model)
+        self._write_info()
+        if self.writes:
+            self.writer.flush()  # the epoch is on disk before training goes on
+
+    def on_train_end(self, logs=None):
+        self._each("on_train_end", logs)
+        if self.test_data is not None:
+            self._record_test()
+        if self.save_model and self.writes:
+            for problem in save_model(self.model, self.run_dir):
+                self._warn_once(problem.split(" (")[0], f"RunRecorder {problem}")
+        self.info["model"] = model_summary(self.model)
+        self.info["status"] = "complete"
+        self.info["updated"] = self.info["finished"] = now_iso()
+        self._write_info()
+        self.writer.close()  # flushes: every record is on disk when fit returns
+
+    # -- internals ------------------------------------------------------------------------------
+    def _write_info(self):
+        if self.writes:
+            self._submit(fmt.write_run_info, self.run_dir, copy.deepcopy(self.info))
+
+    def _record_test(self):
+        x, y = self.test_data
+        x = np.asarray(x)
+        labels = as_labels(y, "test_data[1]", scores=True)
+        probs = predict_probabilities(self.model, x, 1000)
+        try:
+            metrics = self.model.evaluate(x, np.asarray(y), verbose=0, return_dict=True, batch_size=256)
+            self.info["test_metrics"] = {k: float(v) for k, v in metrics.items()}
+        except Exception as exc:  # e.g. a loss that wants the other label encoding
+            self._warn_once("evaluate", f"RunRecorder could not evaluate test_data ({type(exc).__name__}: {exc}); "
+                            "test_metrics holds accuracy from the predictions only")
+            self.info["test_metrics"] = {"accuracy": float((probs.argmax(1) == labels).mean())}
+        if self.writes:
+            self._submit(fmt.write_test_predictions, self.run_dir, probabilities=probs, labels=labels,
+                         images=to_uint8_images(x))

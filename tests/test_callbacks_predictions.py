@@ -1,0 +1,63 @@
+"""PredictionRecorder: probe-set predictions against the model's own outputs."""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from callback_helpers import keras, tiny_data, tiny_model  # noqa: E402
+from mnist_viz.callbacks import PredictionRecorder  # noqa: E402
+from mnist_viz.run import Run  # noqa: E402
+
+
+class ProbsAtEpochEnd(keras.callbacks.Callback):
+    def __init__(self, x):
+        super().__init__()
+        self.x, self.probs = x, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.probs.append(np.asarray(self.model(self.x, training=False)))
+
+
+def test_probe_predictions_match_model_and_images_are_uint8(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 784)).astype(np.float32)
+    y = np.eye(10, dtype=np.float32)[np.arange(40) % 10]  # one-hot labels
+    model = tiny_model(d=784, classes=10)
+    model.compile("adam", "categorical_crossentropy")
+    rec = PredictionRecorder(tmp_path, validation_data=(x, y), probe_size=25, seed=3)
+    truth = ProbsAtEpochEnd(x[rec.indices])
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0, callbacks=[rec, truth])
+
+    run = Run.load(tmp_path)
+    assert len(rec.indices) == 25 and len(set(rec.indices)) == 25
+    assert list(run.probe.indices) == sorted(run.probe.indices)
+    assert run.probe.images.dtype == np.uint8 and run.probe.images.shape == (25, 28, 28)
+    np.testing.assert_array_equal(run.probe.images, np.rint(x[run.probe.indices] * 255).reshape(-1, 28, 28))
+    np.testing.assert_array_equal(run.probe.labels, np.arange(40)[run.probe.indices] % 10)
+    assert run.probe.epochs.tolist() == [0, 1]
+    assert run.probe.probabilities.shape == (2, 25, 10)
+    np.testing.assert_allclose(run.probe.probabilities, np.stack(truth.probs), atol=2e-3)  # float16 on disk
+
+
+def test_probe_applies_softmax_to_logits():
+    x, y = tiny_data(n=12)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rec = PredictionRecorder(validation_data=(x, y))
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[rec])
+    logits = np.asarray(model(x))
+    expected = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    np.testing.assert_allclose(rec.probabilities[0], expected, rtol=1e-5)
+
+
+def test_prediction_recorder_without_validation_data_says_what_is_missing():
+    x, y = tiny_data(n=20)
+    rec = PredictionRecorder()
+    with pytest.warns(UserWarning, match="validation_split data"):
+        tiny_model().fit(x, y, epochs=1, verbose=0, validation_split=0.2, callbacks=[rec])
+    assert rec.probabilities.shape[0] == 0
+    with pytest.raises(ValueError, match="validation_data has 20 inputs but 3 labels"):
+        PredictionRecorder(validation_data=(x, y[:3]))

@@ -1,0 +1,169 @@
+"""RunRecorder: the whole run directory, composed from the three recorders."""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import json  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from callback_helpers import keras, tiny_data, tiny_model  # noqa: E402
+from mnist_viz.callbacks import RunRecorder, _chief  # noqa: E402
+from mnist_viz.run import Run  # noqa: E402
+
+
+def test_unbuilt_sequential_is_built_from_probe_and_recorded_before_training(tmp_path):
+    x, y = tiny_data(n=16)
+    model = tiny_model(with_input=False)
+    assert not model.built
+    rec = RunRecorder(tmp_path, validation_data=(x, y), save_model=False)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[rec])
+    run = Run.load(tmp_path)
+    assert sorted(run.weights.stats["epoch"].unique()) == [-1, 0]
+    layers = run.model_info["layers"]
+    assert [l["name"] for l in layers] == ["hidden", "out"]
+    assert layers[0]["output_shape"] == [None, 5] and layers[0]["params"] == 6 * 5 + 5
+    assert run.model_info["total_params"] == 6 * 5 + 5 + 5 * 3 + 3
+
+
+def test_run_recorder_writes_a_complete_run_directory(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.random((48, 28, 28)).astype(np.float32)
+    y = np.arange(48) % 10
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(name="flat"),
+                              keras.layers.Dense(8, activation="relu", name="image"),
+                              keras.layers.Dense(10, activation="softmax", name="prediction")], name="dense")
+    model.compile("rmsprop", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    out = tmp_path / "run"
+    rec = RunRecorder(out, name="mine", validation_data=(x[:16], y[:16]), test_data=(x[16:], y[16:]),
+                      metadata={"seed": 7, "note": "hi"}, class_names=list("abcdefghij"))
+    model.fit(x[16:], y[16:], batch_size=10, epochs=2, verbose=0, validation_data=(x[:16], y[:16]), callbacks=[rec])
+
+    info = json.loads((out / "run.json").read_text())
+    assert info["format_version"] == 1 and info["status"] == "complete"
+    assert info["pid"] == os.getpid() and info["finished"] and info["started"]
+    assert info["epochs_completed"] == 2 and info["epochs_planned"] == 2
+    assert info["params"] == {"epochs": 2, "steps": 4, "batch_size": 10, "samples": 32}
+    assert info["metadata"] == {"seed": 7, "note": "hi"}
+    assert info["model"]["total_params"] == model.count_params()
+    assert info["model"]["layers"][1] == {"name": "image", "class_name": "Dense", "output_shape": [None, 8],
+                                          "params": 784 * 8 + 8}
+    run = Run.load(out)
+    assert run.name == "mine" and run.class_names == list("abcdefghij")
+    assert list(run.history.index) == [0, 1]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(run.history.columns)
+    assert run.batches is not None and len(run.batches) == 8
+    assert run.test.probabilities.shape == (32, 10) and run.test.images.dtype == np.uint8
+    np.testing.assert_array_equal(run.test.labels, y[16:])
+    expected = model.evaluate(x[16:], y[16:], verbose=0, return_dict=True)
+    assert run.test_metrics == pytest.approx(expected)
+    assert run.test.accuracy == pytest.approx(expected["accuracy"])
+    assert run.probe.probabilities.shape == (2, 16, 10)
+    assert (out / "model_config.json").exists()
+    reloaded = keras.saving.load_model(out / "model.keras")
+    np.testing.assert_allclose(reloaded.predict(x[:4], verbose=0), model.predict(x[:4], verbose=0), rtol=1e-5)
+    assert not list(out.glob(".*tmp*"))  # no temporary files left behind
+
+
+def test_run_recorder_with_validation_split_and_no_validation_data(tmp_path):
+    x, y = tiny_data(n=30)
+    rec = RunRecorder(tmp_path, save_model=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tiny_model().fit(x, y, batch_size=8, epochs=1, verbose=0, validation_split=0.2, callbacks=[rec])
+    messages = " ".join(str(w.message) for w in caught)
+    assert "validation_data=(x_val, y_val)" in messages
+    run = Run.load(tmp_path)
+    assert run.status == "complete" and "val_loss" in run.history
+    assert run.probe is None and run.weights.dead_relu.empty and run.test is None
+
+
+def test_non_chief_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(_chief, "is_chief", lambda strategy=None: False)
+    x, y = tiny_data(n=16)
+    rec = RunRecorder(tmp_path / "run", validation_data=(x, y), test_data=(x, y))
+    tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[rec])
+    assert not (tmp_path / "run").exists()
+    assert len(rec.history_recorder.history) == 1  # it still computed its records
+
+
+def test_run_recorder_argument_errors(tmp_path):
+    with pytest.raises(ValueError, match="run_dir must be a folder path"):
+        RunRecorder(None)
+    with pytest.raises(ValueError, match="test_data has 3 inputs but 2 labels"):
+        RunRecorder(tmp_path, test_data=(np.zeros((3, 4)), np.zeros(2)))
+    with pytest.raises(TypeError, match="metadata must be a dict"):
+        RunRecorder(tmp_path, metadata=[1])
+
+
+def test_run_recorder_nested_model_without_input_and_options(tmp_path):
+    x, y = tiny_data(n=24)
+    keras.utils.set_random_seed(0)
+    inner = keras.Sequential([keras.layers.Dense(5, activation="relu", name="hidden")], name="block")
+    model = keras.Sequential([inner, keras.layers.Dense(3, activation="softmax", name="out")], name="outer")
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    rec = RunRecorder(tmp_path, validation_data=(x, y), snapshot_every=1, record_predictions=False)
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[rec])
+    run = Run.load(tmp_path)
+    assert run.status == "complete" and run.probe is None
+    assert set(run.weights.stats["weight"]) == {"block/hidden/kernel", "block/hidden/bias", "out/kernel", "out/bias"}
+    assert set(run.weights.stats["layer"]) == {"block/hidden", "out"}
+    assert run.weights.dead_relu["layer"].tolist() == ["hidden"] * 3  # epochs -1, 0, 1
+    assert [l["name"] for l in run.model_info["layers"]] == ["block", "out"]
+    assert run.model_info["layers"][0]["output_shape"] == [None, 5]
+    assert len(list((tmp_path / "weights").glob("snapshot_epoch_*.npz"))) == 2
+
+
+def test_run_recorder_history_only(tmp_path):
+    x, y = tiny_data(n=16)
+    rec = RunRecorder(tmp_path, record_weights=False, record_predictions=False, save_model=False)
+    tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[rec])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batches.csv", "history.csv", "run.json"]
+    assert Run.load(tmp_path).weights is None
+
+
+def test_a_second_fit_starts_the_records_over(tmp_path):
+    x, y = tiny_data(n=16)
+    model = tiny_model()
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[RunRecorder(tmp_path, validation_data=(x, y), snapshot_every=1)])
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, validation_data=(x, y), snapshot_every=1)])
+    run = Run.load(tmp_path)
+    assert len(run.history) == 1 and run.probe.epochs.tolist() == [0]
+    assert [p.name for p in (tmp_path / "weights").glob("snapshot_epoch_*.npz")] == ["snapshot_epoch_0000.npz"]
+
+
+def test_children_share_the_run_recorders_writer_through_public_arguments(tmp_path):
+    from mnist_viz.callbacks import HistoryRecorder, PredictionRecorder, RunWriter, WeightRecorder
+
+    x, y = tiny_data(n=16)
+    rec = RunRecorder(tmp_path, validation_data=(x, y))
+    assert rec.owns_writer and rec.run_dir == tmp_path
+    for child, kind in zip(rec.recorders, (HistoryRecorder, WeightRecorder, PredictionRecorder)):
+        assert isinstance(child, kind) and child.writer is rec.writer and not child.owns_writer
+        assert child.run_dir == tmp_path
+    assert rec.weight_recorder.probe is rec.prediction_recorder
+    with pytest.raises(ValueError, match="differs from the writer's run_dir"):
+        HistoryRecorder(tmp_path / "other", writer=RunWriter(tmp_path))
+    with pytest.raises(TypeError, match="writer must be a RunWriter"):
+        HistoryRecorder(writer=str(tmp_path))
+    with pytest.raises(TypeError, match="probe must be a PredictionRecorder"):
+        WeightRecorder(probe=x)
+
+
+def test_the_booleans_are_named_record_weights_and_record_predictions(tmp_path):
+    with pytest.raises(TypeError, match="weights"):
+        RunRecorder(tmp_path, weights=False)
+    rec = RunRecorder(tmp_path, record_weights=False, record_predictions=False)
+    assert rec.weight_recorder is None and rec.prediction_recorder is None and rec.recorders == [rec.history_recorder]
+
+
+def test_params_batch_size_and_samples_come_from_the_history_recorder(tmp_path):
+    x, y = tiny_data(n=22)
+    rec = RunRecorder(tmp_path, record_weights=False, record_predictions=False, save_model=False)
+    tiny_model().fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[rec])
+    assert rec.history_recorder.batch_size == 8 and rec.history_recorder.last_epoch_samples == 22
+    params = json.loads((tmp_path / "run.json").read_text())["params"]
+    assert params["batch_size"] == 8 and params["samples"] == 22
