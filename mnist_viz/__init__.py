@@ -29,7 +29,7 @@ _LAZY = {
     "WeightRecorder": "mnist_viz.callbacks",
     "PredictionRecorder": "mnist_viz.callbacks",
 }
-_SUBMODULES = {"data", "idx", "models", "training", "callbacks", "run", "run_format", "plots", "report", "features",
+_SUBMODULES = {"data", "idx", "models", "training", "callbacks", "run", "run_format", "metrics", "plots", "report", "features",
                "cli"}
 
 # ``from mnist_viz import *`` stays as fast as ``import mnist_viz``: the recorders (which import

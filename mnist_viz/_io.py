@@ -28,7 +28,6 @@ __all__ = [
     "atomic_write_text",
     "atomic_write_json",
     "atomic_write_npz",
-    "atomic_write_csv",
     "read_json",
     "load_npz",
 ]
@@ -107,10 +106,6 @@ def atomic_write_npz(path: str | os.PathLike, arrays: Mapping[str, np.ndarray], 
     (np.savez_compressed if compress else np.savez)(buf, **{k: np.asarray(v) for k, v in arrays.items()})
     return atomic_write_bytes(path, buf.getvalue())
 
-
-def atomic_write_csv(path: str | os.PathLike, frame) -> Path:
-    """Write a pandas DataFrame as CSV (no index) atomically."""
-    return atomic_write_text(path, frame.to_csv(index=False))
 
 
 def read_json(path: str | os.PathLike) -> Any:

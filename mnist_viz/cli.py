@@ -150,15 +150,12 @@ def _cmd_train(args) -> int:
 
 
 def _check_out(out: Path, *, overwrite: bool) -> None:
-    from mnist_viz.run_format import RUN_JSON
+    from mnist_viz.training import out_problem
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: is a file, expected a run directory")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / RUN_JSON).exists():
-            raise UsageError(f"--out {out}: a non-empty folder that is not a run; choose another --out")
-        if not overwrite:
-            raise UsageError(f"--out {out}: already holds a run; add --overwrite to replace it")
+    problem = out_problem(out, overwrite=overwrite)
+    if problem is not None:
+        hint = "add --overwrite to replace it" if problem == "already holds a run" else "choose another --out"
+        raise UsageError(f"--out {out}: {problem}; {hint}")
     _check_writable_folder(out, "--out")
 
 

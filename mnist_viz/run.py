@@ -26,6 +26,7 @@ import pandas as pd
 
 from mnist_viz import run_format as fmt
 from mnist_viz._process import now_iso, owner_alive, process_alive
+from mnist_viz.metrics import accuracy
 from mnist_viz.run_format import FORMAT_VERSION, STATUSES, Features
 
 __all__ = [
@@ -100,7 +101,7 @@ class ProbeRecords:
         """Top-1 accuracy on the probe set after each recorded epoch, shape (E,)."""
         if self.probabilities.size == 0:
             return np.zeros(0)
-        return (self.probabilities.argmax(axis=-1) == self.labels[None, :]).mean(axis=1)
+        return np.array([accuracy(self.labels, epoch.argmax(axis=-1)) for epoch in self.probabilities])
 
 
 @dataclass
@@ -124,7 +125,7 @@ class Predictions:
     @property
     def accuracy(self) -> float:
         """Share of samples whose arg-max class equals the label."""
-        return float((self.predicted == self.labels).mean()) if len(self.labels) else float("nan")
+        return accuracy(self.labels, self.predicted)
 
 
 class Run:

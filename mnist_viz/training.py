@@ -291,18 +291,30 @@ def _input_layout(model) -> str:
     )
 
 
-def _prepare_out(out: Path, *, overwrite: bool) -> None:
+def out_problem(out: Path, *, overwrite: bool) -> str | None:
+    """Why ``out`` cannot take a new run ("is a file ...", "is a non-empty folder that is not a run",
+    "already holds a run"), or None when it can. A folder holding any run file
+    (:func:`mnist_viz.run_format.is_run_dir`) is a run; ``overwrite`` allows replacing one.
+
+    >>> import tempfile, pathlib
+    >>> out_problem(pathlib.Path(tempfile.mkdtemp()), overwrite=False) is None
+    True
+    """
     if out.exists() and not out.is_dir():
-        raise FileExistsError(f"out {str(out)!r} is a file, expected a run directory")
+        return "is a file, expected a run directory"
     if out.is_dir() and any(out.iterdir()):
-        if not (out / fmt.RUN_JSON).exists():
-            raise FileExistsError(
-                f"out {str(out)!r} is a non-empty folder that is not a run; choose another --out"
-            )
+        if not fmt.is_run_dir(out):
+            return "is a non-empty folder that is not a run"
         if not overwrite:
-            raise FileExistsError(
-                f"out {str(out)!r} already holds a run; pass overwrite=True (--overwrite) to replace it "
-                "or choose another --out"
-            )
+            return "already holds a run"
+    return None
+
+
+def _prepare_out(out: Path, *, overwrite: bool) -> None:
+    problem = out_problem(out, overwrite=overwrite)
+    if problem is not None:
+        hint = {"already holds a run": "pass overwrite=True (--overwrite) to replace it or choose another --out"}
+        raise FileExistsError(f"out {str(out)!r} {problem}; {hint.get(problem, 'choose another --out')}")
+    if out.is_dir() and any(out.iterdir()):
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mnist_viz._io import atomic_write_csv, atomic_write_json, atomic_write_npz
+from mnist_viz._io import atomic_write_json, atomic_write_npz, atomic_write_text
+
+
+def atomic_write_csv(path, frame):
+    """A DataFrame as a run's CSV file (no index), written atomically."""
+    return atomic_write_text(path, frame.to_csv(index=False))
+
 
 CLASSES = [str(i) for i in range(10)]
 

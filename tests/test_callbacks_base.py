@@ -55,3 +55,9 @@ def test_variable_numpy_is_a_fresh_copy():
 
 def test_docstring_examples_run():
     assert doctest.testmod(_base).failed == 0
+
+
+def test_the_same_folder_spelled_relative_or_absolute_is_the_same_run_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shared = RunWriter(tmp_path / "run")
+    assert _base.Recorder("run", writer=shared).writer is shared

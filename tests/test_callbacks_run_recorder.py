@@ -167,3 +167,14 @@ def test_params_batch_size_and_samples_come_from_the_history_recorder(tmp_path):
     assert rec.history_recorder.batch_size == 8 and rec.history_recorder.last_epoch_samples == 22
     params = json.loads((tmp_path / "run.json").read_text())["params"]
     assert params["batch_size"] == 8 and params["samples"] == 22
+
+
+def test_bad_test_labels_are_refused_before_training(tmp_path):
+    from mnist_viz.callbacks import RunRecorder
+
+    x = np.zeros((4, 784), np.float32)
+    with pytest.raises(ValueError, match="test_data\\[1\\] holds a negative label"):
+        RunRecorder(tmp_path / "r", test_data=(x, np.array([0, 1, -1, 2])))
+    with pytest.raises(ValueError, match="test_data has 4 inputs but 3 labels"):
+        RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:3]))
+    assert RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:4])).test_labels.tolist() == [0, 1, 2, 3]

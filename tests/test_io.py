@@ -5,7 +5,6 @@ import os
 import stat
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from mnist_viz import _io
@@ -22,8 +21,6 @@ def test_each_writer_round_trips(tmp_path):
     _io.atomic_write_npz(tmp_path / "z.npz", {"x": np.arange(5, dtype=np.int16)})
     loaded = _io.load_npz(tmp_path / "z.npz")
     assert loaded["x"].dtype == np.int16 and loaded["x"].tolist() == [0, 1, 2, 3, 4]
-    _io.atomic_write_csv(tmp_path / "f.csv", pd.DataFrame({"a": [1, 2]}))
-    assert (tmp_path / "f.csv").read_text() == "a\n1\n2\n"
 
 
 def test_json_refuses_what_it_cannot_write(tmp_path):

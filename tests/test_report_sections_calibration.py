@@ -83,3 +83,21 @@ def test_reliability_table_ece_equals_the_figure_on_bin_edges():
     old_ece = sum((old == b).sum() / n * abs(correct[old == b].mean() - conf[old == b].mean())
                   for b in np.unique(old))
     assert f"{old_ece:.4f}" != f"{ece:.4f}"
+
+
+def test_nan_probabilities_of_a_diverged_model_still_give_a_report(tmp_path):
+    """A model that diverged writes NaN probabilities; the page is still built, and the sections that
+    cannot use them say so (the rest of the report is unaffected)."""
+    from mnist_viz.report import build_report
+    from mnist_viz.run import Predictions, Run
+
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(10), 50).astype(np.float32)
+    probs[:5] = np.nan
+    run = Run.from_dict({"loss": [0.9, float("nan")]}, name="diverged")
+    run.test = Predictions(probabilities=probs, labels=np.arange(50) % 10,
+                           images=rng.integers(0, 256, (50, 28, 28), dtype=np.uint8))
+    report = build_report(run, tmp_path / "nan.html", jobs=1)
+    assert report.path.exists()
+    assert "Could not tabulate the reliability bins: ValueError: probabilities holds NaN or inf values" in report.html
+    assert "Confusion matrix and per-class metrics" in report.html

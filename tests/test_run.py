@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mnist_viz._io import atomic_write_csv, atomic_write_json, atomic_write_npz
+from mnist_viz._io import atomic_write_json, atomic_write_npz
+from report_runs import atomic_write_csv
 from mnist_viz.run import FORMAT_VERSION, Run, mark_interrupted, process_alive
 
 

@@ -16,6 +16,7 @@ Example
 """
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -44,7 +45,8 @@ class Recorder(keras.callbacks.Callback):
         super().__init__()
         if writer is not None and not isinstance(writer, RunWriter):
             raise TypeError(f"writer must be a RunWriter (shared by a composing recorder); got {type(writer).__name__}")
-        if writer is not None and run_dir is not None and Path(run_dir) != writer.run_dir:
+        if writer is not None and run_dir is not None and (
+                writer.run_dir is None or os.path.abspath(run_dir) != os.path.abspath(writer.run_dir)):
             raise ValueError(f"run_dir {str(run_dir)!r} differs from the writer's run_dir {str(writer.run_dir)!r}; "
                              "pass one of them")
         self.owns_writer = writer is None

@@ -10,6 +10,7 @@ import numpy as np
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import as_labels, to_uint8_images
 from mnist_viz._process import now_iso, process_start_ticks
+from mnist_viz.metrics import accuracy
 from mnist_viz.callbacks._base import Recorder
 from mnist_viz.callbacks._model import model_summary, save_model
 from mnist_viz.callbacks._probe import predict_probabilities
@@ -72,8 +73,12 @@ class RunRecorder(Recorder):
         if test_data is not None:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError(f"test_data must be a tuple (x_test, y_test); got {type(test_data).__name__}")
-            if len(test_data[0]) != len(test_data[1]):
-                raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(test_data[1])} labels")
+            # checked now, not after the whole fit: labels (sparse or one-hot) the test record can use
+            self.test_labels = as_labels(test_data[1], "test_data[1]", scores=True)
+            if len(test_data[0]) != len(self.test_labels):
+                raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(self.test_labels)} labels")
+        else:
+            self.test_labels = None
         self.name = name or self.run_dir.name
         self.metadata = dict(metadata or {})
         self.test_data = test_data
@@ -167,7 +172,7 @@ class RunRecorder(Recorder):
     def _record_test(self):
         x, y = self.test_data
         x = np.asarray(x)
-        labels = as_labels(y, "test_data[1]", scores=True)
+        labels = self.test_labels
         probs = predict_probabilities(self.model, x, 1000)
         try:
             metrics = self.model.evaluate(x, np.asarray(y), verbose=0, return_dict=True, batch_size=256)
@@ -175,7 +180,7 @@ class RunRecorder(Recorder):
         except Exception as exc:  # e.g. a loss that wants the other label encoding
             self._warn_once("evaluate", f"RunRecorder could not evaluate test_data ({type(exc).__name__}: {exc}); "
                             "test_metrics holds accuracy from the predictions only")
-            self.info["test_metrics"] = {"accuracy": float((probs.argmax(1) == labels).mean())}
+            self.info["test_metrics"] = {"accuracy": accuracy(labels, probs.argmax(1))}
         if self.writes:
             self._submit(fmt.write_test_predictions, self.run_dir, probabilities=probs, labels=labels,
                          images=to_uint8_images(x))

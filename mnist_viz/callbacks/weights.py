@@ -66,7 +66,10 @@ class WeightRecorder(Recorder):
         self.bins = positive_int(bins, "bins", minimum=2)
         if not (isinstance(range_factor, (int, float)) and range_factor > 0):
             raise ValueError(f"range_factor must be a positive number; got {range_factor!r}")
-        self.snapshot_every = None if snapshot_every is None else positive_int(snapshot_every, "snapshot_every")
+        if snapshot_every is not None and (isinstance(snapshot_every, bool) or not isinstance(snapshot_every, int)
+                                           or snapshot_every < 1):
+            raise ValueError(f"snapshot_every must be None or an integer >= 1; got {snapshot_every!r}")
+        self.snapshot_every = snapshot_every
         self.dead_relu_samples = positive_int(dead_relu_samples, "dead_relu_samples")
         if probe is not None and not hasattr(probe, "forward"):
             raise TypeError(f"probe must be a PredictionRecorder (its probe pass is shared); got {type(probe).__name__}")

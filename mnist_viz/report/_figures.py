@@ -56,7 +56,7 @@ def _alt(fig) -> str:
         return ""
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:300] + ("…" if len(text) > 300 else "")
 
@@ -82,7 +82,7 @@ def add_figure(section: Section, draw: Draw, *, what: str, caption: str = "", al
     try:
         uri, w, h, drawn_alt = _draw(draw, dpi)
     except Exception as exc:  # a plot failing must not lose the rest of the report
-        section.note(f"Could not draw the {what}: {type(exc).__name__}: {_one_line(exc)}", kind="error")
+        section.note(f"Could not draw the {what}: {type(exc).__name__}: {one_line(exc)}", kind="error")
         return False
     section.add("figure", uri=uri, width=w, height=h, alt=alt or drawn_alt or what, caption=caption)
     return True

@@ -17,7 +17,7 @@ import numpy as np
 from mnist_viz import metrics, plots
 from mnist_viz.run_format import FEATURES_NPZ, TEST_NPZ
 
-from .._figures import add_figure
+from .._figures import add_figure, one_line
 from .._format import fmt
 from .._missing import FEATURES_WRITER, TEST_WRITER, note_missing
 from .._model import Section, Table
@@ -70,10 +70,14 @@ def calibration_section(run, sid: str) -> Section:
         add_figure(s, lambda: plots.calibration(t.labels, t.probabilities, n_bins=N_BINS),
                    caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
                    what="calibration diagram")
-        rows, ece = reliability_table(t.labels, t.probabilities, n_bins=N_BINS)
-        s.table(Table(["confidence bin", "digits", "mean confidence", "accuracy", "gap"], rows,
-                      caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
-                details="Table: reliability bins")
+        try:
+            rows, ece = reliability_table(t.labels, t.probabilities, n_bins=N_BINS)
+        except ValueError as exc:  # e.g. NaN probabilities of a diverged model: the rest of the report goes on
+            s.note(f"Could not tabulate the reliability bins: {type(exc).__name__}: {one_line(exc)}", kind="error")
+        else:
+            s.table(Table(["confidence bin", "digits", "mean confidence", "accuracy", "gap"], rows,
+                          caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
+                    details="Table: reliability bins")
     _embedding(s, run)
     return s
 
