@@ -91,6 +91,11 @@ def test_confusion_matrix_47_classes():
     return _fig(mp.confusion_matrix(y, probs, class_names=names))
 
 
+@image_compare("compare_confusion.png")
+def test_compare_confusion():
+    return mp.compare_confusion(gd.compared_test_runs())
+
+
 @image_compare("class_metrics.png")
 def test_class_metrics(preds):
     _images, probs, labels = preds

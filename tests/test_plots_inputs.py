@@ -46,6 +46,14 @@ def test_two_d_true_labels_must_be_one_hot(preds):
         assert _texts(mp.confusion_matrix(one_hot, probs), "cell") == _texts(mp.confusion_matrix(labels, probs), "cell")
 
 
+def test_class_names_for_cuts_or_pads_to_the_class_count():
+    from mnist_viz.plots._inputs import class_names_for
+
+    assert class_names_for(["zero", "one"], 4) == ["zero", "one", "2", "3"]
+    assert class_names_for(list("abcdef"), 3) == ["a", "b", "c"]
+    assert class_names_for([0, 1], 2) == ["0", "1"] and class_names_for(None, 0) == []
+
+
 def test_class_names_and_count_in_order_of_precedence():
     from mnist_viz.plots._inputs import class_names_and_count
 

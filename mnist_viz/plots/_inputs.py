@@ -24,7 +24,8 @@ import numpy as np
 
 from mnist_viz._arrays import as_images, as_labels, as_probabilities, check_same_length, positive_int
 
-__all__ = ["class_names_and_count", "label_pair", "digit_predictions", "is_keras_model", "run_features"]
+__all__ = ["class_names_and_count", "class_names_for", "label_pair", "digit_predictions", "is_keras_model",
+           "run_features"]
 
 
 def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | None, int | None]:
@@ -51,6 +52,17 @@ def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | 
         if a.ndim == 2 and a.shape[1] > 1:
             return None, int(a.shape[1])
     return None, None
+
+
+def class_names_for(names, n: int) -> list[str]:
+    """Exactly ``n`` class names as str: ``names`` cut to ``n``, or padded with the class numbers
+    (a Run's ``class_names`` for a matrix of ``n`` columns).
+
+    >>> class_names_for(["zero", "one"], 3), class_names_for(["a", "b", "c"], 2), class_names_for(None, 2)
+    (['zero', 'one', '2'], ['a', 'b'], ['0', '1'])
+    """
+    names = [str(c) for c in (names or [])]
+    return (names + [str(i) for i in range(len(names), n)])[:n]
 
 
 def label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred"):
