@@ -18,7 +18,7 @@ from mnist_viz import metrics
 
 @pytest.fixture(scope="module")
 def preds():
-    _images, probs, labels = gd.predictions(300)
+    _images, labels, probs = gd.predictions(300)
     return labels, probs
 
 

@@ -30,7 +30,7 @@ def _maps(c=8):
 
 
 def test_style_is_applied_inside_the_call_only(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     before = matplotlib.rcParams["font.size"]
     ax = mp.confusion_matrix(labels, probs)
     assert matplotlib.rcParams["font.size"] == before
