@@ -11,6 +11,8 @@ array([1, 0])
 (2, 28, 28)
 >>> int(to_uint8_images(np.ones((1, 784), np.float32)).max())
 255
+>>> pixel_scale(np.full((28, 28), 0.5)), pixel_scale(np.zeros((28, 28), np.uint8))
+(1.0, 255.0)
 >>> [round(float(v), 3) for v in outputs_to_probabilities(np.array([[2.0, 0.0]]))[0]]
 [0.881, 0.119]
 """
@@ -20,11 +22,16 @@ import warnings
 
 import numpy as np
 
+#: float rounding allowed around [0, 1]: a probability of -1e-7 is still a probability, a pixel of
+#: 1.0000001 still on the 0..1 scale (one tolerance for both questions)
+_UNIT_SLACK = 1e-6
+
 __all__ = [
     "as_labels",
     "as_probabilities",
     "as_images",
     "to_uint8_images",
+    "pixel_scale",
     "outputs_to_probabilities",
     "softmax",
     "check_same_length",
@@ -81,8 +88,9 @@ def as_labels(y, name: str, *, n_classes: int | None = None, scores: bool = Fals
 
 
 def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
-    """(n, C) float probabilities. Logits (rows not summing to 1 or values outside [0, 1]) are
-    detected and turned into probabilities with softmax, with a warning that says so.
+    """(n, C) float probabilities. Logits (rows not summing to 1, or values outside [0, 1] beyond
+    float rounding) are detected and turned into probabilities with softmax, with a warning that
+    says so (the rule of :func:`outputs_to_probabilities`, which is silent).
     Percentages (values >= 0, rows summing to 100) are refused: divide them by 100.
 
     >>> as_probabilities([[80.0, 20.0]])
@@ -102,7 +110,7 @@ def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
         raise ValueError(
             f"{name} look like percentages: values {arr.min():.3g}..{arr.max():.3g} >= 0 and rows sum to "
             f"{sums.min():.4g}..{sums.max():.4g}; expected probabilities in 0..1 (rows summing to 1): divide by 100")
-    if arr.min() < 0 or arr.max() > 1 or not np.allclose(sums, 1.0, atol=1e-3):
+    if _looks_like_logits(arr):
         warnings.warn(
             f"{name} do not look like probabilities (rows sum to {sums.min():.3g}..{sums.max():.3g}); "
             "treating them as logits and applying softmax",
@@ -127,8 +135,9 @@ def softmax(z) -> np.ndarray:
 def outputs_to_probabilities(outputs) -> np.ndarray:
     """(n, C) float32 class probabilities from a model's raw outputs, silently (the recorders' path).
 
-    Softmax is applied to logits (a negative value, or rows not summing to 1); a single sigmoid
-    column (or its logit) becomes the two columns ``(1 - p, p)``.
+    Softmax is applied to logits (the rule of :func:`as_probabilities`: a value outside [0, 1]
+    beyond float rounding, or rows not summing to 1); a single sigmoid column (or its logit: a
+    value outside [0, 1]) becomes the two columns ``(1 - p, p)``.
 
     >>> outputs_to_probabilities(np.array([[0.25], [0.75]])).tolist()
     [[0.75, 0.25], [0.25, 0.75]]
@@ -138,13 +147,25 @@ def outputs_to_probabilities(outputs) -> np.ndarray:
         probs = probs.reshape(len(probs), -1)
     if probs.shape[1] == 1:
         p = probs[:, 0]
-        if p.size and (p.min() < 0 or p.max() > 1):
+        if _outside_unit_interval(p):
             p = 1.0 / (1.0 + np.exp(-p))
         return np.stack([1.0 - p, p], axis=1).astype(np.float32)
-    sums = probs.sum(axis=1)
-    if probs.size and (probs.min() < -1e-6 or not np.allclose(sums, 1.0, atol=1e-3)):
+    if _looks_like_logits(probs):
         probs = softmax(probs).astype(np.float32)
     return probs
+
+
+def _outside_unit_interval(arr: np.ndarray) -> bool:
+    """A value below 0 or above 1 beyond float rounding (:data:`_UNIT_SLACK`); False when empty."""
+    return bool(arr.size) and bool(arr.min() < -_UNIT_SLACK or arr.max() > 1.0 + _UNIT_SLACK)
+
+
+def _looks_like_logits(scores: np.ndarray) -> bool:
+    """Whether (n, C) scores are logits rather than probabilities: a value outside [0, 1] (beyond
+    float rounding) or a row not summing to 1 (``atol=1e-3``). The one rule of
+    :func:`as_probabilities` (which then warns) and :func:`outputs_to_probabilities` (silent)."""
+    return bool(scores.size) and (_outside_unit_interval(scores)
+                                  or not np.allclose(scores.sum(axis=1), 1.0, atol=1e-3))
 
 
 def as_images(x, name: str = "images") -> np.ndarray:
@@ -162,8 +183,9 @@ def as_images(x, name: str = "images") -> np.ndarray:
 
 
 def to_uint8_images(x, name: str = "images") -> np.ndarray | None:
-    """(n, 28, 28) uint8 from flat or image batches in [0, 1] or [0, 255] (floats in [0, 1] are
-    scaled by 255, values rounded and clipped); ``None`` when ``x`` is not a batch of 28x28 images.
+    """(n, 28, 28) uint8 from flat or image batches in [0, 1] or [0, 255] (a 0..1 scale, as
+    :func:`pixel_scale` tells, is multiplied by 255; values rounded and clipped); ``None`` when
+    ``x`` is not a batch of 28x28 images.
 
     >>> to_uint8_images(np.full((2, 28, 28, 1), 0.5)).reshape(2, -1)[:, 0].tolist()
     [128, 128]
@@ -176,10 +198,35 @@ def to_uint8_images(x, name: str = "images") -> np.ndarray | None:
     images = arr.reshape(len(arr), 28, 28)
     if images.dtype == np.uint8:
         return images.copy()
+    scale = pixel_scale(images)
     images = images.astype(np.float32)
-    if np.issubdtype(arr.dtype, np.floating) and images.size and float(np.nanmax(images)) <= 1.0 + 1e-6:
+    if scale == 1.0:
         images = images * 255.0
     return np.clip(np.rint(np.nan_to_num(images)), 0, 255).astype(np.uint8)
+
+
+def pixel_scale(images) -> float:
+    """``255.0`` when pixels are on the 0..255 scale, ``1.0`` when on 0..1: the one answer to that
+    question for every view of digits (drawing range, scaling to bytes or for a model).
+
+    ``uint8`` is always 255; any other numeric array is 255 when its largest value (NaN ignored)
+    is above 1 beyond float rounding, else 1 (also when empty or all NaN).
+
+    >>> pixel_scale(np.array([0.0, 1.0000001])), pixel_scale(np.array([0, 128])), pixel_scale(np.zeros(0, np.uint8))
+    (1.0, 255.0, 255.0)
+    """
+    arr = np.asarray(images)
+    if arr.dtype == np.uint8:
+        return 255.0
+    if arr.size == 0:
+        return 1.0
+    if np.issubdtype(arr.dtype, np.floating):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all NaN: NaN, compared False below
+            top = np.nanmax(arr)
+    else:
+        top = arr.max()
+    return 255.0 if top > 1.0 + _UNIT_SLACK else 1.0
 
 
 def positive_int(value, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:

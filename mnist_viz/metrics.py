@@ -1,11 +1,16 @@
 """Every number a plot or the report shows about a classifier, computed once (NumPy + scikit-learn).
 
 The plot functions and the report's sections both call these; nothing computes them a second
-way. Inputs are integer labels ``y_true`` / ``y_pred`` (n,) and class ``probabilities`` (n, C);
-they are validated by :mod:`mnist_viz._arrays` (errors name the argument).
+way. Inputs are labels ``y_true`` (integers, or one-hot rows) and ``y_pred`` (integers, or 2-D
+scores whose arg-max is taken) of shape (n,), and class ``probabilities`` (n, C); they are
+validated by :mod:`mnist_viz._arrays` (errors name the argument): ``[0.7, 1.9]`` is refused, not
+truncated.
 
 * :func:`confusion_counts` — (C, C) counts, rows true, columns predicted (scikit-learn).
-* :func:`per_class_metrics` — precision, recall, F1 and support per class (scikit-learn).
+* :func:`recall_precision` — per-class recall and precision of those counts, NaN where undefined
+  (what a figure shows as "–").
+* :func:`per_class_metrics` — precision, recall, F1 and support per class (scikit-learn), 0 where
+  undefined (what a table or a CSV holds).
 * :func:`reliability_bins` and :func:`expected_calibration_error` — equal-width bins
   ``(lo, hi]`` of the top-class confidence (a confidence of exactly 0.5 is in the bin ending at
   0.5; 0 is in the first bin).
@@ -34,6 +39,7 @@ from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, po
 
 __all__ = [
     "confusion_counts",
+    "recall_precision",
     "per_class_metrics",
     "ReliabilityBins",
     "reliability_bins",
@@ -43,6 +49,17 @@ __all__ = [
     "most_confused_pairs",
     "accuracy",
 ]
+
+
+def _label_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    """``(y_true, y_pred)`` as int64 label vectors of the same length: ``y_true`` integer labels or
+    one-hot rows, ``y_pred`` integer labels or 2-D scores (probabilities, logits, one-hot; the
+    arg-max is taken). Non-integer labels, negative labels and mismatched lengths raise, naming the
+    argument. An int64 vector passes through without a copy (one pass for the sign check)."""
+    yt = as_labels(y_true, "y_true")
+    yp = as_labels(y_pred, "y_pred", scores=True)
+    check_same_length(y_true=yt, y_pred=yp)
+    return yt, yp
 
 
 def confusion_counts(y_true, y_pred, n_classes: int) -> np.ndarray:
@@ -55,17 +72,37 @@ def confusion_counts(y_true, y_pred, n_classes: int) -> np.ndarray:
     from sklearn.metrics import confusion_matrix
 
     n_classes = positive_int(n_classes, "n_classes")
-    yt = np.asarray(y_true, dtype=np.int64).reshape(-1)
-    yp = np.asarray(y_pred, dtype=np.int64).reshape(-1)
-    check_same_length(y_true=yt, y_pred=yp)
+    yt, yp = _label_pair(y_true, y_pred)
     if yt.size == 0:
         return np.zeros((n_classes, n_classes), dtype=np.int64)
     return confusion_matrix(yt, yp, labels=np.arange(n_classes)).astype(np.int64)
 
 
+def recall_precision(counts) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class ``(recall, precision)`` of a (C, C) :func:`confusion_counts` matrix: recall is the
+    diagonal over the row sums (the class's samples), precision the diagonal over the column sums
+    (its predictions). **NaN** where a class has no samples (recall) or no predictions
+    (precision): undefined, which a figure shows as "–". :func:`per_class_metrics` gives the same
+    numbers with 0 there (scikit-learn's ``zero_division=0``), for tables and CSV files.
+
+    >>> counts = confusion_counts([0, 0, 1, 1], [0, 1, 1, 1], 3)
+    >>> recall, precision = recall_precision(counts)
+    >>> recall.round(3).tolist(), precision.round(3).tolist()
+    ([0.5, 1.0, nan], [1.0, 0.667, nan])
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"counts must be a square (classes, classes) confusion matrix; got shape {counts.shape}")
+    diag = np.diag(counts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return diag / counts.sum(axis=1), diag / counts.sum(axis=0)
+
+
 def per_class_metrics(y_true, y_pred, n_classes: int):
-    """DataFrame of ``precision``, ``recall``, ``f1`` and ``support`` per class (0 where undefined),
-    ``sklearn.metrics.precision_recall_fscore_support(..., zero_division=0)``.
+    """DataFrame of ``precision``, ``recall``, ``f1`` and ``support`` per class,
+    ``sklearn.metrics.precision_recall_fscore_support(..., zero_division=0)``: **0** where a class
+    has no samples or no predictions, as a table or a CSV file wants. Precision and recall are
+    :func:`recall_precision`'s with NaN replaced by 0 (that function keeps NaN, for the figures).
 
     >>> per_class_metrics([0, 0, 1, 1], [0, 1, 1, 1], 3).round(3)
        precision  recall     f1  support
@@ -77,9 +114,7 @@ def per_class_metrics(y_true, y_pred, n_classes: int):
     from sklearn.metrics import precision_recall_fscore_support
 
     n_classes = positive_int(n_classes, "n_classes")
-    yt = np.asarray(y_true, dtype=np.int64).reshape(-1)
-    yp = np.asarray(y_pred, dtype=np.int64).reshape(-1)
-    check_same_length(y_true=yt, y_pred=yp)
+    yt, yp = _label_pair(y_true, y_pred)
     if yt.size == 0:
         zeros = np.zeros(n_classes)
         return pd.DataFrame({"precision": zeros, "recall": zeros, "f1": zeros,
@@ -169,7 +204,8 @@ def most_confident_errors(y_true, probabilities) -> np.ndarray:
     [0, 2]
     """
     probs = np.asarray(probabilities)
-    yt = np.asarray(y_true)
+    yt = as_labels(y_true, "y_true")
+    check_same_length(y_true=yt, probabilities=probs)
     pred = probs.argmax(axis=1)
     wrong = np.flatnonzero(pred != yt)
     conf = probs[wrong, pred[wrong]]
@@ -198,7 +234,5 @@ def accuracy(y_true, y_pred) -> float:
     >>> accuracy([0, 1, 1, 2], [0, 1, 0, 2])
     0.75
     """
-    yt = np.asarray(y_true, dtype=np.int64).reshape(-1)
-    yp = np.asarray(y_pred, dtype=np.int64).reshape(-1)
-    check_same_length(y_true=yt, y_pred=yp)
+    yt, yp = _label_pair(y_true, y_pred)
     return float(np.mean(yt == yp)) if yt.size else float("nan")

@@ -14,7 +14,7 @@ import pytest
 
 from mnist_viz import _arrays
 from mnist_viz._arrays import (as_images, as_labels, as_probabilities, check_same_length, outputs_to_probabilities,
-                               positive_int, softmax, to_uint8_images)
+                               pixel_scale, positive_int, softmax, to_uint8_images)
 
 
 def test_docstring_examples_run():
@@ -98,6 +98,36 @@ def test_outputs_to_probabilities_silently_from_softmax_logits_and_sigmoids():
     assert flat.shape == (2, 3)
 
 
+@pytest.mark.parametrize("scores, logits", [
+    ([[0.1, 0.9]], False),
+    ([[-1e-7, 1.0000001]], False),        # float rounding around [0, 1]: still probabilities
+    ([[-1e-5, 1.00001]], True),           # beyond it: logits
+    ([[0.5, 0.6]], True),                 # a row summing to 1.1
+    ([[0.4996, 0.5]], False),             # rows sum to 1 within 1e-3
+    ([[1.5, -0.5]], True),                # sums to 1 but outside [0, 1]
+    ([[-1.0, 3.0]], True),
+    (np.zeros((0, 3)), False),
+])
+def test_one_logit_rule_for_both_paths(scores, logits):
+    scores = np.asarray(scores, dtype=np.float64)
+    assert _arrays._looks_like_logits(scores) is logits
+    # as_probabilities warns exactly when outputs_to_probabilities softmaxes (silently)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warned = as_probabilities(scores)
+    assert bool(caught) is logits
+    silent = outputs_to_probabilities(scores)
+    np.testing.assert_allclose(silent, softmax(scores) if logits and scores.size else scores, rtol=1e-6)
+    np.testing.assert_allclose(warned, silent, rtol=1e-6)
+
+
+def test_the_sigmoid_column_uses_the_same_tolerance():
+    near = outputs_to_probabilities(np.array([[-1e-7], [1.0000001]]))  # not a logit: kept
+    np.testing.assert_allclose(near, [[1.0, 0.0], [0.0, 1.0]], atol=1e-6)
+    assert _arrays._outside_unit_interval(np.array([1.00001])) and not _arrays._outside_unit_interval(np.array([1.0]))
+    assert not _arrays._outside_unit_interval(np.zeros(0))
+
+
 # ---------------------------------------------------------------- images
 
 def test_as_images_every_layout_and_errors():
@@ -121,6 +151,29 @@ def test_to_uint8_images_scales_rounds_clips_or_says_none():
     assert to_uint8_images(np.zeros((3, 10))) is None and to_uint8_images(np.zeros(0)) is None
     with_nan = to_uint8_images(np.array([[np.nan] + [0.5] * 783]))
     assert with_nan[0, 0, 0] == 0 and with_nan[0, 0, 1] == 128  # NaN -> 0, the rest on the 0..1 scale
+
+
+def test_pixel_scale_one_answer_for_0_1_or_0_255():
+    assert pixel_scale(np.zeros((2, 28, 28), np.uint8)) == 255.0          # uint8: always 255
+    assert pixel_scale(np.zeros(0, np.uint8)) == 255.0
+    assert pixel_scale(np.full((28, 28), 0.5)) == 1.0
+    assert pixel_scale(np.ones(3, np.float32)) == 1.0 and pixel_scale(np.array([1.0000001])) == 1.0  # rounding
+    assert pixel_scale(np.array([1.001])) == 255.0 and pixel_scale(np.array([0.0, 255.0])) == 255.0
+    assert pixel_scale(np.array([0, 1])) == 1.0 and pixel_scale(np.array([0, 200], np.int64)) == 255.0
+    assert pixel_scale(np.zeros(0)) == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "All-NaN slice" warning
+        assert pixel_scale(np.array([np.nan, np.nan])) == 1.0
+        assert pixel_scale(np.array([np.nan, 0.5])) == 1.0 and pixel_scale(np.array([np.nan, 9.0])) == 255.0
+    assert pixel_scale([[0.0, 0.25]]) == 1.0  # lists too
+
+
+def test_to_uint8_images_follows_pixel_scale():
+    for x in (np.full((1, 784), 0.5), np.full((1, 784), 0.5, np.float32), np.full((1, 784), 200.0),
+              np.full((1, 784), 7, np.uint8), np.array([[0, 1] * 392]), np.array([[1.0000001] * 784])):
+        scale = pixel_scale(x)
+        expected = np.clip(np.rint(x.astype(np.float32) * np.float32(255.0 / scale)), 0, 255).astype(np.uint8)
+        np.testing.assert_array_equal(to_uint8_images(x).reshape(1, -1), expected)
 
 
 # ---------------------------------------------------------------- integers and lengths

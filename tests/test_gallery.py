@@ -75,56 +75,61 @@ def test_compare_curves():
 
 @image_compare("confusion_matrix.png")
 def test_confusion_matrix(preds):
-    _images, probs, labels = preds
-    return _fig(mp.confusion_matrix(labels, probs))
+    _images, y_true, probabilities = preds
+    return _fig(mp.confusion_matrix(y_true, probabilities))
 
 
 @image_compare("confusion_matrix_normalized_cividis.png")
 def test_confusion_matrix_normalized(preds):
-    _images, probs, labels = preds
-    return _fig(mp.confusion_matrix(labels, probs, normalize="true", cmap="cividis"))
+    _images, y_true, probabilities = preds
+    return _fig(mp.confusion_matrix(y_true, probabilities, normalize="true", cmap="cividis"))
 
 
 @image_compare("confusion_matrix_47_classes.png")
 def test_confusion_matrix_47_classes():
-    y, probs, names = gd.many_class_predictions()
-    return _fig(mp.confusion_matrix(y, probs, class_names=names))
+    y_true_47, probabilities_47, names_47 = gd.many_class_predictions()
+    return _fig(mp.confusion_matrix(y_true_47, probabilities_47, class_names=names_47))
+
+
+@image_compare("compare_confusion.png")
+def test_compare_confusion():
+    return mp.compare_confusion(gd.compared_test_runs())
 
 
 @image_compare("class_metrics.png")
 def test_class_metrics(preds):
-    _images, probs, labels = preds
-    return _fig(mp.class_metrics(labels, probs))
+    _images, y_true, probabilities = preds
+    return _fig(mp.class_metrics(y_true, probabilities))
 
 
 @image_compare("class_metrics_table_47_classes.png")
 def test_class_metrics_table():
-    y, probs, names = gd.many_class_predictions()
-    return _fig(mp.class_metrics(y, probs, class_names=names, kind="table"))
+    y_true_47, probabilities_47, names_47 = gd.many_class_predictions()
+    return _fig(mp.class_metrics(y_true_47, probabilities_47, class_names=names_47, kind="table"))
 
 
 @image_compare("calibration.png")
 def test_calibration(preds):
-    _images, probs, labels = preds
-    return _fig(mp.calibration(labels, probs))
+    _images, y_true, probabilities = preds
+    return _fig(mp.calibration(y_true, probabilities))
 
 
 @image_compare("topk_grid.png")
 def test_topk_grid(preds):
-    images, probs, labels = preds
-    return mp.topk_grid(images, labels, probs)
+    images, y_true, probabilities = preds
+    return mp.topk_grid(images, y_true, probabilities)
 
 
 @image_compare("misclassified.png")
 def test_misclassified(preds):
-    images, probs, labels = preds
-    return mp.misclassified(images, labels, probs)
+    images, y_true, probabilities = preds
+    return mp.misclassified(images, y_true, probabilities)
 
 
 @image_compare("confused_pairs.png")
 def test_confused_pairs(preds):
-    images, probs, labels = preds
-    return mp.confused_pairs(images, labels, probs)
+    images, y_true, probabilities = preds
+    return mp.confused_pairs(images, y_true, probabilities)
 
 
 def _draw_png(path, draw):
@@ -148,17 +153,17 @@ def test_a_deliberate_change_fails_the_comparison(preds, tmp_path):
     if not baseline.exists():
         pytest.skip("gallery/confusion_matrix.png is missing: generate the baselines first")
     tol = gd.FIXED_DATA_TOLERANCE
-    _images, probs, labels = preds
-    same = _draw_png(tmp_path / "same.png", lambda: mp.confusion_matrix(labels, probs))
+    _images, y_true, probabilities = preds
+    same = _draw_png(tmp_path / "same.png", lambda: mp.confusion_matrix(y_true, probabilities))
     assert compare_images(str(baseline), same, tol=tol) is None
 
-    recolored = _draw_png(tmp_path / "magma.png", lambda: mp.confusion_matrix(labels, probs, cmap="magma"))
+    recolored = _draw_png(tmp_path / "magma.png", lambda: mp.confusion_matrix(y_true, probabilities, cmap="magma"))
     failure = compare_images(str(baseline), recolored, tol=tol, in_decorator=True)
     assert failure is not None, "a colormap change went unnoticed by the image comparison"
     assert failure["rms"] > 10
 
     def one_cell_changed():
-        ax = mp.confusion_matrix(labels, probs)
+        ax = mp.confusion_matrix(y_true, probabilities)
         cell = next(t for t in ax.texts if t.get_gid() == "cell" and t.get_text() == "0")
         cell.set_text("1")  # one digit in one off-diagonal cell
         return ax

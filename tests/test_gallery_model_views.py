@@ -137,13 +137,13 @@ def trained():
     keras.utils.set_random_seed(0)
     flat = dense(sparse_labels=True)
     flat.fit(x.reshape(-1, 784) / 255.0, y, epochs=2, batch_size=64, verbose=0, shuffle=False)
-    test_x, test_y = gd.digits(600, seed=2)
-    return SimpleNamespace(convnet=conv, dense=flat, test_x=test_x, test_y=test_y)
+    images, y_true = gd.digits(600, seed=2)
+    return SimpleNamespace(convnet=conv, dense=flat, images=images, y_true=y_true)
 
 
 @image_compare("activations.png", trained_model=True)
 def test_activations(trained):
-    return mp.activations(trained.test_x[0], trained.convnet, max_maps=16)
+    return mp.activations(trained.images[0], trained.convnet, max_maps=16)
 
 
 def edge_maps():
@@ -186,9 +186,9 @@ def test_filters(trained):
 def test_embedding(trained):
     from mnist_viz.features import penultimate_features
 
-    feats = penultimate_features(trained.convnet, trained.test_x)
-    predicted = trained.convnet.predict(trained.test_x[..., None] / 255.0, verbose=0).argmax(axis=1)
-    return mp.embedding(feats, trained.test_y, y_pred=predicted).figure
+    feats = penultimate_features(trained.convnet, trained.images)
+    y_pred = trained.convnet.predict(trained.images[..., None] / 255.0, verbose=0).argmax(axis=1)
+    return mp.embedding(feats, trained.y_true, y_pred=y_pred).figure
 
 
 @image_compare("weight_evolution_ridge.png")

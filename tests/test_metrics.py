@@ -18,7 +18,7 @@ from mnist_viz import metrics
 
 @pytest.fixture(scope="module")
 def preds():
-    _images, probs, labels = gd.predictions(300)
+    _images, labels, probs = gd.predictions(300)
     return labels, probs
 
 
@@ -66,6 +66,90 @@ def test_accuracy_is_the_trace_over_the_sum(preds):
     assert np.isnan(metrics.accuracy([], []))
     with pytest.raises(ValueError, match="mismatched lengths: y_true has 2 rows, y_pred has 1 rows"):
         metrics.accuracy([0, 1], [0])
+
+
+def test_labels_are_validated_not_truncated():
+    # floats that are not whole numbers are refused (np.asarray(..., int64) used to make 0.7 -> 0, 1.9 -> 1)
+    for call in (lambda y: metrics.confusion_counts(y, [0, 1], 2), lambda y: metrics.accuracy(y, [0, 1]),
+                 lambda y: metrics.per_class_metrics(y, [0, 1], 2)):
+        with pytest.raises(TypeError, match="y_true must hold integer class labels; got dtype float64"):
+            call([0.7, 1.9])
+    with pytest.raises(TypeError, match="y_pred must hold integer class labels; got dtype float64"):
+        metrics.confusion_counts([0, 1], [0.7, 1.9], 2)
+    with pytest.raises(TypeError, match="y_true must hold numbers"):
+        metrics.accuracy(["a", "b"], [0, 1])
+    with pytest.raises(ValueError, match=r"y_true holds a negative label \(-1\)"):
+        metrics.confusion_counts([-1, 0], [0, 0], 2)
+    with pytest.raises(ValueError, match=r"y_true is 2-D \(2, 2\) but not one-hot"):
+        metrics.accuracy([[0.2, 0.8], [1, 0]], [1, 0])
+    # whole-number floats are labels
+    assert metrics.confusion_counts([0.0, 1.0], [1.0, 1.0], 2).tolist() == [[0, 1], [0, 1]]
+
+
+def test_one_hot_y_true_and_scores_as_y_pred(preds):
+    labels, probs = preds
+    one_hot = np.eye(10)[labels]
+    pred = probs.argmax(1)
+    # one-hot y_true used to be an error about row counts (it was flattened to n * C values)
+    assert metrics.accuracy(one_hot, pred) == metrics.accuracy(labels, pred)
+    np.testing.assert_array_equal(metrics.confusion_counts(one_hot, pred, 10), metrics.confusion_counts(labels, pred, 10))
+    # y_pred may be probabilities (or logits, or one-hot): the arg-max is taken
+    np.testing.assert_array_equal(metrics.confusion_counts(labels, probs, 10), metrics.confusion_counts(labels, pred, 10))
+    assert metrics.accuracy(labels, np.log(probs)) == metrics.accuracy(labels, pred)
+    assert metrics.per_class_metrics(one_hot, probs, 10).equals(metrics.per_class_metrics(labels, pred, 10))
+    assert metrics.most_confident_errors(one_hot, probs).tolist() == metrics.most_confident_errors(labels, probs).tolist()
+    with pytest.raises(ValueError, match="mismatched lengths: y_true has 3 rows, probabilities has 2 rows"):
+        metrics.most_confident_errors([0, 1, 1], [[0.2, 0.8], [0.5, 0.5]])
+
+
+def test_label_validation_is_one_helper_and_cheap_for_integer_arrays(monkeypatch):
+    import mnist_viz._arrays as arrays
+
+    seen = []
+    real = arrays.as_labels
+
+    def spy(y, name, **kw):
+        seen.append((name, kw.get("scores", False)))
+        return real(y, name, **kw)
+
+    monkeypatch.setattr(metrics, "as_labels", spy)
+    metrics.confusion_counts([0, 1], [0, 1], 2)
+    metrics.per_class_metrics([0, 1], [0, 1], 2)
+    metrics.accuracy([0, 1], [0, 1])
+    assert seen == [("y_true", False), ("y_pred", True)] * 3
+    monkeypatch.undo()
+    # an int64 vector is not copied on its way through
+    y = np.arange(5, dtype=np.int64)
+    yt, yp = metrics._label_pair(y, y)
+    assert np.shares_memory(yt, y) and np.shares_memory(yp, y)
+
+
+# ---------------------------------------------------------------- recall_precision
+
+def test_recall_precision_of_the_counts_nan_where_undefined(preds):
+    labels, probs = preds
+    counts = metrics.confusion_counts(labels, probs.argmax(1), 10)
+    recall, precision = metrics.recall_precision(counts)
+    np.testing.assert_array_equal(recall, np.diag(counts) / counts.sum(axis=1))
+    np.testing.assert_array_equal(precision, np.diag(counts) / counts.sum(axis=0))
+    # class 1 predicted but never true: recall NaN, precision 0; class 2 neither: both NaN
+    recall, precision = metrics.recall_precision(metrics.confusion_counts([0, 0, 0], [0, 1, 0], 3))
+    assert recall[0] == pytest.approx(2 / 3) and np.isnan(recall[1:]).all()
+    assert precision[:2].tolist() == [1.0, 0.0] and np.isnan(precision[2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division warnings escape
+        metrics.recall_precision(np.zeros((3, 3), dtype=np.int64))
+    with pytest.raises(ValueError, match=r"counts must be a square \(classes, classes\) confusion matrix; got shape \(2, 3\)"):
+        metrics.recall_precision(np.zeros((2, 3)))
+
+
+def test_per_class_metrics_are_recall_precision_with_zero_for_nan(preds):
+    labels, probs = preds
+    for y_true, y_pred, n in ((labels, probs.argmax(1), 10), ([0, 0, 0], [0, 1, 0], 3), ([0, 1, 1, 4], [1, 1, 2, 4], 6)):
+        recall, precision = metrics.recall_precision(metrics.confusion_counts(y_true, y_pred, n))
+        frame = metrics.per_class_metrics(y_true, y_pred, n)
+        np.testing.assert_array_equal(frame["recall"], np.nan_to_num(recall, nan=0.0))
+        np.testing.assert_array_equal(frame["precision"], np.nan_to_num(precision, nan=0.0))
 
 
 # ---------------------------------------------------------------- per_class_metrics

@@ -58,7 +58,7 @@ def test_every_public_function_is_exported_and_documented_with_an_example():
 
 
 def test_ax_none_never_draws_on_the_current_figure(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     current = plt.figure()
     figs = [mp.confusion_matrix(labels, probs).figure, mp.class_metrics(labels, probs).figure,
             mp.calibration(labels, probs).figure, mp.training_curves(gd.history())]
@@ -67,7 +67,7 @@ def test_ax_none_never_draws_on_the_current_figure(preds):
 
 
 def test_given_ax_is_used(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     fig, axes = plt.subplots(1, 3)
     assert mp.confusion_matrix(labels, probs, ax=axes[0]) is axes[0]
     assert mp.class_metrics(labels, probs, ax=axes[1]) is axes[1]
@@ -75,7 +75,7 @@ def test_given_ax_is_used(preds):
 
 
 def test_every_function_sets_alt_text(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     outs = [mp.training_curves(gd.history()), mp.confusion_matrix(labels, probs), mp.class_metrics(labels, probs),
             mp.calibration(labels, probs), mp.topk_grid(images, labels, probs), mp.misclassified(images, labels, probs),
             mp.confused_pairs(images, labels, probs)]
@@ -86,7 +86,7 @@ def test_every_function_sets_alt_text(preds):
 def test_probabilities_in_percent_are_refused_with_a_fix(preds):
     """Rows summing to ~100 are not logits: no softmax, no 'logits' warning, but an error that says
     to divide by 100."""
-    images, probs, labels = preds
+    images, labels, probs = preds
     percent = 100 * probs
     for draw in (lambda: mp.calibration(labels, percent), lambda: mp.topk_grid(images, labels, percent),
                  lambda: mp.misclassified(images, labels, percent)):

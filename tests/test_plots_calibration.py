@@ -59,7 +59,7 @@ def test_calibration_gaps_stay_distinct_when_accuracy_is_above_confidence():
 
 
 def test_calibration_bars_and_histogram(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     ax = mp.calibration(labels, probs, n_bins=10)
     hist = [a for a in ax.child_axes if a.get_gid() == "confidence_histogram"][0]
     assert sum(b.get_height() for b in hist.patches) == len(labels)

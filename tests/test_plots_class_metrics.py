@@ -28,7 +28,7 @@ def _texts(ax, gid=None):
 
 
 def test_class_metrics_bars_match_sklearn(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     ax = mp.class_metrics(labels, probs)
     p, r, f, s = precision_recall_fscore_support(labels, probs.argmax(1), labels=range(10), zero_division=0)
     heights = np.array([b.get_height() for b in ax.patches]).reshape(3, 10)
@@ -38,7 +38,7 @@ def test_class_metrics_bars_match_sklearn(preds):
 
 
 def test_class_metrics_table_kind(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     ax = mp.class_metrics(labels, probs, kind="table", class_names=list("abcdefghij"))
     p, r, f, s = precision_recall_fscore_support(labels, probs.argmax(1), labels=range(10), zero_division=0)
     np.testing.assert_allclose(ax.images[0].get_array(), np.column_stack([p, r, f]))
@@ -51,7 +51,7 @@ def test_class_metrics_table_kind(preds):
 def test_class_metrics_numbers_are_metrics_per_class_metrics(preds):
     from mnist_viz import metrics
 
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     ax = mp.class_metrics(labels, probs, kind="table")
     frame = metrics.per_class_metrics(labels, probs.argmax(1), 10)
     np.testing.assert_array_equal(ax.images[0].get_array(), frame[["precision", "recall", "f1"]].to_numpy())

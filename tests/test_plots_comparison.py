@@ -1,6 +1,8 @@
 """Behaviour of mnist_viz.plots.compare_curves (the report's comparison overlay), tested on the
 artists: one panel per metric, two lines per run (solid validation with markers, dashed training)
-in the run's colour, the legend, the alt text, and the errors for nothing to draw.
+in the run's colour, the legend, the alt text, and the errors for nothing to draw; and of
+compare_confusion (the report's test confusion matrices side by side): one matrix per run titled
+with its name, the class names, and the errors for runs without test predictions.
 """
 from __future__ import annotations
 
@@ -104,3 +106,64 @@ def test_compare_curves_errors_name_what_is_missing():
     with pytest.raises(ValueError, match="none of the runs recorded precision per epoch"):
         mp.compare_curves(gd.compared_runs(), metrics=["precision"])
     assert [ax.get_title() for ax in mp.compare_curves(no_metric, metrics=["f1"]).axes] == ["f1"]
+
+
+# ---------------------------------------------------------------- compare_confusion
+
+def _cells(ax):
+    return [t.get_text() for t in ax.texts if t.get_gid() == "cell"]
+
+
+def test_compare_confusion_one_matrix_per_run_titled_with_its_name():
+    runs = gd.compared_test_runs()
+    fig = mp.compare_confusion(runs)
+    assert [ax.get_title() for ax in fig.axes] == ["dense", "convnet"]  # no colorbar Axes
+    assert fig.get_size_inches().tolist() == [8.4, 3.9]
+    for ax, r in zip(fig.axes, runs):
+        assert len(ax.images) == 1  # the matrix only: no recall / precision margins
+        alone = mp.confusion_matrix(r.test.labels, r.test.predicted, margins=False, colorbar=False)
+        assert _cells(ax) == _cells(alone)  # the very counts of that run
+        np.testing.assert_array_equal(ax.images[0].get_array(), alone.images[0].get_array())
+        assert [t.get_text() for t in ax.get_xticklabels()] == [str(c) for c in range(10)]
+        assert "recall" not in [t.get_text() for t in ax.get_xticklabels()]
+    assert mp.alt_text(fig) == "Test confusion matrices side by side for dense, convnet."
+
+
+def test_compare_confusion_a_fresh_figure_and_any_number_of_runs():
+    current = plt.figure()
+    runs = gd.compared_test_runs(200)
+    fig = mp.compare_confusion(runs + runs[:1])
+    assert fig is not current and current.axes == []
+    assert [ax.get_title() for ax in fig.axes] == ["dense", "convnet", "dense"]
+    assert fig.get_size_inches().tolist() == [pytest.approx(12.6), 3.9]
+    assert [ax.get_title() for ax in mp.compare_confusion(runs[:1]).axes] == ["dense"]
+
+
+def test_compare_confusion_class_names_given_or_each_runs_own():
+    labels = np.array([0, 1, 2, 2])
+    probs = np.eye(3)[[0, 1, 2, 1]]
+    named = Run.from_dict({"loss": [0.5]}, name="named", metadata={"data": {"class_names": ["zero", "one"]}})
+    named.test = SimpleNamespace(labels=labels, probabilities=probs)  # a run-like test: no .predicted
+    plain = SimpleNamespace(name="plain", test=SimpleNamespace(labels=labels, probabilities=probs))
+    fig = mp.compare_confusion([named, plain])
+    ticks = [[t.get_text() for t in ax.get_yticklabels()] for ax in fig.axes]
+    assert ticks == [["zero", "one", "2"], ["0", "1", "2"]]  # padded with class numbers; none -> numbers
+    fig = mp.compare_confusion([named, plain], class_names=["a", "b", "c"])
+    assert [[t.get_text() for t in ax.get_xticklabels()] for ax in fig.axes] == [["a", "b", "c"]] * 2
+
+
+def test_compare_confusion_errors_name_the_argument():
+    runs = gd.compared_test_runs(100)
+    with pytest.raises(ValueError, match="runs must hold at least one run; got an empty sequence"):
+        mp.compare_confusion([])
+    no_test = Run.from_dict({"loss": [0.5]}, name="untested")
+    with pytest.raises(ValueError, match=r"runs\[1\] \('untested'\) has no test predictions \(run.test is None: no "
+                                         r"test_predictions.npz\); compare_confusion needs them for every run"):
+        mp.compare_confusion([runs[0], no_test])
+    with pytest.raises(TypeError, match=r"runs\[0\] must be a Run \(with .name and .test predictions\); got dict"):
+        mp.compare_confusion([{"name": "x"}])
+    with pytest.raises(TypeError, match=r"runs\[0\].test must have .labels \(n,\) and .probabilities \(n, C\); got tuple"):
+        mp.compare_confusion([SimpleNamespace(name="x", test=(1, 2))])
+    with pytest.raises(ValueError, match=r"class_names has 3 names, runs\[0\] \('dense'\) has 10 classes "
+                                         r"\(columns of .test.probabilities\)"):
+        mp.compare_confusion(runs, class_names=["a", "b", "c"])

@@ -30,7 +30,7 @@ def _texts(ax, gid=None):
 
 
 def test_confusion_matrix_counts_margins_and_ticks(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     pred = probs.argmax(1)
     ax = mp.confusion_matrix(labels, pred)
     cm = sk_cm(labels, pred, labels=range(10))
@@ -48,7 +48,7 @@ def test_confusion_matrix_counts_margins_and_ticks(preds):
 
 
 def test_confusion_matrix_takes_probabilities_one_hot_and_names(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     names = list("abcdefghij")
     a = mp.confusion_matrix(np.eye(10)[labels], probs, class_names=names, cmap="cividis")
     b = mp.confusion_matrix(labels, probs.argmax(1))
@@ -58,7 +58,7 @@ def test_confusion_matrix_takes_probabilities_one_hot_and_names(preds):
 
 
 def test_confusion_matrix_normalize_true_and_pred(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     ax = mp.confusion_matrix(labels, probs, normalize="true", margins=False)
     arr = ax.images[0].get_array()
     np.testing.assert_allclose(arr.sum(axis=1), 1.0)
@@ -98,7 +98,7 @@ def test_confusion_matrix_at_47_classes_drops_cell_text_keeps_readable_margins()
 
 
 def test_confusion_matrix_margin_colorbar_only_where_counts_would_mislead(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     assert len(mp.confusion_matrix(labels, probs).figure.axes) == 2  # 10 classes: values written, as before
     y, p47, names = gd.many_class_predictions(600)
     assert len(mp.confusion_matrix(y, p47, normalize="true").figure.axes) == 2  # fraction bar: same 0..1 scale
@@ -155,7 +155,7 @@ def test_confusion_matrix_im_kw_and_text_kw_pass_through():
 def test_confusion_matrix_counts_and_alt_text_come_from_metrics(preds):
     from mnist_viz import metrics
 
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     pred = probs.argmax(1)
     ax = mp.confusion_matrix(labels, probs)
     counts = metrics.confusion_counts(labels, pred, 10)

@@ -40,7 +40,7 @@ def _digit_under(ax, title):
 
 
 def test_misclassified_most_confident_first(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     fig = mp.misclassified(images, labels, probs, n=5)
     pred = probs.argmax(1)
     wrong = np.flatnonzero(pred != labels)
@@ -66,7 +66,7 @@ def test_misclassified_with_no_errors_says_so():
 
 
 def test_confused_pairs_ranked_by_count(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     fig = mp.confused_pairs(images, labels, probs, n_pairs=3, n_examples=4)
     pred = probs.argmax(1)
     cm = sk_cm(labels, pred, labels=range(10))
@@ -89,7 +89,7 @@ def test_confused_pairs_ranked_by_count(preds):
 
 
 def test_confused_pairs_bad_input(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     with pytest.raises(ValueError, match="n_pairs must be an integer >= 1; got -1"):
         mp.confused_pairs(images, labels, probs, n_pairs=-1)
     with pytest.raises(ValueError, match="y_true must be integer labels"):
@@ -99,7 +99,7 @@ def test_confused_pairs_bad_input(preds):
 def test_error_views_rank_with_metrics(preds):
     from mnist_viz import metrics
 
-    images, probs, labels = preds
+    images, labels, probs = preds
     order = metrics.most_confident_errors(labels, probs)
     fig = mp.misclassified(images, labels, probs, n=4)
     pred = probs.argmax(1)

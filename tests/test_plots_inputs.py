@@ -30,7 +30,7 @@ def _texts(ax, gid=None):
 def test_two_d_true_labels_must_be_one_hot(preds):
     """A 2-D y_true / labels that is not one-hot (probabilities, smoothed labels) is an error, not an
     argmax; a 2-D y_pred is scores and keeps its argmax."""
-    images, probs, labels = preds
+    images, labels, probs = preds
     with pytest.raises(ValueError, match=r"y_true is 2-D \(300, 10\) but not one-hot: row 0 is \[.*\] "
                                          r"\(300 such rows\); expected integer labels \(n,\) or one-hot rows"):
         mp.confusion_matrix(probs, labels)
@@ -44,6 +44,14 @@ def test_two_d_true_labels_must_be_one_hot(preds):
     # one-hot (ints, floats or bools) is accepted everywhere
     for one_hot in (np.eye(10, dtype=int)[labels], np.eye(10)[labels], np.eye(10, dtype=bool)[labels]):
         assert _texts(mp.confusion_matrix(one_hot, probs), "cell") == _texts(mp.confusion_matrix(labels, probs), "cell")
+
+
+def test_class_names_for_cuts_or_pads_to_the_class_count():
+    from mnist_viz.plots._inputs import class_names_for
+
+    assert class_names_for(["zero", "one"], 4) == ["zero", "one", "2", "3"]
+    assert class_names_for(list("abcdef"), 3) == ["a", "b", "c"]
+    assert class_names_for([0, 1], 2) == ["0", "1"] and class_names_for(None, 0) == []
 
 
 def test_class_names_and_count_in_order_of_precedence():
@@ -83,8 +91,8 @@ def test_label_pair_counts_classes_and_names_them():
 def test_digit_predictions_checks_the_three_against_each_other(preds):
     from mnist_viz.plots._inputs import digit_predictions
 
-    images, probs, labels = preds
-    imgs, p, y, names = digit_predictions(images.reshape(-1, 784), np.eye(10)[labels], probs, None)
+    images, labels, probs = preds
+    imgs, y, p, names = digit_predictions(images.reshape(-1, 784), np.eye(10)[labels], probs, None)
     assert imgs.shape == (300, 28, 28) and p.shape == (300, 10) and y.tolist() == labels.tolist()
     assert names == [str(i) for i in range(10)]
     with pytest.raises(ValueError, match=r"y_true has shape \(300, 10\) and probabilities \(300,\): the two look "
@@ -92,7 +100,7 @@ def test_digit_predictions_checks_the_three_against_each_other(preds):
         digit_predictions(images, probs, labels, None)
     with pytest.raises(ValueError, match="class_names has 2 names, probabilities has 10 columns"):
         digit_predictions(images, labels, probs, ["a", "b"])
-    _i, _p, _y, names = digit_predictions(np.zeros((0, 784)), [], np.zeros((0, 10)), None)
+    _i, _y, _p, names = digit_predictions(np.zeros((0, 784)), [], np.zeros((0, 10)), None)
     assert names == [str(i) for i in range(10)]
 
 

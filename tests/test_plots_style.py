@@ -30,7 +30,7 @@ def _maps(c=8):
 
 
 def test_style_is_applied_inside_the_call_only(preds):
-    _i, probs, labels = preds
+    _i, labels, probs = preds
     before = matplotlib.rcParams["font.size"]
     ax = mp.confusion_matrix(labels, probs)
     assert matplotlib.rcParams["font.size"] == before
@@ -67,6 +67,16 @@ def test_colormaps_with_gaps_palettes_and_digit_ranges():
     assert digit_range(np.full((28, 28), 200.0)) == (0.0, 255.0)
     assert digit_range(np.full((28, 28), 0.7)) == (0.0, 1.0)
     assert digit_range(np.zeros((0, 28, 28))) == (0.0, 1.0)
+
+
+def test_digit_range_is_pixel_scale():
+    """One rule for "0..1 or 0..255": digit_range answers with mnist_viz._arrays.pixel_scale."""
+    from mnist_viz._arrays import pixel_scale
+    from mnist_viz.plots._style import digit_range
+
+    for x in (np.full((1, 784), 0.5), np.full((1, 784), 200.0), np.full((1, 784), 7, np.uint8),
+              np.array([[0, 1] * 392]), np.array([[1.0000001] * 784]), np.array([[np.nan] * 784])):
+        assert digit_range(x) == (0.0, pixel_scale(x))
 
 
 def test_alt_text_lives_on_the_figure_of_an_axes():

@@ -36,7 +36,7 @@ def _patch(fig, gid):
 
 
 def test_topk_grid_marks_correct_and_wrong(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     fig = mp.topk_grid(images, labels, probs, k=3, n=12, ncols=4)
     ok = probs[:12].argmax(1) == labels[:12]
     titles = (_patch(fig, "titles_correct") or [SimpleNamespace(texts=[])])[0].texts
@@ -59,7 +59,7 @@ def test_topk_grid_marks_correct_and_wrong(preds):
 
 
 def test_topk_grid_accepts_every_image_layout_and_one_hot_labels(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     arrays = []
     for imgs in (images, images.reshape(-1, 784), images[..., None], images / 255.0):
         fig = mp.topk_grid(imgs, np.eye(10)[labels], probs, n=4)
@@ -69,7 +69,7 @@ def test_topk_grid_accepts_every_image_layout_and_one_hot_labels(preds):
 
 
 def test_topk_grid_indices_and_k(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     fig = mp.topk_grid(images, labels, probs, k=5, indices=[7, 3], ncols=5)
     assert len(_patch(fig, "bar_probs")[0].texts) == 10
     assert mp.alt_text(fig).startswith("Top-5 predictions for 2 digits")
@@ -78,7 +78,7 @@ def test_topk_grid_indices_and_k(preds):
 
 
 def test_topk_grid_bad_input(preds):
-    images, probs, labels = preds
+    images, labels, probs = preds
     with pytest.raises(ValueError, match=r"images must have shape \(n, 784\), \(n, 28, 28\) or \(n, 28, 28, 1\); got \(300, 28, 27\)"):
         mp.topk_grid(images[:, :, :27], labels, probs)
     with pytest.raises(ValueError, match="mismatched lengths: images has 299 rows, y_true has 300 rows"):
@@ -110,7 +110,7 @@ def test_topk_grid_empty_input_gives_a_message():
 def test_topk_grid_bars_in_metrics_top_k_order(preds):
     from mnist_viz import metrics
 
-    images, probs, labels = preds
+    images, labels, probs = preds
     fig = mp.topk_grid(images, labels, probs, k=4, n=6, ncols=3)
     top = metrics.top_k(probs[:6], 4)
     labels_drawn = _patch(fig, "bar_labels")[0].texts + _patch(fig, "true_labels")[0].texts

@@ -42,3 +42,27 @@ def test_no_overlay_without_loss_or_accuracy():
     runs = [Run.from_dict({"lr": [0.1, 0.05]}, name=n) for n in ("a", "b")]
     s = comparison_section(runs, "comparison")
     assert s.blocks[0].text == "No curves to overlay: none of the runs recorded loss or accuracy per epoch."
+
+
+def test_side_by_side_matrices_are_drawn_by_compare_confusion(monkeypatch):
+    """The section arranges: the figure is plots.compare_confusion's, called with the runs that have
+    test predictions, and its alt text is the plot's."""
+    import gallery_data as gd
+    from mnist_viz import plots
+    from mnist_viz.report.sections import comparison_section
+    from mnist_viz.run import Run
+
+    calls = []
+    real = plots.compare_confusion
+
+    def spy(runs, **kw):
+        calls.append([r.name for r in runs])
+        return real(runs, **kw)
+
+    monkeypatch.setattr(plots, "compare_confusion", spy)
+    runs = gd.compared_test_runs(200) + [Run.from_dict({"loss": [0.5]}, name="untested")]
+    s = comparison_section(runs, "comparison")
+    assert calls == [["dense", "convnet"]]
+    figure = [b for b in s.blocks if b.kind == "figure"][-1]
+    assert figure.alt == "Test confusion matrices side by side for dense, convnet."
+    assert figure.caption == "Test confusion matrices, one per run (counts)."

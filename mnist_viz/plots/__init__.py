@@ -6,11 +6,11 @@ project's style is applied inside each call; importing this package changes no m
 and does not import TensorFlow (only :func:`activations` and friends do, when given a live model).
 Every function attaches a short alt text that :func:`alt_text` reads.
 
-One module per view: ``curves`` (:func:`training_curves`), ``comparison`` (:func:`compare_curves`),
-``confusion`` (:func:`confusion_matrix`), ``class_metrics``, ``calibration`` (with
-:func:`expected_calibration_error`, from :mod:`mnist_viz.metrics`), ``topk`` (:func:`topk_grid`),
-``errors`` (:func:`misclassified`, :func:`confused_pairs`), ``activations``, ``first_layer``
-(:func:`dense_weights`, :func:`filters`), ``embedding``, ``weight_evolution`` and
+One module per view: ``curves`` (:func:`training_curves`), ``comparison`` (:func:`compare_curves`,
+:func:`compare_confusion`), ``confusion`` (:func:`confusion_matrix`), ``class_metrics``,
+``calibration`` (with :func:`expected_calibration_error`, from :mod:`mnist_viz.metrics`), ``topk``
+(:func:`topk_grid`), ``errors`` (:func:`misclassified`, :func:`confused_pairs`), ``activations``,
+``first_layer`` (:func:`dense_weights`, :func:`filters`), ``embedding``, ``weight_evolution`` and
 ``prediction_evolution``. Every number they show comes from :mod:`mnist_viz.metrics`. Shared, private:
 ``_style`` (style file, colours, alt text), ``_figure`` (fresh figures and Axes), ``_inputs`` (what
 the functions accept, as arrays), ``_mosaic`` (many small images as one) and ``_epochs``.
@@ -30,7 +30,7 @@ from ._style import alt_text
 from .activations import activations
 from .calibration import calibration, expected_calibration_error
 from .class_metrics import class_metrics
-from .comparison import compare_curves
+from .comparison import compare_confusion, compare_curves
 from .confusion import confusion_matrix
 from .curves import training_curves
 from .embedding import embedding
@@ -44,6 +44,7 @@ __all__ = [
     "alt_text",
     "training_curves",
     "compare_curves",
+    "compare_confusion",
     "confusion_matrix",
     "class_metrics",
     "calibration",

@@ -24,7 +24,8 @@ import numpy as np
 
 from mnist_viz._arrays import as_images, as_labels, as_probabilities, check_same_length, positive_int
 
-__all__ = ["class_names_and_count", "label_pair", "digit_predictions", "is_keras_model", "run_features"]
+__all__ = ["class_names_and_count", "class_names_for", "label_pair", "digit_predictions", "is_keras_model",
+           "run_features"]
 
 
 def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | None, int | None]:
@@ -53,6 +54,17 @@ def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | 
     return None, None
 
 
+def class_names_for(names, n: int) -> list[str]:
+    """Exactly ``n`` class names as str: ``names`` cut to ``n``, or padded with the class numbers
+    (a Run's ``class_names`` for a matrix of ``n`` columns).
+
+    >>> class_names_for(["zero", "one"], 3), class_names_for(["a", "b", "c"], 2), class_names_for(None, 2)
+    (['zero', 'one', '2'], ['a', 'b'], ['0', '1'])
+    """
+    names = [str(c) for c in (names or [])]
+    return (names + [str(i) for i in range(len(names), n)])[:n]
+
+
 def label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred"):
     """Integer ``y_true`` / ``y_pred`` (labels, one-hot; ``y_pred`` also probabilities -> argmax), the
     class count and the class names: ``n_classes``, else ``len(class_names)``, else the columns of
@@ -68,13 +80,13 @@ def label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred
 
 
 def digit_predictions(images, y_true, probabilities, class_names):
-    """``(images (n, 28, 28), probabilities (n, C), y_true (n,), class names)`` for the views of
-    digits with their predictions (:func:`~mnist_viz.plots.topk_grid`, the error views), checked
-    against each other.
+    """``(images (n, 28, 28), y_true (n,), probabilities (n, C), class names)``, in the order of the
+    arguments, for the views of digits with their predictions (:func:`~mnist_viz.plots.topk_grid`,
+    the error views), checked against each other.
 
-    >>> imgs, probs, y, names = digit_predictions([[0.0] * 784], [1], [[0.3, 0.7]], ["no", "yes"])
-    >>> imgs.shape, y.tolist(), names
-    ((1, 28, 28), [1], ['no', 'yes'])
+    >>> imgs, y, probs, names = digit_predictions([[0.0] * 784], [1], [[0.3, 0.7]], ["no", "yes"])
+    >>> imgs.shape, y.tolist(), probs.shape, names
+    ((1, 28, 28), [1], (1, 2), ['no', 'yes'])
     """
     if np.ndim(probabilities) == 1 and np.ndim(y_true) == 2:
         raise ValueError(
@@ -90,7 +102,7 @@ def digit_predictions(images, y_true, probabilities, class_names):
     y = as_labels(y_true, "y_true", n_classes=n_classes)
     check_same_length(images=imgs, y_true=y, probabilities=probs)
     names = class_names if class_names is not None else [str(i) for i in range(n_classes or 0)]
-    return imgs, probs, y, names
+    return imgs, y, probs, names
 
 
 def is_keras_model(obj) -> bool:

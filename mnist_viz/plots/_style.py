@@ -25,6 +25,8 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
+from mnist_viz._arrays import pixel_scale
+
 STYLE_FILE = Path(__file__).with_name("mnist_viz.mplstyle")
 
 #: Colour-blind-safe defaults (Okabe-Ito for categories, viridis/cividis for sequences).
@@ -48,15 +50,13 @@ def plot_style():
 
 
 def digit_range(images) -> tuple[float, float]:
-    """``(vmin, vmax)`` for drawing digits: 0..255 for byte-scaled pixels, else 0..1.
+    """``(vmin, vmax)`` for drawing digits: ``(0, 255)`` for byte-scaled pixels, else ``(0, 1)``
+    (:func:`mnist_viz._arrays.pixel_scale` tells which).
 
     >>> digit_range(np.zeros((2, 28, 28), np.uint8)), digit_range(np.full((28, 28), 0.5))
     ((0.0, 255.0), (0.0, 1.0))
     """
-    arr = np.asarray(images)
-    if arr.size and (arr.dtype == np.uint8 or float(np.nanmax(arr)) > 1.0):
-        return 0.0, 255.0
-    return 0.0, 1.0
+    return 0.0, pixel_scale(images)
 
 
 def is_dark(rgba) -> np.ndarray:

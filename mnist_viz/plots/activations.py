@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mnist_viz._arrays import positive_int
+from mnist_viz._arrays import pixel_scale, positive_int
 
 from ._figure import new_figure
 from ._inputs import is_keras_model, run_features
@@ -121,9 +121,7 @@ def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
     test = getattr(run, "test", None)
     stored = getattr(test, "images", None)
     if stored is not None:
-        probe = np.asarray(image, dtype=np.float64).reshape(28, 28)
-        if probe.max() <= 1.0:
-            probe = probe * 255.0
+        probe = np.asarray(image, dtype=np.float64).reshape(28, 28) * (255.0 / pixel_scale(image))  # as stored: 0..255
         for j, i in enumerate(indices):
             if np.abs(np.asarray(stored[int(i)], dtype=np.float64) - probe).max() <= 1.0:
                 return {n: a[j] for n, a in maps.items()}
@@ -171,11 +169,7 @@ def activations(image, model, *, layers=None, max_maps=16):
     """
     max_maps = positive_int(max_maps, "max_maps")
     img = _one_image(image)
-    if is_keras_model(model) and img.dtype == np.uint8:
-        img_in = img.astype(np.float32) / 255.0
-    else:
-        img_in = img
-    stages = _stage_maps(model, img_in, layers)
+    stages = _stage_maps(model, img, layers)  # a live model: feature_maps scales 0..255 pixels to 0..1
     vmin, vmax = digit_range(img)
     target = max(max(a.shape[0], a.shape[1]) for a in stages.values())
 

@@ -1,4 +1,5 @@
-"""Several runs on one figure: their loss and accuracy curves overlaid, one colour per run.
+"""Several runs on one figure: their loss and accuracy curves overlaid, one colour per run
+(:func:`compare_curves`), or their test confusion matrices side by side (:func:`compare_confusion`).
 
 Example
 -------
@@ -12,13 +13,26 @@ Example
 """
 from __future__ import annotations
 
-from ._figure import new_subplots
-from ._style import OKABE_ITO, plot_style, set_alt_text
+import numpy as np
 
-__all__ = ["compare_curves"]
+from mnist_viz.run_format import TEST_NPZ
+
+from ._figure import new_subplots
+from ._inputs import class_names_for
+from ._style import OKABE_ITO, plot_style, set_alt_text
+from .confusion import confusion_matrix
+
+__all__ = ["compare_curves", "compare_confusion"]
 
 #: the metrics overlaid by default (those any of the runs recorded, train or validation)
 DEFAULT_METRICS = ("loss", "accuracy")
+
+
+def _non_empty(runs) -> list:
+    runs = list(runs)
+    if not runs:
+        raise ValueError("runs must hold at least one run; got an empty sequence")
+    return runs
 
 
 def compare_curves(runs, *, metrics=None):
@@ -50,9 +64,7 @@ def compare_curves(runs, *, metrics=None):
     >>> mp.alt_text(mp.compare_curves(runs))
     'Accuracy per epoch for runs x, y (solid: validation, dashed: training).'
     """
-    runs = list(runs)
-    if not runs:
-        raise ValueError("runs must hold at least one run; got an empty sequence")
+    runs = _non_empty(runs)
     for i, r in enumerate(runs):
         if not hasattr(r, "history") or not hasattr(r.history, "columns"):
             raise TypeError(f"runs[{i}] must be a Run (with a .history DataFrame); got {type(r).__name__}")
@@ -77,4 +89,69 @@ def compare_curves(runs, *, metrics=None):
         axes[0][0].legend(fontsize=7)
         set_alt_text(fig, f"{' and '.join(shown).capitalize()} per epoch for runs "
                           + ", ".join(r.name for r in runs) + " (solid: validation, dashed: training).")
+    return fig
+
+
+def compare_confusion(runs, *, class_names=None):
+    """The test confusion matrices of several runs side by side: counts
+    (:func:`~mnist_viz.plots.confusion_matrix` without margins or colorbar), each titled with its
+    run's name, 4.2 × 3.9 inches per run.
+
+    Parameters
+    ----------
+    runs : sequence of Run (or objects with ``.name`` and ``.test``, whose ``.labels`` (n,) and
+        ``.probabilities`` (n, C) are the test set's; every run needs them)
+    class_names : list of str, optional
+        Tick labels for every run (one per class of each run). Default: each run's own
+        ``.class_names``, cut or padded with class numbers to its number of columns (``0..C-1``
+        for objects without).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per run, in the order given.
+
+    Raises
+    ------
+    ValueError
+        When ``runs`` is empty, a run has no test predictions, or ``class_names`` does not match
+        a run's classes.
+    TypeError
+        When an entry of ``runs`` is not a Run (no ``.name`` and ``.test``).
+
+    Example
+    -------
+    >>> import numpy as np, mnist_viz.plots as mp
+    >>> from mnist_viz.run import Predictions, Run
+    >>> a, b = Run.from_dict({"loss": [0.5]}, name="a"), Run.from_dict({"loss": [0.4]}, name="b")
+    >>> a.test = Predictions(probabilities=np.eye(3)[[0, 1, 1]], labels=np.array([0, 1, 2]))
+    >>> b.test = Predictions(probabilities=np.eye(3)[[0, 1, 2]], labels=np.array([0, 1, 2]))
+    >>> fig = mp.compare_confusion([a, b])
+    >>> [ax.get_title() for ax in fig.axes], mp.alt_text(fig)
+    (['a', 'b'], 'Test confusion matrices side by side for a, b.')
+    """
+    runs = _non_empty(runs)
+    tests, names = [], []
+    for i, r in enumerate(runs):
+        if not (hasattr(r, "name") and hasattr(r, "test")):
+            raise TypeError(f"runs[{i}] must be a Run (with .name and .test predictions); got {type(r).__name__}")
+        if r.test is None:
+            raise ValueError(f"runs[{i}] ({r.name!r}) has no test predictions (run.test is None: no {TEST_NPZ}); "
+                             "compare_confusion needs them for every run")
+        if not (hasattr(r.test, "labels") and hasattr(r.test, "probabilities")):
+            raise TypeError(f"runs[{i}].test must have .labels (n,) and .probabilities (n, C); "
+                            f"got {type(r.test).__name__}")
+        n = np.shape(r.test.probabilities)[-1]
+        if class_names is not None and len(class_names) != n:
+            raise ValueError(f"class_names has {len(class_names)} names, runs[{i}] ({r.name!r}) has {n} classes "
+                             "(columns of .test.probabilities)")
+        tests.append(r.test)
+        names.append(class_names_for(class_names if class_names is not None else getattr(r, "class_names", None), n))
+    with plot_style():
+        fig, axes = new_subplots(1, len(runs), figsize=(4.2 * len(runs), 3.9))
+        for ax, r, test, run_names in zip(axes[0], runs, tests, names):
+            confusion_matrix(test.labels, test.probabilities, class_names=run_names, margins=False, colorbar=False,
+                             ax=ax)
+            ax.set_title(r.name)
+        set_alt_text(fig, "Test confusion matrices side by side for " + ", ".join(str(r.name) for r in runs) + ".")
     return fig

@@ -1,6 +1,6 @@
 """The confusion matrix (rows = true class, columns = predicted class) with per-class recall and
 precision in its margins and the accuracy in the corner; the counts are
-:func:`mnist_viz.metrics.confusion_counts`.
+:func:`mnist_viz.metrics.confusion_counts`, the margins :func:`mnist_viz.metrics.recall_precision`.
 
 Example
 -------
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz.metrics import accuracy as accuracy_of
-from mnist_viz.metrics import confusion_counts, most_confused_pairs
+from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_precision
 
 from ._figure import draw_message, new_figure
 from ._inputs import label_pair
@@ -133,8 +133,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
             else:
                 cm = counts
             cm = np.nan_to_num(np.asarray(cm, dtype=float)) if normalize else cm
-            recall = np.diag(counts) / counts.sum(axis=1)
-            precision = np.diag(counts) / counts.sum(axis=0)
+        recall, precision = recall_precision(counts)  # NaN for a class without samples / predictions: "–"
         accuracy = accuracy_of(yt, yp)
         fmt = values_format or (".2f" if normalize else "d")
 

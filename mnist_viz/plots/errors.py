@@ -61,7 +61,7 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
     ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
     """
-    imgs, probs, y, names = digit_predictions(images, y_true, probabilities, class_names)
+    imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
     n = positive_int(n, "n")
     with plot_style():
         order, pred, empty = _ranked_errors(y, probs, "Misclassified digits", "none")
@@ -121,7 +121,7 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"]
     ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
     """
-    imgs, probs, y, names = digit_predictions(images, y_true, probabilities, class_names)
+    imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
     n_pairs = positive_int(n_pairs, "n_pairs")
     n_examples = positive_int(n_examples, "n_examples")
     with plot_style():

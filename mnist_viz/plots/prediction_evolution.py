@@ -1,6 +1,7 @@
 """How the predictions on a fixed probe set moved while a network trained, from
 :class:`~mnist_viz.PredictionRecorder` records: small confusion matrices at a few epochs, or the
-accuracy of each class over epochs. The counts are :func:`mnist_viz.metrics.confusion_counts`.
+accuracy of each class over epochs. The counts are :func:`mnist_viz.metrics.confusion_counts`,
+each class's accuracy its recall (:func:`mnist_viz.metrics.recall_precision`).
 
 Epochs are shown 1-based, the record taken before training as ``init`` (:mod:`._epochs`).
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz._arrays import as_labels
-from mnist_viz.metrics import accuracy, confusion_counts
+from mnist_viz.metrics import accuracy, confusion_counts, recall_precision
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
 from ._figure import message_figure, new_subplots
@@ -118,12 +119,11 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
         pred = probs.argmax(axis=2)  # (E, n)
         overall = np.array([accuracy(labels, p) for p in pred])
         # the confusion counts of the epochs shown (scikit-learn takes ~5 ms a call: not every epoch's
-        # for a few matrices); the diagonal over the row sums is each class's accuracy
+        # for a few matrices); each class's accuracy is its recall
         shown_rows = range(n_e) if kind == "accuracy" else rows
         counts = {r: confusion_counts(labels, pred[r], n_classes) for r in shown_rows}
         if kind == "accuracy":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                per_class = np.stack([np.diag(counts[e]) / counts[e].sum(axis=1) for e in range(n_e)])
+            per_class = np.stack([recall_precision(counts[e])[0] for e in range(n_e)])  # NaN: no samples
             fig = _accuracy_figure(eps, overall, per_class, names)
             worst = int(np.nanargmin(per_class[-1])) if np.isfinite(per_class[-1]).any() else 0
             alt = (f"Per-class accuracy on {n} probe digits over {n_e} epochs: overall {overall[0]:.0%} at epoch "

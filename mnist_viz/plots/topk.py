@@ -79,7 +79,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
     """
     from matplotlib.collections import PolyCollection
 
-    imgs, probs, y, names = digit_predictions(images, y_true, probabilities, class_names)
+    imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
     k = positive_int(k, "k")
     n = positive_int(n, "n")
     ncols = positive_int(ncols, "ncols")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from mnist_viz import plots
 
 from .. import _embed
-from .._figures import add_figure, axes_row
-from .._format import class_names_for, fmt
+from .._figures import add_figure
+from .._format import fmt
 from .._model import Section, Table
 from .summary import headline_metrics
 
@@ -49,7 +49,8 @@ def comparison_section(runs, sid: str) -> Section:
     s.add("downloads", links=[("comparison.csv", _embed.csv_data_uri(frame), "comparison table (CSV)")])
     with_test = [r for r in runs if r.test is not None]
     if len(with_test) >= 2:
-        _side_by_side_confusion(s, with_test)
+        add_figure(s, lambda: plots.compare_confusion(with_test),
+                   caption="Test confusion matrices, one per run (counts).", what="confusion matrices side by side")
     else:
         s.note("Confusion matrices side by side need test predictions from at least two runs.", kind="info")
     return s
@@ -74,17 +75,3 @@ def _deltas(values: list) -> list[str]:
         else:
             out.append("—")
     return out
-
-
-def _side_by_side_confusion(s: Section, runs) -> None:
-    def draw():
-        fig, axes = axes_row((4.2 * len(runs), 3.9), ncols=len(runs))
-        for ax, r in zip(axes, runs):
-            names = class_names_for(r.class_names, r.test.probabilities.shape[1])
-            plots.confusion_matrix(r.test.labels, r.test.predicted, class_names=names, margins=False, colorbar=False,
-                                   ax=ax)
-            ax.set_title(r.name)
-        return fig
-
-    add_figure(s, draw, caption="Test confusion matrices, one per run (counts).", what="confusion matrices side by side",
-               alt="Test confusion matrices side by side for " + ", ".join(r.name for r in runs) + ".")
