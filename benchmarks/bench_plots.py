@@ -74,7 +74,7 @@ def cases(with_tf: bool):
     import gallery_data as gd
     import mnist_viz.plots as mp
 
-    images, probs, labels = gd.predictions(1000)
+    images, labels, probs = gd.predictions(1000)
     test = official_test_set()
     if test is not None:
         t_images, t_labels = test

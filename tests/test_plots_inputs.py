@@ -52,6 +52,7 @@ def test_class_names_for_cuts_or_pads_to_the_class_count():
     assert class_names_for(["zero", "one"], 4) == ["zero", "one", "2", "3"]
     assert class_names_for(list("abcdef"), 3) == ["a", "b", "c"]
     assert class_names_for([0, 1], 2) == ["0", "1"] and class_names_for(None, 0) == []
+    assert class_names_for([], 3) == ["0", "1", "2"] and class_names_for(list("abcd"), 2) == ["a", "b"]
 
 
 def test_class_names_and_count_in_order_of_precedence():

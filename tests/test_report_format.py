@@ -33,12 +33,9 @@ def test_frame_table_formats_every_cell_and_says_how_many_rows_it_shows():
     assert frame_table(frame.head(3), caption="History").caption == "History"
 
 
-def test_class_names_and_shapes():
-    from mnist_viz.report._format import class_names_for, shape_text
+def test_shapes():
+    from mnist_viz.report._format import shape_text
 
-    assert class_names_for([], 3) == ["0", "1", "2"]
-    assert class_names_for(["zero", "one"], 4) == ["zero", "one", "2", "3"]
-    assert class_names_for(list("abcd"), 2) == ["a", "b"]
     assert shape_text((None, 10)) == "(None, 10)" and shape_text([]) == "()"
 
 

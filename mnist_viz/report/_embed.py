@@ -20,6 +20,8 @@ import json
 
 import numpy as np
 
+from mnist_viz._arrays import pixel_scale
+
 #: dpi for report figures: sharp enough on screen, small on disk.
 FIGURE_DPI = 80
 #: colours kept when a figure is palette-quantized (text and lines stay crisp at 128).
@@ -100,9 +102,7 @@ def digits_png(images: np.ndarray, *, invert: bool = True, levels: int = 16) -> 
     if arr.ndim != 4:
         raise ValueError(f"images must have shape (rows, cols, h, w); got {arr.shape}")
     rows, cols, h, w = arr.shape
-    arr = arr.astype(np.float32)
-    if arr.size and arr.max() <= 1.0:
-        arr = arr * 255.0
+    arr = arr.astype(np.float32) * (255.0 / pixel_scale(arr))  # 0..1 floats to 0..255
     big = arr.transpose(0, 2, 1, 3).reshape(rows * h, cols * w)
     if invert:
         big = 255.0 - big

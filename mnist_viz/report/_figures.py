@@ -23,7 +23,7 @@ from typing import Any, Callable
 from . import _embed
 from ._model import Section
 
-__all__ = ["add_figure", "axes_row"]
+__all__ = ["add_figure"]
 
 #: a zero-argument callable that draws with a public plot function and returns its Figure or Axes
 Draw = Callable[[], Any]
@@ -57,6 +57,11 @@ def _alt(fig) -> str:
 
 
 def one_line(exc: BaseException) -> str:
+    """An exception's message on one line, at most 300 characters (for a note in the page).
+
+    >>> one_line(ValueError("spread   over    spaces"))
+    'spread over spaces'
+    """
     text = " ".join(str(exc).split())
     return text[:300] + ("…" if len(text) > 300 else "")
 
@@ -86,18 +91,3 @@ def add_figure(section: Section, draw: Draw, *, what: str, caption: str = "", al
         return False
     section.add("figure", uri=uri, width=w, height=h, alt=alt or drawn_alt or what, caption=caption)
     return True
-
-
-def axes_row(figsize, ncols: int = 1, *, layout: str | None = "constrained"):
-    """A fresh figure with ``ncols`` Axes side by side, for plot functions that take ``ax=``:
-    ``(fig, axes)`` with ``axes`` a list.
-
-    >>> fig, axes = axes_row((6, 3), ncols=2)
-    >>> len(axes), fig.get_size_inches().tolist()
-    (2, [6.0, 3.0])
-    >>> import matplotlib.pyplot as plt; plt.close(fig)
-    """
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout=layout, squeeze=False)
-    return fig, list(axes[0])

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._model import Table
 
-__all__ = ["fmt", "epoch_text", "shape_text", "class_names_for", "history_frame", "frame_table", "pivot_table"]
+__all__ = ["fmt", "epoch_text", "shape_text", "history_frame", "frame_table", "pivot_table"]
 
 
 def fmt(value, digits: int = 4) -> str:
@@ -63,15 +63,6 @@ def shape_text(shape) -> str:
         return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
     return str(shape)
 
-
-def class_names_for(names, n: int) -> list[str]:
-    """Exactly ``n`` class names: ``names`` cut to ``n``, or padded with the class numbers.
-
-    >>> class_names_for(["zero", "one"], 3), class_names_for(["a", "b", "c"], 2)
-    (['zero', 'one', '2'], ['a', 'b'])
-    """
-    names = [str(c) for c in names]
-    return (names + [str(i) for i in range(len(names), n)])[:n]
 
 
 def history_frame(run):

@@ -11,12 +11,14 @@ Example
 from __future__ import annotations
 
 from mnist_viz import metrics, plots
+from mnist_viz.plots._figure import new_subplots
+from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import TEST_NPZ
 
 from .. import _embed
 from .._drill import drill_data
-from .._figures import add_figure, axes_row
-from .._format import class_names_for, fmt
+from .._figures import add_figure
+from .._format import fmt
 from .._missing import TEST_WRITER, note_missing
 from .._model import Section, Table
 
@@ -52,7 +54,7 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
     # no layout engine: confusion_matrix places its margins and colorbar itself, and constrained
     # layout only moved them a few pixels for a third of the figure's drawing time
     add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred, class_names=names,
-                                                 ax=axes_row((5.2, 4.6), layout=None)[1][0]),
+                                                 ax=new_subplots(1, 1, figsize=(5.2, 4.6), layout=None)[1][0, 0]),
                caption=f"Test set, {len(y_true):,} digits: rows are the true class, columns the prediction; "
                        "margins show recall (right) and precision (bottom).", what="confusion matrix")
     drill = None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz import metrics, plots
+from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import PROBE_DIR, PROBE_EPOCH_GLOB
 
 from .._drill import digit_thumbs
 from .._figures import add_figure
-from .._format import class_names_for, fmt
+from .._format import fmt
 from .._missing import note_missing
 from .._model import Section, Table
 
