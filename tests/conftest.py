@@ -83,3 +83,12 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture(scope="module")
+def preds():
+    """``(images, y_true, probabilities)`` of 300 seeded digits (tests/gallery_data.py), fresh for each
+    plot test module (tests/test_gallery.py overrides it with its 1,000)."""
+    import gallery_data
+
+    return gallery_data.predictions(300)

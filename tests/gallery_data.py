@@ -172,3 +172,8 @@ def many_class_predictions(n: int = 3000, n_classes: int = 47, *, seed: int = 0)
     y = rng.integers(0, n_classes, size=n)
     names = list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabdefghnqrt")[:n_classes]
     return y, synthetic_probabilities(y, n_classes=n_classes, accuracy=0.85, seed=seed), names
+
+
+def texts(ax, gid=None) -> list[str]:
+    """The strings of ``ax``'s text artists (those with ``gid`` only, when given): what a plot wrote."""
+    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]

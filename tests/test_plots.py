@@ -29,11 +29,6 @@ import mnist_viz.plots as mp  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
 def test_import_plots_does_not_import_tensorflow_nor_touch_rcparams():
     code = (
         "import sys, matplotlib\n"

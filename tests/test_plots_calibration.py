@@ -20,11 +20,6 @@ import mnist_viz.plots as mp  # noqa: E402
 from mnist_viz.plots._style import WRONG_COLOR  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
 def test_expected_calibration_error_hand_value():
     # bins of width 0.25: conf 0.9 (right), 0.8 (wrong) -> bin (0.75, 1]: acc 0.5, conf 0.85
     #                     conf 0.6 (right), 0.55 (right) -> bin (0.5, 0.75]: acc 1.0, conf 0.575

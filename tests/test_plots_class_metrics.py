@@ -18,15 +18,6 @@ import gallery_data as gd  # noqa: E402
 import mnist_viz.plots as mp  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
-def _texts(ax, gid=None):
-    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
-
-
 def test_class_metrics_bars_match_sklearn(preds):
     _i, labels, probs = preds
     ax = mp.class_metrics(labels, probs)
@@ -42,7 +33,7 @@ def test_class_metrics_table_kind(preds):
     ax = mp.class_metrics(labels, probs, kind="table", class_names=list("abcdefghij"))
     p, r, f, s = precision_recall_fscore_support(labels, probs.argmax(1), labels=range(10), zero_division=0)
     np.testing.assert_allclose(ax.images[0].get_array(), np.column_stack([p, r, f]))
-    assert _texts(ax)[3] == f"{s[0]:,}"
+    assert gd.texts(ax)[3] == f"{s[0]:,}"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["precision", "recall", "F1", "support"]
     with pytest.raises(ValueError, match="kind must be 'bars' or 'table'; got 'pie'"):
         mp.class_metrics(labels, probs, kind="pie")

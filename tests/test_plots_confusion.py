@@ -20,26 +20,17 @@ import gallery_data as gd  # noqa: E402
 import mnist_viz.plots as mp  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
-def _texts(ax, gid=None):
-    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
-
-
 def test_confusion_matrix_counts_margins_and_ticks(preds):
     _i, labels, probs = preds
     pred = probs.argmax(1)
     ax = mp.confusion_matrix(labels, pred)
     cm = sk_cm(labels, pred, labels=range(10))
-    assert _texts(ax, "cell") == [str(v) for v in cm.ravel()]
+    assert gd.texts(ax, "cell") == [str(v) for v in cm.ravel()]
     recall = np.diag(cm) / cm.sum(1)
     precision = np.diag(cm) / cm.sum(0)
-    assert _texts(ax, "recall") == [f"{r:.0%}" for r in recall]
-    assert _texts(ax, "precision") == [f"{p:.0%}" for p in precision]
-    assert _texts(ax, "accuracy") == [f"{np.mean(pred == labels):.0%}"]
+    assert gd.texts(ax, "recall") == [f"{r:.0%}" for r in recall]
+    assert gd.texts(ax, "precision") == [f"{p:.0%}" for p in precision]
+    assert gd.texts(ax, "accuracy") == [f"{np.mean(pred == labels):.0%}"]
     assert [t.get_text() for t in ax.get_xticklabels()] == [str(i) for i in range(10)] + ["recall"]
     assert [t.get_text() for t in ax.get_yticklabels()] == [str(i) for i in range(10)] + ["precision"]
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
@@ -52,7 +43,7 @@ def test_confusion_matrix_takes_probabilities_one_hot_and_names(preds):
     names = list("abcdefghij")
     a = mp.confusion_matrix(np.eye(10)[labels], probs, class_names=names, cmap="cividis")
     b = mp.confusion_matrix(labels, probs.argmax(1))
-    assert _texts(a, "cell") == _texts(b, "cell")
+    assert gd.texts(a, "cell") == gd.texts(b, "cell")
     assert [t.get_text() for t in a.get_xticklabels()][:10] == names
     assert a.images[0].get_cmap().name == "cividis"
 
@@ -62,10 +53,10 @@ def test_confusion_matrix_normalize_true_and_pred(preds):
     ax = mp.confusion_matrix(labels, probs, normalize="true", margins=False)
     arr = ax.images[0].get_array()
     np.testing.assert_allclose(arr.sum(axis=1), 1.0)
-    assert all(len(t.split(".")[1]) == 2 for t in _texts(ax, "cell"))
+    assert all(len(t.split(".")[1]) == 2 for t in gd.texts(ax, "cell"))
     ax = mp.confusion_matrix(labels, probs, normalize="pred", values_format=".1f")
     np.testing.assert_allclose(ax.images[0].get_array().sum(axis=0), 1.0)
-    assert _texts(ax, "cell")[0].count(".") == 1 and len(_texts(ax, "cell")[0].split(".")[1]) == 1
+    assert gd.texts(ax, "cell")[0].count(".") == 1 and len(gd.texts(ax, "cell")[0].split(".")[1]) == 1
 
 
 def test_confusion_matrix_text_contrasts_with_cell():
@@ -79,12 +70,12 @@ def test_confusion_matrix_at_47_classes_drops_cell_text_keeps_readable_margins()
     y, probs, names = gd.many_class_predictions(1500)
     pred = probs.argmax(1)
     ax = mp.confusion_matrix(y, probs, class_names=names)
-    assert _texts(ax, "cell") == []
+    assert gd.texts(ax, "cell") == []
     cm = sk_cm(y, pred, labels=range(47))
     # the margins keep their values, as bare percentages in small type; the tick labels say "%"
-    assert _texts(ax, "recall") == [f"{100 * r:.0f}" for r in np.diag(cm) / cm.sum(1)]
-    assert _texts(ax, "precision") == [f"{100 * p:.0f}" for p in np.diag(cm) / cm.sum(0)]
-    assert _texts(ax, "accuracy") == [f"{100 * np.mean(pred == y):.0f}"]
+    assert gd.texts(ax, "recall") == [f"{100 * r:.0f}" for r in np.diag(cm) / cm.sum(1)]
+    assert gd.texts(ax, "precision") == [f"{100 * p:.0f}" for p in np.diag(cm) / cm.sum(0)]
+    assert gd.texts(ax, "accuracy") == [f"{100 * np.mean(pred == y):.0f}"]
     assert all(t.get_fontsize() >= 6.5 for t in ax.texts)
     assert ax.get_xticklabels()[-1].get_text() == "recall %" and ax.get_yticklabels()[-1].get_text() == "precision %"
     assert len(ax.get_xticklabels()) == 48
@@ -142,7 +133,7 @@ def test_confusion_matrix_bad_input():
 
 def test_confusion_matrix_empty_gives_a_message():
     ax = mp.confusion_matrix([], [], class_names=["a", "b"])
-    assert _texts(ax) == ["No predictions to plot."]
+    assert gd.texts(ax) == ["No predictions to plot."]
 
 
 def test_confusion_matrix_im_kw_and_text_kw_pass_through():
@@ -160,6 +151,6 @@ def test_confusion_matrix_counts_and_alt_text_come_from_metrics(preds):
     ax = mp.confusion_matrix(labels, probs)
     counts = metrics.confusion_counts(labels, pred, 10)
     np.testing.assert_array_equal(ax.images[0].get_array(), counts)
-    assert _texts(ax, "accuracy") == [f"{metrics.accuracy(labels, pred):.0%}"]
+    assert gd.texts(ax, "accuracy") == [f"{metrics.accuracy(labels, pred):.0%}"]
     ((t, p, n),) = metrics.most_confused_pairs(labels, pred, 10, n_pairs=1)
     assert mp.alt_text(ax).endswith(f"most confused: true {t} → pred {p} ({n}).")

@@ -21,10 +21,6 @@ import gallery_data as gd  # noqa: E402
 import mnist_viz.plots as mp  # noqa: E402
 
 
-def _texts(ax, gid=None):
-    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
-
-
 def _lines(fig, gid):
     return [ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == gid]
 
@@ -123,6 +119,6 @@ def test_single_epoch_draws_visible_markers():
 
 def test_empty_history_gives_a_message():
     fig = mp.training_curves({"loss": []})
-    assert "No training history" in " ".join(_texts(fig.axes[0]))
+    assert "No training history" in " ".join(gd.texts(fig.axes[0]))
     fig = mp.training_curves(pd.DataFrame())
     assert "0 epochs" in mp.alt_text(fig)

@@ -21,15 +21,6 @@ import mnist_viz.plots as mp  # noqa: E402
 from mnist_viz.plots._style import WRONG_COLOR  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
-def _texts(ax, gid=None):
-    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
-
-
 def _digit_under(ax, title):
     """The 28×28 pixels of the mosaic just below a digit title (its ``xy``: the digit's top centre)."""
     mosaic = np.ma.filled(ax.images[0].get_array().astype(float), np.nan)
@@ -62,7 +53,7 @@ def test_misclassified_most_confident_first(preds):
 def test_misclassified_with_no_errors_says_so():
     probs = np.eye(3)[[0, 1, 2]] * 0.9 + 0.1 / 3
     fig = mp.misclassified(np.zeros((3, 28, 28)), [0, 1, 2], probs)
-    assert _texts(fig.axes[0]) == ["No misclassified digits among 3."]
+    assert gd.texts(fig.axes[0]) == ["No misclassified digits among 3."]
 
 
 def test_confused_pairs_ranked_by_count(preds):

@@ -18,15 +18,6 @@ import gallery_data as gd  # noqa: E402
 import mnist_viz.plots as mp  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
-def _texts(ax, gid=None):
-    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
-
-
 def test_two_d_true_labels_must_be_one_hot(preds):
     """A 2-D y_true / labels that is not one-hot (probabilities, smoothed labels) is an error, not an
     argmax; a 2-D y_pred is scores and keeps its argmax."""
@@ -43,7 +34,7 @@ def test_two_d_true_labels_must_be_one_hot(preds):
         mp.class_metrics(smoothed, probs)
     # one-hot (ints, floats or bools) is accepted everywhere
     for one_hot in (np.eye(10, dtype=int)[labels], np.eye(10)[labels], np.eye(10, dtype=bool)[labels]):
-        assert _texts(mp.confusion_matrix(one_hot, probs), "cell") == _texts(mp.confusion_matrix(labels, probs), "cell")
+        assert gd.texts(mp.confusion_matrix(one_hot, probs), "cell") == gd.texts(mp.confusion_matrix(labels, probs), "cell")
 
 
 def test_class_names_for_cuts_or_pads_to_the_class_count():

@@ -19,11 +19,6 @@ import mnist_viz.plots as mp  # noqa: E402
 from test_gallery_model_views import weight_records  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
 def _maps(c=8):
     rng = np.random.default_rng(0)
     return {"conv1": rng.random((26, 26, c)), "pool1": rng.random((13, 13, c))}

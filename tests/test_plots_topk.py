@@ -22,15 +22,6 @@ import mnist_viz.plots as mp  # noqa: E402
 from mnist_viz.plots._style import CORRECT_COLOR, WRONG_COLOR  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def preds():
-    return gd.predictions(300)
-
-
-def _texts(ax, gid=None):
-    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
-
-
 def _patch(fig, gid):
     return [p for p in fig.axes[0].patches if p.get_gid() == gid]
 
@@ -104,7 +95,7 @@ def test_topk_grid_bad_input(preds):
 
 def test_topk_grid_empty_input_gives_a_message():
     fig = mp.topk_grid(np.zeros((0, 28, 28)), np.zeros(0, dtype=int), np.zeros((0, 10)))
-    assert _texts(fig.axes[0]) == ["No digits to show."]
+    assert gd.texts(fig.axes[0]) == ["No digits to show."]
 
 
 def test_topk_grid_bars_in_metrics_top_k_order(preds):
