@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from mnist_viz import run_format as fmt
+from mnist_viz._lock import release_held
 from mnist_viz._process import now_iso, owner_alive, process_alive
 from mnist_viz.metrics import accuracy
 from mnist_viz.run_format import FORMAT_VERSION, STATUSES, Features
@@ -350,4 +351,6 @@ def mark_interrupted(run_dir: str | os.PathLike, reason: str) -> Path:
     info = fmt.read_run_info(run_dir)
     now = now_iso()
     info.update({"status": "interrupted", "interrupted_reason": reason, "updated": now, "finished": now})
-    return fmt.write_run_info(run_dir, info)
+    written = fmt.write_run_info(run_dir, info)
+    release_held(run_dir)  # a fit that raised never reached its train end, which gives the lock back
+    return written

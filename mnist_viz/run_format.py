@@ -56,6 +56,7 @@ TEST_NPZ = "test_predictions.npz"
 FEATURES_NPZ = "features.npz"
 MODEL_KERAS = "model.keras"
 MODEL_CONFIG_JSON = "model_config.json"
+LOCK_FILE = ".lock"  # held by the process writing the run (mnist_viz._lock)
 #: a folder holding any of these is a run directory (``Run.load`` and the CLI accept it)
 MARKERS = (RUN_JSON, HISTORY_CSV, WEIGHT_STATS_CSV, PROBE_NPZ, TEST_NPZ)
 #: ``run.json``'s keys, in the order the recorders write them (``interrupted_reason`` only when marked so)

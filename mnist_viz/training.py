@@ -2,9 +2,9 @@
 
 :func:`train` is what ``mnist-viz train`` and ``mnist-viz demo`` run: it loads MNIST (no network
 needed with the default embedded data), builds the model, fits it with a
-:class:`~mnist_viz.callbacks.RunRecorder`, and afterwards stores what the report needs to show the
-model's insides without TensorFlow (feature maps of a few test digits, the first layer's weights,
-penultimate activations for the embedding view).
+:class:`~mnist_viz.callbacks.RunRecorder`, which also stores at train end what the report needs to
+show the model's insides without TensorFlow (feature maps of a few test digits, the first layer's
+weights, penultimate activations for the embedding view).
 
 Example
 -------
@@ -26,10 +26,8 @@ import numpy as np
 
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import positive_int
+from mnist_viz._lock import holder
 
-#: how many test digits get their convnet feature maps stored, and how many the embedding view uses
-N_ACTIVATION_DIGITS = 4
-N_EMBEDDING = 1000
 
 
 def train(
@@ -176,21 +174,11 @@ def train(
         if (out / fmt.RUN_JSON).exists():
             mark_interrupted(out, f"{type(exc).__name__}: {exc}")
         raise
-    fit_seconds = time.perf_counter() - t_fit
-
-    t_feat = time.perf_counter()
-    write_features(net, out, x_te, dataset.y_test)
-    feature_seconds = time.perf_counter() - t_feat
+    fit_seconds = time.perf_counter() - t_fit  # features.npz included: RunRecorder writes it at train end
 
     info = fmt.read_run_info(out)
     timings = info.setdefault("metadata", {}).setdefault("timings", {})
-    timings.update(
-        {
-            "fit_seconds": round(fit_seconds, 3),
-            "features_seconds": round(feature_seconds, 3),
-            "total_seconds": round(time.perf_counter() - t_start, 3),
-        }
-    )
+    timings.update({"fit_seconds": round(fit_seconds, 3), "total_seconds": round(time.perf_counter() - t_start, 3)})
     fmt.write_run_info(out, info)
     run = Run.load(out)
     if not quiet and run.test_metrics:
@@ -218,45 +206,6 @@ def resolve_data(data):
             raise ValueError("data 'idx:' needs a folder after the colon, e.g. idx:data/mnist")
         return data_mod.load_mnist("idx", path)
     return data_mod.load_mnist(data)
-
-
-def write_features(model, out: Path, x_test: np.ndarray, y_test: np.ndarray) -> Path | None:
-    """Store what the report needs of the model's insides in ``out/features.npz``.
-
-    Feature maps of every conv/pool layer for a few test digits (one of each of the first classes),
-    the first layer's weights, and penultimate-layer activations of up to 1,000 test digits.
-
-    >>> import tempfile
-    >>> from mnist_viz.models import dense
-    >>> out = write_features(dense(), Path(tempfile.mkdtemp()), np.zeros((3, 784), "float32"), np.arange(3))
-    >>> fmt.read_features(out.parent).embedding.shape
-    (3, 512)
-    """
-    from mnist_viz import features
-
-    y_test = np.asarray(y_test)
-    chosen = []
-    for cls in range(int(y_test.max()) + 1 if y_test.size else 0):
-        hits = np.flatnonzero(y_test == cls)
-        if hits.size:
-            chosen.append(int(hits[0]))
-        if len(chosen) == N_ACTIVATION_DIGITS:
-            break
-    chosen_idx = np.asarray(chosen, dtype=np.int64)
-    try:
-        maps = features.feature_maps(model, x_test[chosen_idx]) if chosen_idx.size else {}
-    except ValueError:  # no conv layer (the dense model): the report shows first-layer weights instead
-        maps = {}
-    kind, kernel = features.first_layer_weights(model)
-    n = min(N_EMBEDDING, len(x_test))
-    return fmt.write_features(out, fmt.Features(
-        activations=maps,
-        activation_indices=chosen_idx,
-        first_layer_kind=kind,
-        first_layer_kernel=kernel,
-        embedding=features.penultimate_features(model, x_test[:n]),
-        embedding_indices=np.arange(n, dtype=np.int64),
-    ))
 
 
 def package_versions() -> dict[str, str]:
@@ -303,6 +252,9 @@ def out_problem(out: Path, *, overwrite: bool) -> str | None:
     if out.exists() and not out.is_dir():
         return "is a file, expected a run directory"
     if out.is_dir() and any(out.iterdir()):
+        writer = holder(out)
+        if writer is not None:  # another process is fitting into it right now
+            return f"is being written by pid {writer.get('pid', '?')} on host {writer.get('host', '?')}"
         if not fmt.is_run_dir(out):
             return "is a non-empty folder that is not a run"
         if not overwrite:
@@ -313,8 +265,10 @@ def out_problem(out: Path, *, overwrite: bool) -> str | None:
 def _prepare_out(out: Path, *, overwrite: bool) -> None:
     problem = out_problem(out, overwrite=overwrite)
     if problem is not None:
-        hint = {"already holds a run": "pass overwrite=True (--overwrite) to replace it or choose another --out"}
-        raise FileExistsError(f"out {str(out)!r} {problem}; {hint.get(problem, 'choose another --out')}")
+        hint = {"already holds a run": "pass overwrite=True (--overwrite) to replace it or choose another --out",
+                "is being written": "wait for that fit to end or choose another --out"}
+        advice = next((h for start, h in hint.items() if problem.startswith(start)), "choose another --out")
+        raise FileExistsError(f"out {str(out)!r} {problem}; {advice}")
     if out.is_dir() and any(out.iterdir()):
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -121,7 +121,9 @@ def test_run_recorder_history_only(tmp_path):
     x, y = tiny_data(n=16)
     rec = RunRecorder(tmp_path, record_weights=False, record_predictions=False, save_model=False)
     tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[rec])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["batches.csv", "history.csv", "run.json"]
+    # and the lock file, empty once the fit is over (mnist_viz._lock: one writer per run directory)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "batches.csv", "history.csv", "run.json"]
+    assert (tmp_path / ".lock").read_text() == ""
     assert Run.load(tmp_path).weights is None
 
 
@@ -178,3 +180,89 @@ def test_bad_test_labels_are_refused_before_training(tmp_path):
     with pytest.raises(ValueError, match="test_data has 4 inputs but 3 labels"):
         RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:3]))
     assert RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:4])).test_labels.tolist() == [0, 1, 2, 3]
+
+
+def _digit_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(8, activation="relu", name="image"),
+                              keras.layers.Dense(10, activation="softmax", name="prediction")], name="dense")
+    model.compile("rmsprop", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _digits(n=40):
+    x = np.random.default_rng(0).random((n, 784)).astype(np.float32)
+    return x, np.arange(n) % 10
+
+
+def test_a_fit_into_an_old_run_folder_leaves_no_old_record(tmp_path):
+    """An earlier, longer run (test predictions, model, features, snapshots, 3 probe epochs) is
+    replaced whole by a 1-epoch fit without test data: nothing of it can be read as the new run's."""
+    x, y = _digits()
+    _digit_model().fit(x, y, epochs=3, verbose=0, callbacks=[RunRecorder(
+        tmp_path, validation_data=(x[:20], y[:20]), test_data=(x[20:], y[20:]), snapshot_every=1)])
+    old = Run.load(tmp_path)
+    assert old.test is not None and old.features is not None and len(old.probe.epochs) == 3
+    (tmp_path / ".history.csv.zz.tmp").write_text("a killed write")
+    (tmp_path / "notes.txt").write_text("the user's own file")
+    _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(
+        tmp_path, validation_data=(x[:20], y[:20]), save_model=False)])
+    new = Run.load(tmp_path)
+    assert new.status == "complete" and len(new.history) == 1 and new.probe.epochs.tolist() == [0]
+    assert new.test is None and new.test_metrics is None
+    assert not (tmp_path / "model.keras").exists() and not list((tmp_path / "weights").glob("snapshot_*"))
+    assert not (tmp_path / ".history.csv.zz.tmp").exists() and (tmp_path / "notes.txt").exists()
+    # features come from the validation images when there is no test set
+    assert new.features.embedding.shape == (20, 8)
+
+
+def test_a_second_writer_of_the_same_run_fails_at_once_naming_the_holder(tmp_path):
+    import subprocess
+    import sys
+
+    hold = ("import sys; from mnist_viz._lock import RunLock; RunLock(sys.argv[1]).acquire(); "
+            "print('held', flush=True); sys.stdin.readline()")
+    proc = subprocess.Popen([sys.executable, "-c", hold, str(tmp_path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        x, y = tiny_data()
+        with pytest.raises(RuntimeError, match=rf"is being written by pid {proc.pid} on host"):
+            tiny_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path)])
+        assert not (tmp_path / "run.json").exists()  # it wrote nothing
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def test_complete_only_once_every_end_of_training_record_is_on_disk(tmp_path, monkeypatch):
+    from mnist_viz import run_format
+
+    x, y = _digits()
+    statuses = []
+    real = run_format.write_run_info
+
+    def spy(run_dir, info):
+        if info["status"] == "complete":  # what is on disk when the run says complete
+            statuses.append(sorted(p.name for p in tmp_path.iterdir()))
+        return real(run_dir, info)
+
+    monkeypatch.setattr(run_format, "write_run_info", spy)
+    _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(
+        tmp_path, validation_data=(x[:20], y[:20]), test_data=(x[20:], y[20:]))])
+    assert len(statuses) == 1
+    assert {"features.npz", "test_predictions.npz", "model.keras", "model_config.json"} <= set(statuses[0])
+
+
+def test_a_disk_full_model_save_does_not_read_complete(tmp_path, monkeypatch):
+    x, y = _digits()
+    model = _digit_model()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(model, "save", full)
+    with pytest.raises(OSError, match="No space left"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, test_data=(x, y))])
+    assert json.loads((tmp_path / "run.json").read_text())["status"] == "running"  # interrupted once we exit
+    assert not (tmp_path / "model.keras").exists() and not list(tmp_path.glob(".model.*"))

@@ -142,3 +142,24 @@ def test_named_models_are_built_by_models_build(tmp_path, data, monkeypatch):
     run = train("dense", data, epochs=1, out=tmp_path / "b", quiet=True)
     assert built == [("dense", {"num_classes": 10})]
     assert run.info["metadata"]["timings"]["total_seconds"] > 0  # written through run_format.write_run_info
+
+
+def test_a_run_being_written_is_never_replaced_even_with_overwrite(tmp_path):
+    """Two `mnist-viz train --out same` at once: the second stops before touching the first's files."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "busy"
+    hold = ("import sys; from mnist_viz._lock import RunLock; from mnist_viz import run_format as f; "
+            "RunLock(sys.argv[1]).acquire(); f.write_run_info(sys.argv[1], {'status': 'running'}); "
+            "print('held', flush=True); sys.stdin.readline()")
+    proc = subprocess.Popen([sys.executable, "-c", hold, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        with pytest.raises(FileExistsError, match=rf"is being written by pid {proc.pid} on host .*; wait for that fit"):
+            train("dense", "embedded", epochs=1, out=out, overwrite=True, quiet=True)
+        assert (out / "run.json").exists()
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)

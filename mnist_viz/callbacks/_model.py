@@ -52,7 +52,8 @@ def model_summary(model) -> dict:
 
 def save_model(model, run_dir) -> list[str]:
     """Save ``model.keras`` (to a temporary name, then ``os.replace``) and ``model_config.json``;
-    returns what could not be written, as messages (subclassed models without ``get_config``...)."""
+    returns what could not be written, as messages (subclassed models without ``get_config``...).
+    An ``OSError`` (a full disk) is raised: without its model the run must not read complete."""
     run_dir = Path(run_dir)
     problems = []
     final = run_dir / MODEL_KERAS
@@ -61,11 +62,13 @@ def save_model(model, run_dir) -> list[str]:
         model.save(tmp)
         os.replace(tmp, final)
     except Exception as exc:
-        problems.append(f"could not save {MODEL_KERAS} ({type(exc).__name__}: {exc})")
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):  # disk full, folder gone: the run is not complete, the fit says why
+            raise
+        problems.append(f"could not save {MODEL_KERAS} ({type(exc).__name__}: {exc})")
     try:
         atomic_write_text(run_dir / MODEL_CONFIG_JSON, model.to_json())
     except Exception as exc:

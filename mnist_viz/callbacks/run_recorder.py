@@ -9,11 +9,14 @@ import numpy as np
 
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import as_labels, to_uint8_images
+from mnist_viz._lock import RunLock
 from mnist_viz._process import now_iso, process_start_ticks
 from mnist_viz.metrics import accuracy
 from mnist_viz.callbacks._base import Recorder
+from mnist_viz.callbacks._features import model_features
 from mnist_viz.callbacks._model import model_summary, save_model
 from mnist_viz.callbacks._probe import predict_probabilities
+from mnist_viz.callbacks._stale import clear_records
 from mnist_viz.callbacks.history import HistoryRecorder
 from mnist_viz.callbacks.predictions import PredictionRecorder
 from mnist_viz.callbacks.weights import WeightRecorder
@@ -28,7 +31,14 @@ class RunRecorder(Recorder):
     :class:`PredictionRecorder` (``record_predictions=True``) and adds ``run.json`` (status, params,
     model summary, your ``metadata``), written at train begin, after every epoch and at train end.
     At train end it also evaluates and predicts ``test_data`` (``test_predictions.npz`` and
-    ``test_metrics``) and saves ``model.keras`` and ``model_config.json`` (``save_model=True``).
+    ``test_metrics``), stores the model's insides for the report (``features.npz``: feature maps of a
+    few test digits, first-layer weights, penultimate activations; from the validation images without
+    ``test_data``; ``record_features=True``) and saves ``model.keras`` and ``model_config.json``
+    (``save_model=True``); the run reads ``complete`` only once all of them are on disk.
+
+    One process writes a run directory at a time: the fit holds its lock (a second writer fails at
+    once, naming the holder), and a fit into a folder holding an earlier run first removes every
+    record of it.
 
     ``validation_data=(x_val, y_val)`` gives the probe set and the dead-ReLU probe batch (Keras does
     not hand callbacks the data held out by ``validation_split``); without it, the dead-ReLU batch
@@ -63,7 +73,7 @@ class RunRecorder(Recorder):
     def __init__(self, run_dir, *, name: str | None = None, validation_data=None, probe_size: int = 1000,
                  test_data=None, metadata: dict | None = None, record_weights: bool = True,
                  record_predictions: bool = True, snapshot_every: int | None = None, save_model: bool = True,
-                 class_names=None):
+                 record_features: bool = True, class_names=None):
         if run_dir is None:
             raise ValueError("run_dir must be a folder path for the run directory; got None")
         super().__init__(run_dir)
@@ -83,6 +93,9 @@ class RunRecorder(Recorder):
         self.metadata = dict(metadata or {})
         self.test_data = test_data
         self.save_model = bool(save_model)
+        self.record_features = bool(record_features)
+        self.validation_data = validation_data
+        self._lock = RunLock(self.run_dir)
         self.class_names = None if class_names is None else [str(c) for c in class_names]
         probe_x = validation_data[0] if validation_data is not None else test_data[0] if test_data is not None else None
         self.history_recorder = HistoryRecorder(writer=self.writer)
@@ -111,7 +124,8 @@ class RunRecorder(Recorder):
     def on_train_begin(self, logs=None):
         self._decide_chief()  # for the children too: they share the writer
         if self.writes:
-            self.run_dir.mkdir(parents=True, exist_ok=True)
+            self._lock.acquire()  # one writer per run directory, for the whole fit
+            clear_records(self.run_dir)  # no record of an earlier run here survives into this one
         params = dict(self.params or {})
         self.info = fmt.new_run_info(
             self.name, status="running", pid=os.getpid(), pid_start_ticks=process_start_ticks(os.getpid()),
@@ -155,19 +169,41 @@ class RunRecorder(Recorder):
         self._each("on_train_end", logs)
         if self.test_data is not None:
             self._record_test()
+        if self.record_features:
+            self._record_features()
         if self.save_model and self.writes:
             for problem in save_model(self.model, self.run_dir):
                 self._warn_once(problem.split(" (")[0], f"RunRecorder {problem}")
         self.info["model"] = model_summary(self.model)
+        self.writer.flush()  # every end-of-training record is on disk before the run says complete
         self.info["status"] = "complete"
         self.info["updated"] = self.info["finished"] = now_iso()
         self._write_info()
-        self.writer.close()  # flushes: every record is on disk when fit returns
+        try:
+            self.writer.close()  # flushes: every record is on disk when fit returns
+        finally:
+            self._lock.release()
 
     # -- internals ------------------------------------------------------------------------------
     def _write_info(self):
         if self.writes:
             self._submit(fmt.write_run_info, self.run_dir, copy.deepcopy(self.info))
+
+    def _record_features(self):
+        """``features.npz`` from the test images (else the validation images), when they are digits."""
+        source = self.test_data if self.test_data is not None else self.validation_data
+        if source is None or not self.writes:
+            return
+        x = np.asarray(source[0])
+        labels = self.test_labels if self.test_data is not None else as_labels(source[1], "validation_data[1]",
+                                                                               scores=True)
+        try:
+            features = model_features(self.model, x, labels)
+        except Exception as exc:  # e.g. a subclassed model has no layer graph to read activations from
+            self._warn_once("features", f"RunRecorder could not record {fmt.FEATURES_NPZ} ({type(exc).__name__}: "
+                                        f"{exc}); the report shows no activations or embedding for this run")
+            return
+        self._submit(fmt.write_features, self.run_dir, features)
 
     def _record_test(self):
         x, y = self.test_data

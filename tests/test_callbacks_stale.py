@@ -1,0 +1,26 @@
+"""mnist_viz.callbacks._stale: a fit into an old run's folder removes every record of it first."""
+from __future__ import annotations
+
+import doctest
+
+from mnist_viz import run_format as fmt
+from mnist_viz.callbacks import _stale
+
+
+def test_every_record_and_temporary_goes_and_nothing_else(tmp_path):
+    names = list(_stale.RECORDS) + [fmt.snapshot_npz(0), fmt.probe_epoch_npz(3), "weights/.stats.csv.ab12.tmp",
+                                    ".model.123.tmp.keras", "probe/.epoch_0001.npz.x.tmp"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"old")
+    (tmp_path / "my_notes.md").write_text("keep")
+    (tmp_path / fmt.LOCK_FILE).write_text("")
+    removed = _stale.clear_records(tmp_path)
+    assert sorted(removed) == sorted(names)
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == [fmt.LOCK_FILE, "my_notes.md"]
+    assert _stale.clear_records(tmp_path) == []  # nothing left to remove
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(_stale).failed == 0
