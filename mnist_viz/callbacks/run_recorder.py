@@ -13,6 +13,7 @@ from mnist_viz._process import now_iso, process_start_ticks
 from mnist_viz.metrics import accuracy
 from mnist_viz.callbacks._base import Recorder
 from mnist_viz.callbacks._model import model_summary, save_model
+from mnist_viz.callbacks._output_kind import output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import predict_probabilities
 from mnist_viz.callbacks.history import HistoryRecorder
 from mnist_viz.callbacks.predictions import PredictionRecorder
@@ -34,6 +35,10 @@ class RunRecorder(Recorder):
     not hand callbacks the data held out by ``validation_split``); without it, the dead-ReLU batch
     comes from ``test_data`` and probe predictions are skipped with a warning. Labels may be sparse
     or one-hot. Only the chief writes under multi-worker training (:func:`is_chief`).
+
+    Only a classifier's outputs are read as class probabilities: for a regression, multi-output or
+    multi-label model (decided at train begin, ``run.json`` ``output``) one warning says so, history
+    and weights are recorded, probe and test predictions are not.
 
     The children are built through their public arguments and share this recorder's ``writer``
     (:class:`~mnist_viz.callbacks._writer.RunWriter`): the RunRecorder decides once whether this
@@ -93,6 +98,7 @@ class RunRecorder(Recorder):
                                 if record_weights else None)
         self.recorders = [r for r in (self.history_recorder, self.weight_recorder, self.prediction_recorder) if r]
         self.info: dict = {}
+        self.output = None  # what the model outputs, decided at train begin (_output_kind)
 
     # Keras hands model and params to every callback; pass them on.
     def set_model(self, model):
@@ -121,6 +127,7 @@ class RunRecorder(Recorder):
             model=model_summary(self.model), metadata=self.metadata, test_metrics=None)
         if self.class_names is not None:
             self.info["class_names"] = self.class_names
+        self._decide_output()
         self._write_info()
         self._each("on_train_begin", logs)
 
@@ -169,18 +176,30 @@ class RunRecorder(Recorder):
         if self.writes:
             self._submit(fmt.write_run_info, self.run_dir, copy.deepcopy(self.info))
 
+    def _decide_output(self):
+        """run.json ``output``; for a non-classifier one warning, and no probe or test predictions."""
+        self.output = output_kind(self.model)
+        self.info["output"] = self.output.as_dict()
+        if self.prediction_recorder is not None:
+            self.prediction_recorder.use_output(self.output)
+        if not self.output.classifier and (self.prediction_recorder is not None or self.test_data is not None):
+            warn_not_classifier(self, self.output, "RunRecorder", "history and weights are recorded; probe and "
+                                "test predictions, which need a classifier, are not")
+
     def _record_test(self):
         x, y = self.test_data
         x = np.asarray(x)
         labels = self.test_labels
-        probs = predict_probabilities(self.model, x, 1000)
+        classifier = self.output is None or self.output.classifier
+        probs = predict_probabilities(self.model, x, 1000) if classifier else None
         try:
             metrics = self.model.evaluate(x, np.asarray(y), verbose=0, return_dict=True, batch_size=256)
             self.info["test_metrics"] = {k: float(v) for k, v in metrics.items()}
         except Exception as exc:  # e.g. a loss that wants the other label encoding
             self._warn_once("evaluate", f"RunRecorder could not evaluate test_data ({type(exc).__name__}: {exc}); "
-                            "test_metrics holds accuracy from the predictions only")
-            self.info["test_metrics"] = {"accuracy": accuracy(labels, probs.argmax(1))}
-        if self.writes:
+                            + ("test_metrics holds accuracy from the predictions only" if classifier
+                               else "no test_metrics are recorded"))
+            self.info["test_metrics"] = {"accuracy": accuracy(labels, probs.argmax(1))} if classifier else None
+        if self.writes and classifier:
             self._submit(fmt.write_test_predictions, self.run_dir, probabilities=probs, labels=labels,
                          images=to_uint8_images(x))
