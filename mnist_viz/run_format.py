@@ -62,7 +62,7 @@ MARKERS = (RUN_JSON, HISTORY_CSV, WEIGHT_STATS_CSV, PROBE_NPZ, TEST_NPZ)
 #: ``run.json``'s keys, in the order the recorders write them (``interrupted_reason`` only when marked so)
 RUN_INFO_KEYS = ("format_version", "name", "status", "pid", "pid_start_ticks", "hostname", "started", "updated",
                  "finished", "epochs_completed", "epochs_planned", "last_epoch", "params", "model", "metadata",
-                 "test_metrics", "class_names", "interrupted_reason")
+                 "test_metrics", "class_names", "output", "interrupted_reason")
 
 
 def snapshot_npz(epoch: int) -> str:

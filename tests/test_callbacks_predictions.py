@@ -61,3 +61,23 @@ def test_prediction_recorder_without_validation_data_says_what_is_missing():
     assert rec.probabilities.shape[0] == 0
     with pytest.raises(ValueError, match="validation_data has 20 inputs but 3 labels"):
         PredictionRecorder(validation_data=(x, y[:3]))
+
+
+def test_prediction_recorder_alone_skips_a_regression_model_with_one_warning(tmp_path):
+    import warnings
+
+    x, y = tiny_data(n=12)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    rec = PredictionRecorder(tmp_path, validation_data=(x, y))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(x, y.astype("float32"), epochs=2, verbose=0, callbacks=[rec])
+    ours = [w for w in caught if "PredictionRecorder" in str(w.message)]
+    assert [str(w.message) for w in ours] == [
+        "PredictionRecorder: the model has 1 linear output and loss 'mse' (a regression): probe predictions, "
+        "which need a classifier, are not recorded"]
+    assert ours[0].filename == __file__
+    assert rec.output.kind == "regression" and not rec.records
+    assert rec.probabilities.shape[0] == 0 and not (tmp_path / "probe").exists()

@@ -175,8 +175,13 @@ def test_bad_test_labels_are_refused_before_training(tmp_path):
     from mnist_viz.callbacks import RunRecorder
 
     x = np.zeros((4, 784), np.float32)
+    model = _digit_model()
+    # a classifier's test labels are checked at train begin, before the first batch (a regression's
+    # targets are not labels: they may be negative or real)
     with pytest.raises(ValueError, match="test_data\\[1\\] holds a negative label"):
-        RunRecorder(tmp_path / "r", test_data=(x, np.array([0, 1, -1, 2])))
+        model.fit(x, np.arange(4), epochs=3, verbose=0,
+                  callbacks=[RunRecorder(tmp_path / "r", test_data=(x, np.array([0, 1, -1, 2])))])
+    assert model.optimizer.iterations.numpy() == 0  # not one batch was trained
     with pytest.raises(ValueError, match="test_data has 4 inputs but 3 labels"):
         RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:3]))
     assert RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:4])).test_labels.tolist() == [0, 1, 2, 3]
@@ -266,3 +271,124 @@ def test_a_disk_full_model_save_does_not_read_complete(tmp_path, monkeypatch):
         model.fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, test_data=(x, y))])
     assert json.loads((tmp_path / "run.json").read_text())["status"] == "running"  # interrupted once we exit
     assert not (tmp_path / "model.keras").exists() and not list(tmp_path.glob(".model.*"))
+
+
+# -- only classifiers are read as classifiers (callbacks/_output_kind.py) ---------------------------
+def _fit_recorded(model, out, x, y, *, y_fit=None, **kwargs):
+    """Fit ``model`` with a RunRecorder into ``out``; the warnings mnist_viz gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(x, y if y_fit is None else y_fit, batch_size=8, epochs=2, verbose=0,
+                  callbacks=[RunRecorder(out, validation_data=(x, y), save_model=False, **kwargs)])
+    return [w for w in caught if "the model has" in str(w.message)]
+
+
+def _assert_no_classification_records(out, kind):
+    assert not (out / "probe").exists() and not (out / "test_predictions.npz").exists()
+    run = Run.load(out)
+    assert run.probe is None and run.test is None
+    assert run.epochs_completed == 2 and run.weights is not None and len(run.weights.stats)
+    assert run.info["output"]["kind"] == kind and run.info["output"]["classifier"] is False
+    return run
+
+
+def test_regression_model_warns_once_records_history_and_weights_and_the_report_builds(tmp_path):
+    from mnist_viz.report import build_report
+
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 784), dtype="float32")
+    y = np.arange(40) % 10
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])
+    model.compile("adam", "mse", metrics=["mae"])
+    out = tmp_path / "regression"
+    caught = _fit_recorded(model, out, x[:24], y[:24], test_data=(x[24:], y[24:]))
+    assert [str(w.message) for w in caught] == [
+        "RunRecorder: the model has 1 linear output and loss 'mse' (a regression): history and weights are "
+        "recorded; probe and test predictions, which need a classifier, are not"]
+    assert caught[0].filename == __file__  # the user's fit, not a library line
+    run = _assert_no_classification_records(out, "regression")
+    assert sorted(run.test_metrics) == ["loss", "mae"]  # evaluate still scores the test data
+    page = build_report([out], tmp_path / "report.html", quiet=True).html
+    assert "out of range" not in page
+    assert page.count("the model is not a classifier (regression: 1 linear output and loss &#39;mse&#39;)") >= 3
+    assert "RunRecorder at the end of training, which did not run" not in page
+    assert "PredictionRecorder, which did not run" not in page
+
+
+def test_multi_output_model_gets_no_classification_records(tmp_path):
+    x, y = tiny_data(n=16)
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((6,))
+    hidden = keras.layers.Dense(4, activation="relu")(inputs)
+    model = keras.Model(inputs, [keras.layers.Dense(3, activation="softmax")(hidden), keras.layers.Dense(1)(hidden)])
+    model.compile("sgd", ["sparse_categorical_crossentropy", "mse"])
+    caught = _fit_recorded(model, tmp_path, x, y, y_fit=(y, y.astype("float32")))
+    assert len(caught) == 1 and "has 2 outputs" in str(caught[0].message)
+    _assert_no_classification_records(tmp_path, "multi_output")
+
+
+def test_multi_label_model_gets_no_classification_records(tmp_path):
+    x, y = tiny_data(n=16)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    targets = np.eye(3, dtype="float32")[y]
+    caught = _fit_recorded(model, tmp_path, x, y, y_fit=targets, test_data=(x, targets))
+    assert len(caught) == 1 and "3 sigmoid outputs and loss 'binary_crossentropy' (a multi-label model)" in str(
+        caught[0].message)
+    _assert_no_classification_records(tmp_path, "multi_label")
+
+
+def test_binary_sigmoid_classifier_is_still_recorded_with_two_columns(tmp_path):
+    x, y = tiny_data(n=16, classes=2)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    assert _fit_recorded(model, tmp_path, x, y, test_data=(x, y)) == []
+    run = Run.load(tmp_path)
+    assert run.info["output"]["kind"] == "binary" and run.info["output"]["classifier"] is True
+    assert run.probe.probabilities.shape == (2, 16, 2) and run.test.probabilities.shape == (16, 2)
+    p = np.asarray(model.predict(x, verbose=0))[:, 0]
+    np.testing.assert_allclose(run.test.probabilities, np.stack([1 - p, p], axis=1), atol=1e-5)
+
+
+def test_logits_multiclass_is_still_softmaxed(tmp_path):
+    x, y = tiny_data(n=16)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    assert _fit_recorded(model, tmp_path, x, y, test_data=(x, y)) == []
+    run = Run.load(tmp_path)
+    assert run.info["output"] == {"kind": "multiclass", "classifier": True, "outputs": 1, "width": 3,
+                                  "activation": "linear", "loss": "sparse_categorical_crossentropy",
+                                  "from_logits": True, "description": "3 linear outputs and loss "
+                                                                      "'sparse_categorical_crossentropy'"}
+    logits = np.asarray(model.predict(x, verbose=0))
+    expected = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    np.testing.assert_allclose(run.test.probabilities, expected, rtol=1e-5)
+    np.testing.assert_allclose(run.probe.probabilities.sum(-1), 1.0, atol=2e-3)
+
+
+def test_a_regression_with_float_targets_and_test_data_records_history_and_features(tmp_path):
+    x = np.random.default_rng(0).random((30, 784)).astype(np.float32)
+    y = x.mean(axis=1)  # real-valued targets: not class labels
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    with pytest.warns(UserWarning, match="regression"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, test_data=(x, y))])
+    run = Run.load(tmp_path)
+    assert run.status == "complete" and run.test is None and run.features.embedding.shape == (30, 4)
+    with pytest.raises(TypeError, match="test_data\\[1\\] must hold integer class labels"):
+        _digit_model().fit(x, np.arange(30) % 10, epochs=1, verbose=0,
+                           callbacks=[RunRecorder(tmp_path / "c", test_data=(x, y))])
+
+
+def test_refused_test_labels_leave_an_earlier_run_untouched(tmp_path):
+    x, y = _digits()
+    _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, test_data=(x, y))])
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(ValueError, match="negative label"):
+        _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, test_data=(x, y - 1))])
+    assert sorted(p.name for p in tmp_path.iterdir()) == before and Run.load(tmp_path).status == "complete"

@@ -66,3 +66,29 @@ def test_notes_name_the_files_of_run_format(tmp_path):
     assert notes[1] == (f"No weight records: the run is still training; {run_format.WEIGHT_STATS_CSV} is written "
                         "later (WeightRecorder writes it).")
     assert notes[2].startswith(f"No stored activations: the run is still training; {run_format.FEATURES_NPZ}")
+
+
+def test_notes_of_a_run_whose_model_is_not_a_classifier_say_why(tmp_path):
+    import json
+
+    from mnist_viz import run_format
+    from mnist_viz.report import build_report
+    from mnist_viz.report.sections import confusion_section, evolution_section
+    from mnist_viz.run import Run
+
+    path = write_run(tmp_path / "reg", with_test=False, with_probe=False)
+    info = json.loads((path / run_format.RUN_JSON).read_text())
+    info["output"] = {"kind": "multi_label", "classifier": False, "outputs": 1, "width": 10, "activation": "sigmoid",
+                      "loss": "binary_crossentropy", "from_logits": None,
+                      "description": "10 sigmoid outputs and loss 'binary_crossentropy'"}
+    (path / run_format.RUN_JSON).write_text(json.dumps(info))
+    run = Run.load(path)
+    notes = [b.text for section in (confusion_section(run, "c", drill_id="d")[0],
+                                                  evolution_section(run, "e", slider_id="s"))
+             for b in section.blocks if b.kind == "note"]
+    why = "the model is not a classifier (multi-label: 10 sigmoid outputs and loss 'binary_crossentropy')"
+    assert notes == [f"No test predictions: {why}, so RunRecorder records no {run_format.TEST_NPZ}, which holds "
+                     "class probabilities.",
+                     f"No probe records: {why}, so PredictionRecorder records no {run_format.PROBE_DIR}/"
+                     f"{run_format.PROBE_EPOCH_GLOB.replace('*', 'XXXX')}, which holds class probabilities."]
+    assert build_report(path).html.count("the model is not a classifier") >= 3

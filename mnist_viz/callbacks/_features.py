@@ -37,8 +37,9 @@ def _one_per_class(labels: np.ndarray, most: int) -> np.ndarray:
     return np.asarray(chosen, dtype=np.int64)
 
 
-def model_features(model, x, labels) -> Features:
-    """The :class:`~mnist_viz.run_format.Features` of ``model`` on images ``x`` with integer ``labels``.
+def model_features(model, x, labels=None) -> Features:
+    """The :class:`~mnist_viz.run_format.Features` of ``model`` on images ``x`` with integer ``labels``
+    (one digit of each class gets its feature maps; without labels, the first ones).
 
     A model without convolution or pooling layers (a dense model) has no feature maps; its
     first-layer weights show what each unit looks for. Errors of the feature code (a subclassed
@@ -46,8 +47,8 @@ def model_features(model, x, labels) -> Features:
     """
     from mnist_viz import features
 
-    labels = np.asarray(labels)
-    chosen = _one_per_class(labels, N_ACTIVATION_DIGITS)
+    chosen = (np.arange(min(N_ACTIVATION_DIGITS, len(x)), dtype=np.int64) if labels is None  # not a classifier
+              else _one_per_class(np.asarray(labels), N_ACTIVATION_DIGITS))
     try:
         maps = features.feature_maps(model, x[chosen]) if chosen.size else {}
     except ValueError as exc:

@@ -6,6 +6,7 @@ import numpy as np
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import as_labels, positive_int, to_uint8_images
 from mnist_viz.callbacks._base import Recorder
+from mnist_viz.callbacks._output_kind import OutputKind, output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import ProbePass, predict_probabilities
 
 __all__ = ["PredictionRecorder"]
@@ -20,6 +21,10 @@ class PredictionRecorder(Recorder):
     floats in [0, 1] are scaled by 255), ``labels`` (int64; one-hot is accepted) and ``indices``
     into the validation set; after every epoch ``probe/epoch_XXXX.npz`` stores ``probabilities``
     (float16, softmax applied when the model outputs logits).
+
+    Only a classifier's outputs are recorded (:mod:`~mnist_viz.callbacks._output_kind`): for a
+    regression, multi-output or multi-label model one warning at train begin says so, and
+    :attr:`output` holds the decision.
 
     Keras does not hand callbacks the data that ``validation_split`` holds out, so pass
     ``validation_data`` explicitly; without it nothing is recorded and one warning says so.
@@ -64,6 +69,9 @@ class PredictionRecorder(Recorder):
             self.labels = labels[self.indices]
             self.images = to_uint8_images(self.x)
         self._forward: ProbePass | None = None
+        #: what the model outputs (decided at train begin; a composing recorder may decide it)
+        self.output: OutputKind | None = None
+        self._output_given = False
         self._probs: list[np.ndarray] = []
         self._epochs: list[int] = []
 
@@ -75,6 +83,15 @@ class PredictionRecorder(Recorder):
     def predict(self, x) -> np.ndarray:
         """Class probabilities of ``x`` with the current weights (softmax applied to logits)."""
         return predict_probabilities(self.model, x, self.batch_size)
+
+    def use_output(self, output: OutputKind) -> None:
+        """Take the owner's decision about the model's output (it warns, this recorder does not)."""
+        self.output, self._output_given = output, True
+
+    @property
+    def records(self) -> bool:
+        """Whether probabilities are recorded: a probe set and a classifier."""
+        return self.x is not None and (self.output is None or self.output.classifier)
 
     @property
     def forward(self) -> ProbePass | None:
@@ -91,6 +108,15 @@ class PredictionRecorder(Recorder):
         self._probs, self._epochs = [], []
         if self.forward is not None:
             self.forward.reset()
+        if not self._output_given:
+            self.output = output_kind(self.model)
+        if not self.output.classifier:
+            if not self._output_given:
+                warn_not_classifier(self, self.output, "PredictionRecorder",
+                                    "probe predictions, which need a classifier, are not recorded")
+            if self.writes:
+                fmt.remove_epoch_files(self.run_dir, "probe")  # none of an earlier fit here survive
+            return
         if self.x is None:
             self._warn_once(
                 "no_validation",
@@ -105,7 +131,7 @@ class PredictionRecorder(Recorder):
                          images=self.images)
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.x is None:
+        if not self.records:
             return
         probs, _ = self.forward.run(key=int(epoch))
         self._probs.append(probs)

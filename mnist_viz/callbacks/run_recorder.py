@@ -15,6 +15,7 @@ from mnist_viz.metrics import accuracy
 from mnist_viz.callbacks._base import Recorder
 from mnist_viz.callbacks._features import model_features
 from mnist_viz.callbacks._model import model_summary, save_model
+from mnist_viz.callbacks._output_kind import output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import predict_probabilities
 from mnist_viz.callbacks._stale import clear_records
 from mnist_viz.callbacks.history import HistoryRecorder
@@ -44,6 +45,10 @@ class RunRecorder(Recorder):
     not hand callbacks the data held out by ``validation_split``); without it, the dead-ReLU batch
     comes from ``test_data`` and probe predictions are skipped with a warning. Labels may be sparse
     or one-hot. Only the chief writes under multi-worker training (:func:`is_chief`).
+
+    Only a classifier's outputs are read as class probabilities: for a regression, multi-output or
+    multi-label model (decided at train begin, ``run.json`` ``output``) one warning says so, history
+    and weights are recorded, probe and test predictions are not.
 
     The children are built through their public arguments and share this recorder's ``writer``
     (:class:`~mnist_viz.callbacks._writer.RunWriter`): the RunRecorder decides once whether this
@@ -83,12 +88,16 @@ class RunRecorder(Recorder):
         if test_data is not None:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError(f"test_data must be a tuple (x_test, y_test); got {type(test_data).__name__}")
-            # checked now, not after the whole fit: labels (sparse or one-hot) the test record can use
-            self.test_labels = as_labels(test_data[1], "test_data[1]", scores=True)
-            if len(test_data[0]) != len(self.test_labels):
-                raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(self.test_labels)} labels")
-        else:
-            self.test_labels = None
+            if len(test_data[0]) != len(test_data[1]):
+                raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(test_data[1])} labels")
+        # class labels (sparse or one-hot) checked now, not after the whole fit; a regression's targets
+        # are not labels, so their error waits for train begin, when the output kind is known
+        self.test_labels, self._test_label_error = None, None
+        if test_data is not None:
+            try:
+                self.test_labels = as_labels(test_data[1], "test_data[1]", scores=True)
+            except (TypeError, ValueError) as exc:
+                self._test_label_error = exc
         self.name = name or self.run_dir.name
         self.metadata = dict(metadata or {})
         self.test_data = test_data
@@ -106,6 +115,7 @@ class RunRecorder(Recorder):
                                 if record_weights else None)
         self.recorders = [r for r in (self.history_recorder, self.weight_recorder, self.prediction_recorder) if r]
         self.info: dict = {}
+        self.output = None  # what the model outputs, decided at train begin (_output_kind)
 
     # Keras hands model and params to every callback; pass them on.
     def set_model(self, model):
@@ -123,6 +133,7 @@ class RunRecorder(Recorder):
     # -- callback hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         self._decide_chief()  # for the children too: they share the writer
+        self._decide_output()  # before touching the folder: bad test labels fail here
         if self.writes:
             self._lock.acquire()  # one writer per run directory, for the whole fit
             clear_records(self.run_dir)  # no record of an earlier run here survives into this one
@@ -135,6 +146,7 @@ class RunRecorder(Recorder):
             model=model_summary(self.model), metadata=self.metadata, test_metrics=None)
         if self.class_names is not None:
             self.info["class_names"] = self.class_names
+        self.info["output"] = self.output.as_dict()
         self._write_info()
         self._each("on_train_begin", logs)
 
@@ -205,18 +217,32 @@ class RunRecorder(Recorder):
             return
         self._submit(fmt.write_features, self.run_dir, features)
 
+    def _decide_output(self):
+        """What the model outputs (run.json ``output``); for a non-classifier one warning, and no probe
+        or test predictions; for a classifier, test labels that are not class labels raise."""
+        self.output = output_kind(self.model)
+        if self.output.classifier and self._test_label_error is not None:
+            raise self._test_label_error
+        if self.prediction_recorder is not None:
+            self.prediction_recorder.use_output(self.output)
+        if not self.output.classifier and (self.prediction_recorder is not None or self.test_data is not None):
+            warn_not_classifier(self, self.output, "RunRecorder", "history and weights are recorded; probe and "
+                                "test predictions, which need a classifier, are not")
+
     def _record_test(self):
         x, y = self.test_data
         x = np.asarray(x)
         labels = self.test_labels
-        probs = predict_probabilities(self.model, x, 1000)
+        classifier = self.output is None or self.output.classifier
+        probs = predict_probabilities(self.model, x, 1000) if classifier else None
         try:
             metrics = self.model.evaluate(x, np.asarray(y), verbose=0, return_dict=True, batch_size=256)
             self.info["test_metrics"] = {k: float(v) for k, v in metrics.items()}
         except Exception as exc:  # e.g. a loss that wants the other label encoding
             self._warn_once("evaluate", f"RunRecorder could not evaluate test_data ({type(exc).__name__}: {exc}); "
-                            "test_metrics holds accuracy from the predictions only")
-            self.info["test_metrics"] = {"accuracy": accuracy(labels, probs.argmax(1))}
-        if self.writes:
+                            + ("test_metrics holds accuracy from the predictions only" if classifier
+                               else "no test_metrics are recorded"))
+            self.info["test_metrics"] = {"accuracy": accuracy(labels, probs.argmax(1))} if classifier else None
+        if self.writes and classifier:
             self._submit(fmt.write_test_predictions, self.run_dir, probabilities=probs, labels=labels,
                          images=to_uint8_images(x))

@@ -1,7 +1,9 @@
 """Why a record is missing from a run, in one sentence the section shows instead of the record.
 
 A run may lack a file because it was built from a training log, was interrupted before the file
-was written, is still training, or because the recorder that writes it did not run. File names
+was written, is still training, because its model is not a classifier (``run.json`` ``output``:
+class probabilities are recorded for classifiers only), or because the recorder that writes it did
+not run. File names
 come from :mod:`mnist_viz.run_format`.
 
 Example
@@ -15,7 +17,7 @@ Example
 """
 from __future__ import annotations
 
-from mnist_viz.run_format import RUN_JSON
+from mnist_viz.run_format import PROBE_DIR, RUN_JSON, TEST_NPZ
 
 from ._model import Section
 
@@ -36,6 +38,11 @@ def why_missing(run, filename: str, writer: str) -> str:
     """
     if run.path is None or not (run.path / RUN_JSON).exists():
         return f"this run was built from a training log (history only), which has no {filename}"
+    output = run.info.get("output") or {}
+    if output.get("classifier") is False and (TEST_NPZ in filename or filename.startswith(PROBE_DIR + "/")):
+        found = ": ".join(v for v in (str(output.get("kind") or "").replace("_", "-"), output.get("description")) if v)
+        return (f"the model is not a classifier ({found}), so {writer.split()[0]} records no {filename}, "
+                "which holds class probabilities")
     planned = run.info.get("epochs_planned")
     done = run.info.get("epochs_completed", run.epochs_completed)
     if run.status == "interrupted":
