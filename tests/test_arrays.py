@@ -5,12 +5,11 @@ examples run.
 from __future__ import annotations
 
 import doctest
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
+from fresh_process import loaded_by
 
 from mnist_viz import _arrays
 from mnist_viz._arrays import (as_images, as_labels, as_probabilities, check_same_length, outputs_to_probabilities,
@@ -23,9 +22,7 @@ def test_docstring_examples_run():
 
 
 def test_numpy_only():
-    code = "import sys, mnist_viz._arrays\nprint(sorted(m for m in ('pandas', 'sklearn', 'matplotlib') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert loaded_by("import mnist_viz._arrays", ["pandas", "sklearn", "matplotlib"]) == []
 
 
 # ---------------------------------------------------------------- as_labels

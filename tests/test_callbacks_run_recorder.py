@@ -392,3 +392,24 @@ def test_refused_test_labels_leave_an_earlier_run_untouched(tmp_path):
     with pytest.raises(ValueError, match="negative label"):
         _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(tmp_path, test_data=(x, y - 1))])
     assert sorted(p.name for p in tmp_path.iterdir()) == before and Run.load(tmp_path).status == "complete"
+
+
+def test_a_regression_with_only_validation_data_records_its_features(tmp_path):
+    x = np.random.default_rng(1).random((24, 784)).astype(np.float32)
+    y = x.mean(axis=1)  # real-valued targets
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    with pytest.warns(UserWarning, match="regression"):
+        model.fit(x, y, epochs=1, verbose=0, validation_data=(x[:8], y[:8]),
+                  callbacks=[RunRecorder(tmp_path, validation_data=(x[:8], y[:8]))])
+    run = Run.load(tmp_path)
+    assert run.status == "complete" and run.probe is None and run.features.embedding.shape == (8, 4)
+
+
+def test_a_classifiers_bad_validation_labels_fail_before_the_folder_is_touched(tmp_path):
+    x, y = _digits()
+    with pytest.raises(TypeError, match="validation_data\\[1\\] must hold integer class labels"):
+        _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(
+            tmp_path / "r", validation_data=(x[:8], x[:8, 0]))])
+    assert not (tmp_path / "r").exists()

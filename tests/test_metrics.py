@@ -28,12 +28,9 @@ def test_docstring_examples_run():
 
 
 def test_metrics_import_no_drawing_library():
-    import subprocess
-    import sys
+    from fresh_process import loaded_by
 
-    code = "import sys, mnist_viz.metrics\nprint(sorted(m for m in ('matplotlib', 'seaborn', 'tensorflow') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert loaded_by("import mnist_viz.metrics", ["matplotlib", "seaborn", "tensorflow"]) == []
 
 
 # ---------------------------------------------------------------- confusion_counts / accuracy

@@ -48,6 +48,7 @@ class PredictionRecorder(Recorder):
         self.batch_size = positive_int(batch_size, "batch_size")
         self.seed = seed
         self.x = self.labels = self.indices = self.images = None
+        self._label_error: Exception | None = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) < 2:
                 raise ValueError(
@@ -55,9 +56,13 @@ class PredictionRecorder(Recorder):
                     f"{type(validation_data).__name__}{'' if not hasattr(validation_data, '__len__') else f' of length {len(validation_data)}'}"
                 )
             x = np.asarray(validation_data[0])
-            labels = as_labels(validation_data[1], "validation_data[1]", scores=True)
-            if len(x) != len(labels):
-                raise ValueError(f"validation_data has {len(x)} inputs but {len(labels)} labels")
+            if len(x) != len(validation_data[1]):
+                raise ValueError(f"validation_data has {len(x)} inputs but {len(validation_data[1])} labels")
+            labels = None
+            try:  # a regression's targets are not class labels: their error waits for the output kind
+                labels = as_labels(validation_data[1], "validation_data[1]", scores=True)
+            except (TypeError, ValueError) as exc:
+                self._label_error = exc
             n = len(x)
             if n > self.probe_size:
                 rng = np.random.default_rng(seed)
@@ -66,7 +71,7 @@ class PredictionRecorder(Recorder):
                 indices = np.arange(n)
             self.indices = indices.astype(np.int64)
             self.x = x[self.indices]
-            self.labels = labels[self.indices]
+            self.labels = None if labels is None else labels[self.indices]
             self.images = to_uint8_images(self.x)
         self._forward: ProbePass | None = None
         #: what the model outputs (decided at train begin; a composing recorder may decide it)
@@ -85,8 +90,14 @@ class PredictionRecorder(Recorder):
         return predict_probabilities(self.model, x, self.batch_size)
 
     def use_output(self, output: OutputKind) -> None:
-        """Take the owner's decision about the model's output (it warns, this recorder does not)."""
+        """Take the owner's decision about the model's output (it warns, this recorder does not);
+        a classifier's validation labels that are not class labels raise here."""
         self.output, self._output_given = output, True
+        self._check_labels()
+
+    def _check_labels(self) -> None:
+        if self.output.classifier and self._label_error is not None:
+            raise self._label_error
 
     @property
     def records(self) -> bool:
@@ -110,6 +121,7 @@ class PredictionRecorder(Recorder):
             self.forward.reset()
         if not self._output_given:
             self.output = output_kind(self.model)
+            self._check_labels()
         if not self.output.classifier:
             if not self._output_given:
                 warn_not_classifier(self, self.output, "PredictionRecorder",

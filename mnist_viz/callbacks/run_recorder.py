@@ -207,8 +207,10 @@ class RunRecorder(Recorder):
         if source is None or not self.writes:
             return
         x = np.asarray(source[0])
-        labels = self.test_labels if self.test_data is not None else as_labels(source[1], "validation_data[1]",
-                                                                               scores=True)
+        labels = None  # a regression's targets are not classes: its first images get feature maps
+        if self.output.classifier:
+            labels = self.test_labels if self.test_data is not None else as_labels(source[1], "validation_data[1]",
+                                                                                   scores=True)
         try:
             features = model_features(self.model, x, labels)
         except Exception as exc:  # e.g. a subclassed model has no layer graph to read activations from

@@ -1,0 +1,14 @@
+"""Which heavy modules an import pulls in, asked of a fresh Python process (this one has loaded them all)."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+
+def loaded_by(import_line: str, candidates) -> list[str]:
+    """The ``candidates`` (module names) present in ``sys.modules`` after ``import_line`` runs in a new
+    interpreter, sorted; e.g. ``loaded_by("import mnist_viz.metrics", ["matplotlib"]) == []``."""
+    code = f"import sys\n{import_line}\nprint(sorted(m for m in {list(candidates)!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return ast.literal_eval(out.stdout.strip())
