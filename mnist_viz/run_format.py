@@ -65,7 +65,10 @@ MARKERS = (RUN_JSON, HISTORY_CSV, WEIGHT_STATS_CSV, PROBE_NPZ, TEST_NPZ)
 #: ``run.json``'s keys, in the order the recorders write them (``interrupted_reason`` only when marked so)
 RUN_INFO_KEYS = ("format_version", "name", "status", "pid", "pid_start_ticks", "hostname", "started", "updated",
                  "finished", "epochs_completed", "epochs_planned", "last_epoch", "params", "model", "metadata",
-                 "test_metrics", "class_names", "output", "interrupted_reason")
+                 "test_metrics", "class_names", "output", "recorded", "evaluations", "interrupted_reason")
+#: ``run.json`` "metadata" keys the recorder fills itself (dataset, package versions and Keras backend,
+#: hardware, timings); every other key there is the user's own ``metadata=``
+RESERVED_METADATA_KEYS = ("data", "versions", "hardware", "timings")
 
 
 def snapshot_npz(epoch: int) -> str:
