@@ -16,10 +16,8 @@ Example
 from __future__ import annotations
 
 import os
-import platform
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +78,6 @@ def train(
     if isinstance(model, str) and model not in models.BUILDERS:
         raise ValueError(f"model must be one of {sorted(models.BUILDERS)} or a compiled keras.Model; got {model!r}")
 
-    t_start = time.perf_counter()
     dataset = resolve_data(data)
     if dataset.missing and "train" in dataset.missing:
         raise ValueError(
@@ -121,31 +118,7 @@ def train(
     x_va, y_va = prep(dataset.x_train[va_idx]), data_mod.one_hot(dataset.y_train[va_idx], num_classes)
     x_te, y_te = prep(dataset.x_test), data_mod.one_hot(dataset.y_test, num_classes)
 
-    metadata = {
-        "seed": seed,
-        "model_name": model_name,
-        "data": {
-            "source": dataset.source,
-            "description": dataset.description,
-            "is_subset": bool(dataset.is_subset),
-            "subset_note": dataset.subset_note,
-            "sha256": dataset.sha256,
-            "n_train": int(len(tr_idx)),
-            "n_validation": int(len(va_idx)),
-            "n_test": int(len(dataset.y_test)),
-            "class_names": list(dataset.class_names),
-            "citation": dataset.citation,
-        },
-        "versions": package_versions(),
-        "hardware": {
-            "platform": platform.platform(),
-            "machine": platform.machine(),
-            "processor": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(),
-            "devices": [d.device_type for d in tf.config.list_logical_devices()],
-        },
-        "command": " ".join(sys.argv) if sys.argv else "",
-    }
+    metadata = {"seed": seed, "model_name": model_name, "command": " ".join(sys.argv) if sys.argv else ""}
 
     from mnist_viz.callbacks import RunRecorder
     from mnist_viz.run import Run, mark_interrupted
@@ -155,10 +128,9 @@ def train(
         name=name or out.name,
         validation_data=(x_va, y_va),
         test_data=(x_te, y_te),
+        dataset=dataset,
         metadata=metadata,
-        class_names=list(dataset.class_names),
     )
-    t_fit = time.perf_counter()
     try:
         net.fit(
             x_tr,
@@ -174,12 +146,6 @@ def train(
         if (out / fmt.RUN_JSON).exists():
             mark_interrupted(out, f"{type(exc).__name__}: {exc}")
         raise
-    fit_seconds = time.perf_counter() - t_fit  # features.npz included: RunRecorder writes it at train end
-
-    info = fmt.read_run_info(out)
-    timings = info.setdefault("metadata", {}).setdefault("timings", {})
-    timings.update({"fit_seconds": round(fit_seconds, 3), "total_seconds": round(time.perf_counter() - t_start, 3)})
-    fmt.write_run_info(out, info)
     run = Run.load(out)
     if not quiet and run.test_metrics:
         acc = run.test_metrics.get("accuracy")
@@ -206,26 +172,6 @@ def resolve_data(data):
             raise ValueError("data 'idx:' needs a folder after the colon, e.g. idx:data/mnist")
         return data_mod.load_mnist("idx", path)
     return data_mod.load_mnist(data)
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages that decide a run's numbers and pictures.
-
-    >>> {"python", "numpy", "keras"} <= set(package_versions())
-    True
-    """
-    from importlib import metadata
-
-    out = {"python": platform.python_version()}
-    for dist in ("mnist-viz", "tensorflow", "keras", "numpy", "scikit-learn", "matplotlib", "pandas", "mlxtend"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            if dist == "mnist-viz":
-                import mnist_viz
-
-                out[dist] = mnist_viz.__version__
-    return out
 
 
 def _input_layout(model) -> str:

@@ -47,7 +47,14 @@ def test_run_recorder_writes_a_complete_run_directory(tmp_path):
     assert info["pid"] == os.getpid() and info["finished"] and info["started"]
     assert info["epochs_completed"] == 2 and info["epochs_planned"] == 2
     assert info["params"] == {"epochs": 2, "steps": 4, "batch_size": 10, "samples": 32}
-    assert info["metadata"] == {"seed": 7, "note": "hi"}
+    meta = info["metadata"]
+    assert {k: meta[k] for k in ("seed", "note")} == {"seed": 7, "note": "hi"}  # yours, beside the recorder's
+    assert set(meta) == {"seed", "note", "versions", "hardware", "timings"}  # no dataset= given: no "data"
+    assert meta["versions"]["keras_backend"] == "tensorflow" and meta["versions"]["keras"] == keras.__version__
+    assert meta["hardware"]["cpu_count"] == os.cpu_count() and meta["timings"]["fit_seconds"] > 0
+    assert info["recorded"] == {"by": "RunRecorder", "validation": "validation_data", "test_data": True,
+                                "record_weights": True, "record_predictions": True, "record_features": True,
+                                "save_model": True, "features_from": "test_data"}
     assert info["model"]["total_params"] == model.count_params()
     assert info["model"]["layers"][1] == {"name": "image", "class_name": "Dense", "output_shape": [None, 8],
                                           "params": 784 * 8 + 8}
@@ -68,17 +75,47 @@ def test_run_recorder_writes_a_complete_run_directory(tmp_path):
     assert not list(out.glob(".*tmp*"))  # no temporary files left behind
 
 
-def test_run_recorder_with_validation_split_and_no_validation_data(tmp_path):
+def test_without_any_validation_nothing_is_claimed(tmp_path):
     x, y = tiny_data(n=30)
     rec = RunRecorder(tmp_path, save_model=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tiny_model().fit(x, y, batch_size=8, epochs=1, verbose=0, validation_split=0.2, callbacks=[rec])
+        tiny_model().fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[rec])
     messages = " ".join(str(w.message) for w in caught)
     assert "validation_data=(x_val, y_val)" in messages
     run = Run.load(tmp_path)
-    assert run.status == "complete" and "val_loss" in run.history
+    assert run.status == "complete" and "val_loss" not in run.history
     assert run.probe is None and run.weights.dead_relu.empty and run.test is None
+    assert run.info["recorded"]["validation"] is None and run.info["recorded"]["features_from"] is None
+
+
+def test_dataset_and_reserved_metadata(tmp_path):
+    import mnist_viz
+
+    data = mnist_viz.load_mnist("embedded")
+    x, y = tiny_data(n=16)
+    rec = RunRecorder(tmp_path, dataset=data, metadata={"note": "mine"}, save_model=False, record_features=False)
+    tiny_model().fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[rec])
+    meta = Run.load(tmp_path).metadata
+    assert meta["data"]["source"] == "embedded" and meta["data"]["sha256"] == data.sha256
+    assert meta["data"]["n_train"] == 16  # what fit trained on, not the dataset's 4,000
+    assert "LeCun" in meta["data"]["citation"] and meta["note"] == "mine"
+    assert Run.load(tmp_path).class_names == [str(d) for d in range(10)]
+    rec = RunRecorder(tmp_path / "b", dataset={"name": "in-house v2", "citation": "Me (2026)"})
+    assert rec.dataset == {"name": "in-house v2", "citation": "Me (2026)"}
+    with pytest.raises(ValueError, match=r"metadata key\(s\) \['versions'\] are filled by RunRecorder"):
+        RunRecorder(tmp_path / "c", metadata={"versions": "x"})
+    assert RunRecorder(tmp_path / "c", metadata={"data": {"name": "d"}}).dataset == {"name": "d"}  # = dataset=
+    with pytest.raises(ValueError, match="both describe the dataset"):
+        RunRecorder(tmp_path / "c", metadata={"data": {"name": "d"}}, dataset="e")
+    with pytest.raises(TypeError, match="dataset must be an MnistData, a name or a dict"):
+        RunRecorder(tmp_path / "c", dataset=3)
+    with pytest.raises(ValueError, match="validation_split needs training_data"):
+        RunRecorder(tmp_path / "c", validation_split=0.1)
+    with pytest.raises(ValueError, match="holds out all of them"):
+        RunRecorder(tmp_path / "c", training_data=(x[:3], y[:3]), validation_split=0.9)
+    with pytest.raises(ValueError, match="feature_indices must be non-negative"):
+        RunRecorder(tmp_path / "c", feature_indices=[-1])
 
 
 def test_non_chief_writes_nothing(tmp_path, monkeypatch):

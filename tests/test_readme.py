@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from report_notes import absences
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -47,9 +49,26 @@ def test_runrecorder_example_runs_and_records_a_complete_run(tmp_path):
         "\nassert run.weights is not None and run.probe is not None and run.test is not None"
         "\nassert run.metadata['note'] == 'my first run'"
         "\nassert run.test_metrics['accuracy'] > 0.8, run.test_metrics"
+        "\nassert run.info['recorded']['validation'] == 'validation_split'"
+        "\nassert run.features is not None and run.metadata['data']['source'] == 'embedded'"
     )
     proc = _run_python(code, tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = tmp_path / "reports" / "my-model.html"
     assert report.stat().st_size > 50_000
     assert (tmp_path / "runs" / "my-model" / "run.json").is_file()
+    page = report.read_text(encoding="utf-8")
+    assert absences(page) == []  # every section of the report shows its view, none says what is missing
+    for section in ("summary", "curves", "weights", "confusion", "predictions", "internals", "evolution",
+                    "calibration"):
+        assert f'id="r0-{section}"' in page, section
+    assert "my first run" in page  # the user's own metadata is shown
+
+
+def test_own_fit_section_shows_the_one_added_line_and_what_each_argument_adds():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Record your own training"):text.index("### Run directory format")]
+    assert 'RunRecorder("runs/convnet", test_data=(x_test, y_test))' in section
+    for argument in ("validation_data=", "training_data=", "test_data=", "dataset=", "class_names=", "metadata=",
+                     "feature_indices=", "snapshot_every=", "record_weights="):
+        assert f"`{argument}" in section, argument

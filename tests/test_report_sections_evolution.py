@@ -65,3 +65,20 @@ def test_a_long_run_shows_twelve_evenly_spaced_epochs_and_says_so():
     assert len(epochs) == MAX_SLIDER_FRAMES and epochs[0] == 1 and epochs[-1] == 30
     assert s.blocks[-1].text == "12 of 30 epochs are shown (evenly spaced, always the last)."
     assert len(s.blocks[1].table.rows) == 30  # the accuracy table has every epoch
+
+
+def test_probe_labels_beyond_the_probability_columns_are_an_error_note_not_a_crash(tmp_path):
+    """An older mnist_viz recorded a regression (labels 0..9) as a binary classifier (2 columns)."""
+    from mnist_viz import run_format as fmt
+    from mnist_viz.report import build_report
+    from mnist_viz.report.sections.evolution import evolution_section
+    from mnist_viz.run import Run
+
+    rng = np.random.default_rng(0)
+    fmt.write_run_info(tmp_path, fmt.new_run_info("old", status="complete", epochs_completed=1))
+    fmt.write_probe_set(tmp_path, labels=np.arange(40) % 10, indices=np.arange(40))
+    fmt.write_probe_epoch(tmp_path, 0, rng.dirichlet(np.ones(2), 40))
+    s = evolution_section(Run.load(tmp_path), "r0-evolution", slider_id="r0-slider")
+    assert [b.kind for b in s.blocks] == ["note"] and s.blocks[0].style == "error"
+    assert "labels go up to 9 but the recorded probabilities have 2 columns" in s.blocks[0].text
+    assert "r0-evolution" in build_report([tmp_path], jobs=1).html  # the whole page still builds

@@ -29,7 +29,11 @@ def test_run_directory_contents(trained_runs):
     assert len(meta["data"]["sha256"]) == 64
     assert "LeCun" in meta["data"]["citation"]
     assert {"tensorflow", "keras", "numpy", "python"} <= set(meta["versions"])
-    assert meta["timings"]["fit_seconds"] > 0
+    assert meta["versions"]["keras_backend"] == "tensorflow" and "CPU" in meta["hardware"]["devices"]
+    assert meta["timings"]["fit_seconds"] > 0 and meta["timings"]["end_records_seconds"] >= 0
+    # the split train made: 10 % of the 4,000 embedded training digits held out, the rest trained on
+    assert (meta["data"]["n_train"], meta["data"]["n_validation"], meta["data"]["n_test"]) == (3600, 400, 1000)
+    assert info["recorded"]["validation"] == "validation_data" and info["recorded"]["test_data"] is True
     assert info["model"]["total_params"] == 407_050
     config = json.loads((out / "model_config.json").read_text())
     assert config["class_name"] == "Sequential"
@@ -141,7 +145,7 @@ def test_named_models_are_built_by_models_build(tmp_path, data, monkeypatch):
     monkeypatch.setattr(mnist_viz.models, "build", recording_build)
     run = train("dense", data, epochs=1, out=tmp_path / "b", quiet=True)
     assert built == [("dense", {"num_classes": 10})]
-    assert run.info["metadata"]["timings"]["total_seconds"] > 0  # written through run_format.write_run_info
+    assert run.info["metadata"]["timings"]["fit_seconds"] > 0  # RunRecorder records the timings
 
 
 def test_a_run_being_written_is_never_replaced_even_with_overwrite(tmp_path):
@@ -163,3 +167,15 @@ def test_a_run_being_written_is_never_replaced_even_with_overwrite(tmp_path):
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
+
+
+def test_train_writes_through_run_recorder_only():
+    """One writing path: train builds the model and the data, RunRecorder writes every record."""
+    import ast
+    import inspect
+
+    import mnist_viz.training as training
+
+    calls = {node.func.attr for node in ast.walk(ast.parse(inspect.getsource(training)))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert not {c for c in calls if c.startswith("write_") or c in ("atomic_write_json", "atomic_write_npz")}

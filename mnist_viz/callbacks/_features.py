@@ -37,9 +37,10 @@ def _one_per_class(labels: np.ndarray, most: int) -> np.ndarray:
     return np.asarray(chosen, dtype=np.int64)
 
 
-def model_features(model, x, labels=None) -> Features:
+def model_features(model, x, labels=None, *, chosen=None) -> Features:
     """The :class:`~mnist_viz.run_format.Features` of ``model`` on images ``x`` with integer ``labels``
-    (one digit of each class gets its feature maps; without labels, the first ones).
+    (the images ``chosen`` by index get their feature maps; by default one of each class, or without
+    labels the first ones).
 
     A model without convolution or pooling layers (a dense model) has no feature maps; its
     first-layer weights show what each unit looks for. Errors of the feature code (a subclassed
@@ -47,8 +48,12 @@ def model_features(model, x, labels=None) -> Features:
     """
     from mnist_viz import features
 
-    chosen = (np.arange(min(N_ACTIVATION_DIGITS, len(x)), dtype=np.int64) if labels is None  # not a classifier
-              else _one_per_class(np.asarray(labels), N_ACTIVATION_DIGITS))
+    if chosen is not None:
+        chosen = np.asarray(chosen, dtype=np.int64).ravel()
+    elif labels is None:  # not a classifier
+        chosen = np.arange(min(N_ACTIVATION_DIGITS, len(x)), dtype=np.int64)
+    else:
+        chosen = _one_per_class(np.asarray(labels), N_ACTIVATION_DIGITS)
     try:
         maps = features.feature_maps(model, x[chosen]) if chosen.size else {}
     except ValueError as exc:

@@ -47,38 +47,46 @@ class PredictionRecorder(Recorder):
         self.probe_size = positive_int(probe_size, "probe_size")
         self.batch_size = positive_int(batch_size, "batch_size")
         self.seed = seed
-        self.x = self.labels = self.indices = self.images = None
-        self._label_error: Exception | None = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) < 2:
-                raise ValueError(
-                    "validation_data must be a tuple (x_val, y_val); got "
-                    f"{type(validation_data).__name__}{'' if not hasattr(validation_data, '__len__') else f' of length {len(validation_data)}'}"
-                )
-            x = np.asarray(validation_data[0])
-            if len(x) != len(validation_data[1]):
-                raise ValueError(f"validation_data has {len(x)} inputs but {len(validation_data[1])} labels")
-            labels = None
-            try:  # a regression's targets are not class labels: their error waits for the output kind
-                labels = as_labels(validation_data[1], "validation_data[1]", scores=True)
-            except (TypeError, ValueError) as exc:
-                self._label_error = exc
-            n = len(x)
-            if n > self.probe_size:
-                rng = np.random.default_rng(seed)
-                indices = np.sort(rng.choice(n, size=self.probe_size, replace=False))
-            else:
-                indices = np.arange(n)
-            self.indices = indices.astype(np.int64)
-            self.x = x[self.indices]
-            self.labels = None if labels is None else labels[self.indices]
-            self.images = to_uint8_images(self.x)
         self._forward: ProbePass | None = None
         #: what the model outputs (decided at train begin; a composing recorder may decide it)
         self.output: OutputKind | None = None
         self._output_given = False
         self._probs: list[np.ndarray] = []
         self._epochs: list[int] = []
+        self.set_validation_data(validation_data)
+
+    def set_validation_data(self, validation_data) -> None:
+        """Use ``validation_data=(x_val, y_val)`` (None: none) as the probe set's source: at most
+        ``probe_size`` samples of it, drawn with ``seed``. A composing recorder that finds the data
+        ``fit`` holds out calls this at train begin."""
+        self.x = self.labels = self.indices = self.images = None
+        self._label_error: Exception | None = None
+        self._forward = None
+        if validation_data is None:
+            return
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) < 2:
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val); got "
+                f"{type(validation_data).__name__}{'' if not hasattr(validation_data, '__len__') else f' of length {len(validation_data)}'}"
+            )
+        x = np.asarray(validation_data[0])
+        if len(x) != len(validation_data[1]):
+            raise ValueError(f"validation_data has {len(x)} inputs but {len(validation_data[1])} labels")
+        labels = None
+        try:  # a regression's targets are not class labels: their error waits for the output kind
+            labels = as_labels(validation_data[1], "validation_data[1]", scores=True)
+        except (TypeError, ValueError) as exc:
+            self._label_error = exc
+        n = len(x)
+        if n > self.probe_size:
+            rng = np.random.default_rng(self.seed)
+            indices = np.sort(rng.choice(n, size=self.probe_size, replace=False))
+        else:
+            indices = np.arange(n)
+        self.indices = indices.astype(np.int64)
+        self.x = x[self.indices]
+        self.labels = None if labels is None else labels[self.indices]
+        self.images = to_uint8_images(self.x)
 
     @property
     def probabilities(self) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import os
 import socket
+import time
 
 import numpy as np
 
@@ -13,7 +14,9 @@ from mnist_viz._lock import RunLock
 from mnist_viz._process import now_iso, process_start_ticks
 from mnist_viz.metrics import accuracy
 from mnist_viz.callbacks._base import Recorder
+from mnist_viz.callbacks._environment import dataset_info, hardware, package_versions
 from mnist_viz.callbacks._features import model_features
+from mnist_viz.callbacks._held_out import as_arrays, fit_call, keras_split
 from mnist_viz.callbacks._model import model_summary, save_model
 from mnist_viz.callbacks._output_kind import output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import predict_probabilities
@@ -26,25 +29,38 @@ __all__ = ["RunRecorder"]
 
 
 class RunRecorder(Recorder):
-    """Record a whole run directory (format version 1): history, weights, probe predictions and more.
+    """Record a whole run directory (format version 1) from any ``model.fit``: one added callback.
 
     Composes :class:`HistoryRecorder`, :class:`WeightRecorder` (``record_weights=True``) and
     :class:`PredictionRecorder` (``record_predictions=True``) and adds ``run.json`` (status, params,
-    model summary, your ``metadata``), written at train begin, after every epoch and at train end.
-    At train end it also evaluates and predicts ``test_data`` (``test_predictions.npz`` and
-    ``test_metrics``), stores the model's insides for the report (``features.npz``: feature maps of a
-    few test digits, first-layer weights, penultimate activations; from the validation images without
-    ``test_data``; ``record_features=True``) and saves ``model.keras`` and ``model_config.json``
-    (``save_model=True``); the run reads ``complete`` only once all of them are on disk.
+    model summary, package versions and Keras backend, hardware, timings, the dataset, your
+    ``metadata``), written at train begin, after every epoch and at train end. At train end it also
+    evaluates and predicts ``test_data`` (``test_predictions.npz`` and ``test_metrics``), stores the
+    model's insides for the report (``features.npz``: feature maps of a few test images — one per
+    class, or ``feature_indices`` — first-layer weights, penultimate activations; from the validation
+    images without ``test_data``; ``record_features=True``) and saves ``model.keras`` and
+    ``model_config.json`` (``save_model=True``); the run reads ``complete`` only once all of them
+    are on disk. :func:`mnist_viz.train` is one user of it.
+
+    What each argument adds:
+
+    - ``test_data=(x_test, y_test)``: test metrics, test predictions (confusion matrix, per-class
+      metrics, calibration, top-k grid, errors, drill-down) and the images of ``features.npz``.
+    - validation data, for the probe set (predictions over epochs) and the dead-ReLU batch: found
+      by itself when ``fit`` gets ``validation_data=`` or ``validation_split=`` (it reads the running
+      fit's own hold-out); ``validation_data=(x_val, y_val)`` gives it explicitly, and
+      ``training_data=(x_train, y_train)`` (with ``validation_split=``, else fit's) reproduces Keras'
+      hold-out — the *last* fraction of the training arrays — where the fit cannot be read.
+    - ``dataset=``: an :class:`~mnist_viz.data.MnistData`, a name, or a dict of fields (``name``,
+      ``description``, ``citation``, ``class_names``, ...) for the report's dataset table;
+      ``class_names=`` (else the dataset's) name the classes.
+    - ``metadata=``: your own keys (seed, notes, ...), shown in the report.
 
     One process writes a run directory at a time: the fit holds its lock (a second writer fails at
     once, naming the holder), and a fit into a folder holding an earlier run first removes every
-    record of it.
-
-    ``validation_data=(x_val, y_val)`` gives the probe set and the dead-ReLU probe batch (Keras does
-    not hand callbacks the data held out by ``validation_split``); without it, the dead-ReLU batch
-    comes from ``test_data`` and probe predictions are skipped with a warning. Labels may be sparse
-    or one-hot. Only the chief writes under multi-worker training (:func:`is_chief`).
+    record of it. Labels may be sparse or one-hot. Only the chief writes under multi-worker training
+    (:func:`is_chief`). ``run.json`` "recorded" says what was given, so that the report's notes name
+    the argument that would add a missing view.
 
     Only a classifier's outputs are read as class probabilities: for a regression, multi-output or
     multi-label model (decided at train begin, ``run.json`` ``output``) one warning says so, history
@@ -75,16 +91,44 @@ class RunRecorder(Recorder):
     ('demo', 'complete', 1, ['accuracy', 'loss'])
     """
 
-    def __init__(self, run_dir, *, name: str | None = None, validation_data=None, probe_size: int = 1000,
-                 test_data=None, metadata: dict | None = None, record_weights: bool = True,
+    def __init__(self, run_dir, *, name: str | None = None, validation_data=None, training_data=None,
+                 validation_split: float | None = None, probe_size: int = 1000, test_data=None,
+                 dataset=None, metadata: dict | None = None, record_weights: bool = True,
                  record_predictions: bool = True, snapshot_every: int | None = None, save_model: bool = True,
-                 record_features: bool = True, class_names=None):
+                 record_features: bool = True, feature_indices=None, class_names=None):
         if run_dir is None:
             raise ValueError("run_dir must be a folder path for the run directory; got None")
         super().__init__(run_dir)
         if metadata is not None and not isinstance(metadata, dict):
             raise TypeError(f"metadata must be a dict (merged into {fmt.RUN_JSON} 'metadata'); "
                             f"got {type(metadata).__name__}")
+        metadata = dict(metadata or {})
+        if "data" in metadata:  # the dataset's fields under metadata's own key: what dataset= takes
+            if dataset is not None:
+                raise ValueError("metadata['data'] and dataset= both describe the dataset; pass one of them")
+            dataset = metadata.pop("data")
+        reserved = sorted(set(metadata) & set(fmt.RESERVED_METADATA_KEYS))
+        if reserved:
+            raise ValueError(f"metadata key(s) {reserved} are filled by RunRecorder itself "
+                             f"({', '.join(fmt.RESERVED_METADATA_KEYS)}); rename your key(s)")
+        self.dataset = None if dataset is None else dataset_info(dataset)
+        if training_data is not None and (not isinstance(training_data, (tuple, list)) or len(training_data) != 2
+                                          or len(training_data[0]) != len(training_data[1])):
+            raise ValueError("training_data must be the tuple (x_train, y_train) given to fit, with as many "
+                             f"inputs as labels; got {type(training_data).__name__}")
+        if validation_split is not None:
+            if training_data is None:
+                raise ValueError("validation_split needs training_data=(x_train, y_train), the arrays given to "
+                                 "fit, to reproduce the data Keras holds out")
+            keras_split(training_data, validation_split)  # a split Keras would refuse fails here
+        self.training_data, self.validation_split = training_data, validation_split
+        if class_names is None and self.dataset and self.dataset.get("class_names"):
+            class_names = self.dataset["class_names"]
+        self.feature_indices = None
+        if feature_indices is not None:
+            self.feature_indices = np.asarray(feature_indices).ravel()
+            if self.feature_indices.dtype.kind not in "iu" or (self.feature_indices < 0).any():
+                raise ValueError(f"feature_indices must be non-negative image indices; got {feature_indices!r}")
         if test_data is not None:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError(f"test_data must be a tuple (x_test, y_test); got {type(test_data).__name__}")
@@ -99,11 +143,13 @@ class RunRecorder(Recorder):
             except (TypeError, ValueError) as exc:
                 self._test_label_error = exc
         self.name = name or self.run_dir.name
-        self.metadata = dict(metadata or {})
+        self.metadata = metadata
         self.test_data = test_data
         self.save_model = bool(save_model)
         self.record_features = bool(record_features)
-        self.validation_data = validation_data
+        self.validation_data = self._given_validation = validation_data
+        self._validation_source = None
+        self._t_begin = time.perf_counter()
         self._lock = RunLock(self.run_dir)
         self.class_names = None if class_names is None else [str(c) for c in class_names]
         probe_x = validation_data[0] if validation_data is not None else test_data[0] if test_data is not None else None
@@ -132,7 +178,9 @@ class RunRecorder(Recorder):
 
     # -- callback hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
+        self._t_begin = time.perf_counter()
         self._decide_chief()  # for the children too: they share the writer
+        self._find_validation()  # the data fit holds out, when this recorder was not handed it
         self._decide_output()  # before touching the folder: bad test labels fail here
         if self.writes:
             self._lock.acquire()  # one writer per run directory, for the whole fit
@@ -143,10 +191,11 @@ class RunRecorder(Recorder):
             hostname=socket.gethostname(), started=now_iso(), updated=now_iso(), finished=None,
             epochs_completed=0, epochs_planned=params.get("epochs"),
             params={"epochs": params.get("epochs"), "steps": params.get("steps"), "batch_size": None, "samples": None},
-            model=model_summary(self.model), metadata=self.metadata, test_metrics=None)
+            model=model_summary(self.model), metadata=self._metadata(), test_metrics=None)
         if self.class_names is not None:
             self.info["class_names"] = self.class_names
         self.info["output"] = self.output.as_dict()
+        self.info["recorded"] = self._recorded()
         self._write_info()
         self._each("on_train_begin", logs)
 
@@ -171,6 +220,8 @@ class RunRecorder(Recorder):
                 info["params"]["batch_size"] = self.history_recorder.batch_size
             if samples == samples:  # not NaN
                 info["params"]["samples"] = int(samples)
+                if "data" in info["metadata"]:
+                    info["metadata"]["data"]["n_train"] = int(samples)  # what fit trained on
         if not info["model"].get("layers") or any(l.get("output_shape") is None for l in info["model"]["layers"]):
             info["model"] = model_summary(self.model)
         self._write_info()
@@ -178,6 +229,7 @@ class RunRecorder(Recorder):
             self.writer.flush()  # the epoch is on disk before training goes on
 
     def on_train_end(self, logs=None):
+        t_end = time.perf_counter()
         self._each("on_train_end", logs)
         if self.test_data is not None:
             self._record_test()
@@ -188,6 +240,8 @@ class RunRecorder(Recorder):
                 self._warn_once(problem.split(" (")[0], f"RunRecorder {problem}")
         self.info["model"] = model_summary(self.model)
         self.writer.flush()  # every end-of-training record is on disk before the run says complete
+        self.info["metadata"]["timings"] = {"fit_seconds": round(t_end - self._t_begin, 3),
+                                            "end_records_seconds": round(time.perf_counter() - t_end, 3)}
         self.info["status"] = "complete"
         self.info["updated"] = self.info["finished"] = now_iso()
         self._write_info()
@@ -197,6 +251,62 @@ class RunRecorder(Recorder):
             self._lock.release()
 
     # -- internals ------------------------------------------------------------------------------
+    def _metadata(self) -> dict:
+        """run.json "metadata": the dataset, versions and backend, hardware, then your own keys."""
+        meta = {} if self.dataset is None else {"data": dict(self.dataset)}
+        if self.dataset is not None and self.validation_data is not None:
+            meta["data"]["n_validation"] = int(len(self.validation_data[0]))
+        if self.dataset is not None and self.test_data is not None:
+            meta["data"]["n_test"] = int(len(self.test_data[0]))
+        meta.update(versions=package_versions(), hardware=hardware())
+        meta.update(copy.deepcopy(self.metadata))
+        return meta
+
+    def _recorded(self) -> dict:
+        """run.json "recorded": what this recorder was given and asked to record, for the report's
+        notes to name the argument that adds a missing view."""
+        features_from = None
+        if self.record_features:
+            features_from = ("test_data" if self.test_data is not None
+                             else "validation_data" if self.validation_data is not None else None)
+        return {"by": "RunRecorder", "validation": self._validation_source, "test_data": self.test_data is not None,
+                "record_weights": self.weight_recorder is not None,
+                "record_predictions": self.prediction_recorder is not None,
+                "record_features": self.record_features, "save_model": self.save_model,
+                "features_from": features_from}
+
+    def _find_validation(self) -> None:
+        """The validation data: given, else what ``fit`` holds out (read from the running fit, else
+        reproduced from ``training_data`` and ``validation_split``); handed to the children."""
+        if self._given_validation is not None:
+            self.validation_data, self._validation_source = self._given_validation, "validation_data"
+            return
+        self.validation_data, self._validation_source = None, None
+        call = fit_call(self.model)
+        if call is not None and call.validation_data is not None:
+            arrays = as_arrays(call.validation_data)
+            if arrays is None:
+                self._warn_once("validation_stream", "RunRecorder cannot read fit's validation data (it is not "
+                                "in memory: a dataset or generator); pass validation_data=(x_val, y_val) arrays to "
+                                "RunRecorder to record the probe set and dead ReLUs")
+            else:
+                self.validation_data = arrays
+                self._validation_source = "validation_split" if call.validation_split else "validation_data"
+        elif self.training_data is not None:
+            split = self.validation_split if self.validation_split is not None else (
+                call.validation_split if call is not None else 0.0)
+            if split:
+                self.validation_data, self._validation_source = keras_split(self.training_data, split), "validation_split"
+            elif call is None:
+                self._warn_once("validation_split", "RunRecorder could not find the running fit to read its "
+                                "validation_split; pass validation_split= to RunRecorder with training_data=")
+        if self.validation_data is None:
+            return
+        if self.prediction_recorder is not None:
+            self.prediction_recorder.set_validation_data(self.validation_data)
+        if self.weight_recorder is not None:
+            self.weight_recorder.set_probe_x(self.validation_data[0])
+
     def _write_info(self):
         if self.writes:
             self._submit(fmt.write_run_info, self.run_dir, copy.deepcopy(self.info))
@@ -211,8 +321,14 @@ class RunRecorder(Recorder):
         if self.output.classifier:
             labels = self.test_labels if self.test_data is not None else as_labels(source[1], "validation_data[1]",
                                                                                    scores=True)
+        chosen = self.feature_indices
+        if chosen is not None and len(chosen) and chosen.max() >= len(x):
+            self._warn_once("feature_indices", f"RunRecorder feature_indices go up to {int(chosen.max())} but the "
+                            f"{'test' if self.test_data is not None else 'validation'} images number {len(x)}; "
+                            "the default images get feature maps")
+            chosen = None
         try:
-            features = model_features(self.model, x, labels)
+            features = model_features(self.model, x, labels, chosen=chosen)
         except Exception as exc:  # e.g. a subclassed model has no layer graph to read activations from
             self._warn_once("features", f"RunRecorder could not record {fmt.FEATURES_NPZ} ({type(exc).__name__}: "
                                         f"{exc}); the report shows no activations or embedding for this run")

@@ -75,9 +75,15 @@ class WeightRecorder(Recorder):
             raise TypeError(f"probe must be a PredictionRecorder (its probe pass is shared); got {type(probe).__name__}")
         self.range_factor = float(range_factor)
         self.probe = probe
-        self.probe_x = None if probe_x is None else np.asarray(probe_x)[: self.dead_relu_samples]
         self._own_forward: ProbePass | None = None
+        self.set_probe_x(probe_x)
         self._reset()
+
+    def set_probe_x(self, probe_x) -> None:
+        """Use the first ``dead_relu_samples`` inputs of ``probe_x`` (None: none) as the dead-ReLU probe
+        batch when there is no shared probe set (a composing recorder may set it at train begin)."""
+        self.probe_x = None if probe_x is None else np.asarray(probe_x)[: self.dead_relu_samples]
+        self._own_forward = None
 
     def _reset(self):
         self._stats_log, self._dead_log = CsvLog(fmt.STATS_COLUMNS), CsvLog(fmt.DEAD_RELU_COLUMNS)

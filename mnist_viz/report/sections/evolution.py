@@ -49,6 +49,13 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
     if p is None or p.probabilities is None or not len(p.epochs):
         note_missing(s, "No probe records", run, _PROBE_EPOCHS, "PredictionRecorder")
         return s
+    n_classes = p.probabilities.shape[2]
+    if len(p.labels) and int(p.labels.max()) >= n_classes:
+        s.note(f"The probe records cannot be drawn: their labels go up to {int(p.labels.max())} but the recorded "
+               f"probabilities have {n_classes} columns, so they are not one classifier's classes (an older "
+               "mnist_viz recorded some regression models as binary classifiers); record the run again.",
+               kind="error")
+        return s
     add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy"),
                caption=f"Accuracy on the fixed probe set of {len(p.labels)} validation digits after each epoch.",
                what="probe accuracy over epochs")

@@ -1,0 +1,42 @@
+"""What a run was made with: versions and backend, hardware, the dataset description."""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import mnist_viz  # noqa: E402
+from mnist_viz.callbacks._environment import dataset_info, hardware, package_versions  # noqa: E402
+
+
+def test_versions_name_the_backend_and_its_package():
+    import keras
+
+    versions = package_versions()
+    assert versions["keras_backend"] == keras.backend.backend() == "tensorflow"
+    assert versions["keras"] == keras.__version__ and versions["numpy"] == np.__version__
+    assert versions["mnist-viz"] == mnist_viz.__version__ and "tensorflow" in versions
+
+
+def test_hardware_lists_the_backends_devices_as_text():
+    hw = hardware()
+    assert hw["cpu_count"] == os.cpu_count() and hw["devices"].split(", ")[0] == "CPU"
+
+
+def test_dataset_info_from_an_mnist_data_a_name_and_fields():
+    data = mnist_viz.load_mnist("embedded")
+    info = dataset_info(data)
+    assert (info["source"], info["n_train"], info["n_test"], info["sha256"]) == ("embedded", 4000, 1000, data.sha256)
+    assert info["class_names"] == [str(d) for d in range(10)] and info["is_subset"] is True
+    assert dataset_info("in-house") == {"name": "in-house"}
+    fields = {"name": "Fashion", "class_names": ["T-shirt/top", "Trouser"], "citation": "Xiao et al. 2017"}
+    assert dataset_info(fields) == fields and dataset_info(fields) is not fields
+    with pytest.raises(ValueError, match="non-empty name"):
+        dataset_info("  ")
+    with pytest.raises(TypeError, match="JSON values"):
+        dataset_info({"name": object()})
+    with pytest.raises(TypeError, match=r"dataset\['class_names'\] must be a list"):
+        dataset_info({"class_names": "abc"})
+    with pytest.raises(TypeError, match="field names must be strings"):
+        dataset_info({1: "x"})
