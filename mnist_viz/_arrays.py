@@ -22,6 +22,8 @@ import warnings
 
 import numpy as np
 
+from mnist_viz._warn import warn_at_caller
+
 #: float rounding allowed around [0, 1]: a probability of -1e-7 is still a probability, a pixel of
 #: 1.0000001 still on the 0..1 scale (one tolerance for both questions)
 _UNIT_SLACK = 1e-6
@@ -111,12 +113,9 @@ def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
             f"{name} look like percentages: values {arr.min():.3g}..{arr.max():.3g} >= 0 and rows sum to "
             f"{sums.min():.4g}..{sums.max():.4g}; expected probabilities in 0..1 (rows summing to 1): divide by 100")
     if _looks_like_logits(arr):
-        warnings.warn(
+        warn_at_caller(
             f"{name} do not look like probabilities (rows sum to {sums.min():.3g}..{sums.max():.3g}); "
-            "treating them as logits and applying softmax",
-            UserWarning,
-            stacklevel=3,
-        )
+            "treating them as logits and applying softmax")
         arr = softmax(arr)
     return arr
 

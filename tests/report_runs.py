@@ -45,10 +45,28 @@ def _probabilities(labels: np.ndarray, skill: float, rng, n_classes: int = 10) -
     return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
 
 
+def recorded(**given) -> dict:
+    """run.json "recorded" of a RunRecorder given validation and test data and the defaults,
+    changed by ``given`` (``test_data=False``, ``validation=None``, ``record_weights=False`` ...)."""
+    out = {"by": "RunRecorder", "validation": "validation_data", "test_data": True, "record_weights": True,
+           "record_predictions": True, "record_features": True, "save_model": True, "features_from": "test_data"}
+    unknown = set(given) - set(out)
+    assert not unknown, f"not a 'recorded' key: {unknown}"
+    out.update(given)
+    return out
+
+
 def write_run(path, *, name=None, epochs=3, planned=None, status="complete", n_test=600, n_probe=40,
               seed=0, with_weights=True, with_probe=True, with_test=True, with_features=True,
-              with_batches=True, with_images=True, conv=False) -> Path:
-    """Write a run directory at ``path``; pieces can be left out to mimic partial runs."""
+              with_batches=True, with_images=True, conv=False, with_dead_relu=True, recorded=None, relu=None,
+              metadata=None) -> Path:
+    """Write a run directory at ``path``; pieces can be left out to mimic partial runs.
+
+    ``recorded``: run.json "recorded" (see :func:`recorded`; None: a run from before it existed).
+    ``relu``: whether the model's first layer is a ReLU layer, as run.json "model" of today's
+    RunRecorder says (None: an older summary without ``activation``/``relu``). ``metadata``: the
+    user's own ``metadata=`` keys, merged into run.json "metadata".
+    """
     rng = np.random.default_rng(seed)
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
@@ -76,23 +94,24 @@ def write_run(path, *, name=None, epochs=3, planned=None, status="complete", n_t
               ("dense_1", "dense_1/kernel", (32, 10)), ("dense_1", "dense_1/bias", (10,))]
     if with_weights:
         stats, hists = [], {}
-        recorded = np.arange(-1, epochs)
+        record_epochs = np.arange(-1, epochs)
         for i, (layer, weight, shape) in enumerate(layers):
             edges = np.linspace(-0.3, 0.3, 33)
-            counts = np.stack([np.histogram(rng.normal(0, 0.1 + 0.01 * e, 500), edges)[0] for e in recorded]).astype(np.int32)
+            counts = np.stack([np.histogram(rng.normal(0, 0.1 + 0.01 * e, 500), edges)[0] for e in record_epochs]).astype(np.int32)
             hists[f"edges_{i}"] = edges
             hists[f"counts_{i}"] = counts
-            for e in recorded:
+            for e in record_epochs:
                 stats.append({"epoch": int(e), "layer": layer, "weight": weight, "size": int(np.prod(shape)),
                               "mean": 0.0, "std": 0.1, "min": -0.3, "max": 0.3, "l2": 5.0 + e,
                               "update_ratio": np.nan if e == -1 else 0.01 / (e + 1)})
-        hists["epochs"] = recorded
+        hists["epochs"] = record_epochs
         atomic_write_csv(path / "weights" / "stats.csv", pd.DataFrame(stats))
         atomic_write_npz(path / "weights" / "histograms.npz", hists)
         atomic_write_json(path / "weights" / "index.json",
                           [{"key": i, "layer": l, "weight": w, "shape": list(s)} for i, (l, w, s) in enumerate(layers)])
-        atomic_write_csv(path / "weights" / "dead_relu.csv",
-                         pd.DataFrame({"epoch": np.arange(epochs), "layer": "dense", "dead_fraction": 0.05}))
+        if with_dead_relu:
+            atomic_write_csv(path / "weights" / "dead_relu.csv",
+                             pd.DataFrame({"epoch": np.arange(epochs), "layer": "dense", "dead_fraction": 0.05}))
     if with_probe:
         labels = np.arange(n_probe) % 10
         atomic_write_npz(path / "probe" / "probe.npz", {"images": _digits(labels, rng), "labels": labels.astype(np.int64),
@@ -141,6 +160,13 @@ def write_run(path, *, name=None, epochs=3, planned=None, status="complete", n_t
                      "timings": {"fit_seconds": 1.0 + seed, "total_seconds": 2.0 + seed}},
         "test_metrics": test_metrics,
     }
+    if recorded is not None:
+        info["recorded"] = recorded
+    if relu is not None:
+        first, last = info["model"]["layers"]
+        first.update(activation="relu" if relu else "tanh", relu=bool(relu))
+        last.update(activation="softmax", relu=False)
+    info["metadata"].update(metadata or {})
     atomic_write_json(path / "run.json", info)
     return path
 

@@ -41,6 +41,18 @@ def test_warnings_are_given_once_per_key():
             rec._warn_once("k", "only once")
         rec._warn_once("other", "another")
     assert [str(w.message) for w in caught] == ["only once", "another"]
+    assert {w.filename for w in caught} == {__file__}  # the caller's line, not _base.py's
+
+
+def test_warnings_start_over_with_each_fit():
+    rec = _base.Recorder()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec._warn_once("k", "first fit")
+        rec._decide_chief()  # what every recorder's on_train_begin does first
+        rec._warn_once("k", "second fit")
+        rec._warn_once("k", "second fit")
+    assert [str(w.message) for w in caught] == ["first fit", "second fit"]
 
 
 def test_variable_numpy_is_a_fresh_copy():

@@ -17,9 +17,22 @@ def test_summary_of_an_unbuilt_and_a_nested_model():
     summary = model_summary(model)
     assert summary["total_params"] == summary["trainable_params"] == 2 * 4 + 4 + 4 * 3 + 3
     assert summary["layers"] == [
-        {"name": "block", "class_name": "Sequential", "output_shape": [None, 4], "params": 12},
-        {"name": "o", "class_name": "Dense", "output_shape": [None, 3], "params": 15},
+        {"name": "block", "class_name": "Sequential", "output_shape": [None, 4], "params": 12, "relu": False},
+        {"name": "o", "class_name": "Dense", "output_shape": [None, 3], "params": 15, "activation": "linear",
+         "relu": False},
     ]
+
+
+def test_summary_says_which_layers_are_relu_layers_nested_ones_included():
+    inner = keras.Sequential([keras.layers.Dense(4, name="h"), keras.layers.ReLU(name="r")], name="block")
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3, activation="relu", name="c"),
+                              keras.layers.MaxPooling2D(name="p"), keras.layers.Flatten(name="f"), inner,
+                              keras.layers.Activation("relu", name="a"),
+                              keras.layers.Dense(3, activation="softmax", name="o")], name="outer")
+    layers = {layer["name"]: layer for layer in model_summary(model)["layers"]}
+    assert {name: layer.get("activation") for name, layer in layers.items()} == {
+        "c": "relu", "p": None, "f": None, "block": None, "a": "relu", "o": "softmax"}
+    assert [name for name, layer in layers.items() if layer["relu"]] == ["c", "block", "a"]
 
 
 def test_save_model_writes_both_files_and_reports_what_it_cannot(tmp_path):

@@ -57,7 +57,7 @@ def test_run_recorder_writes_a_complete_run_directory(tmp_path):
                                 "save_model": True, "features_from": "test_data"}
     assert info["model"]["total_params"] == model.count_params()
     assert info["model"]["layers"][1] == {"name": "image", "class_name": "Dense", "output_shape": [None, 8],
-                                          "params": 784 * 8 + 8}
+                                          "params": 784 * 8 + 8, "activation": "relu", "relu": True}
     run = Run.load(out)
     assert run.name == "mine" and run.class_names == list("abcdefghij")
     assert list(run.history.index) == [0, 1]

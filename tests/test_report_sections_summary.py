@@ -36,3 +36,59 @@ def test_headline_falls_back_to_the_accuracy_of_the_test_predictions():
     s = summary_section(run, "r0-summary")
     assert dict(s.blocks[0].items)["status"] == "interrupted (2 of 5 epochs)"
     assert "Interrupted: KeyboardInterrupt" in [b.text for b in s.blocks if b.kind == "note"]
+
+
+def test_the_users_metadata_is_a_table_of_its_own(tmp_path):
+    from mnist_viz.report.sections import summary_section
+    from mnist_viz.report.sections.summary import MAX_METADATA_CHARS
+    from mnist_viz.run import Run
+
+    mine = {"optimizer": "adam", "lr": 0.001, "tuned": True, "layers": {"units": [512, 256], "dropout": 0.2},
+            "notes": "x" * 500, "command": "python train.py --lr 0.001", "model_name": "dense"}
+    run = Run.load(write_run(tmp_path / "m", seed=2, metadata=mine))
+    s = summary_section(run, "r0-summary")
+    (meta,) = [b.table for b in s.blocks if b.kind == "table" and b.table.caption.startswith("Metadata")]
+    assert meta.kv and meta.columns == ["metadata", "value"]
+    rows = dict(meta.rows)
+    # the recorder's keys (data, versions, hardware, timings) and those shown elsewhere are not repeated
+    assert list(rows) == ["optimizer", "lr", "tuned", "layers", "notes"]
+    assert rows["optimizer"] == "adam" and rows["lr"] == "0.001" and rows["tuned"] == "yes"
+    assert rows["layers"] == '{"units": [512, 256], "dropout": 0.2}'
+    assert len(rows["notes"]) == MAX_METADATA_CHARS and rows["notes"].endswith("…")
+    repro = dict(s.blocks[-1].table.rows)
+    assert repro["seed"] == "2" and repro["command"] == "python train.py --lr 0.001"
+
+
+def test_without_metadata_of_the_users_there_is_no_metadata_table(tmp_path):
+    from mnist_viz.report.sections import summary_section
+    from mnist_viz.run import Run
+
+    s = summary_section(Run.load(write_run(tmp_path / "plain")), "r0-summary")
+    assert not [b for b in s.blocks if b.kind == "table" and b.table.caption.startswith("Metadata")]
+
+
+def test_the_keras_backend_and_its_version_are_reproducibility_rows(tmp_path):
+    import json
+
+    from mnist_viz.report.sections import summary_section
+    from mnist_viz.run import Run
+
+    path = write_run(tmp_path / "b")
+    info = json.loads((path / "run.json").read_text())
+    info["metadata"]["versions"] = {"python": "3.11.7", "keras_backend": "jax", "jax": "0.4.30", "keras": "3.15.0"}
+    info["metadata"]["hardware"]["devices"] = ["CPU", "GPU"]
+    (path / "run.json").write_text(json.dumps(info))
+    rows = dict(summary_section(Run.load(path), "r0-summary").blocks[-1].table.rows)
+    assert rows["Keras backend"] == "jax" and rows["jax"] == "0.4.30" and rows["keras"] == "3.15.0"
+    assert rows["hardware devices"] == '["CPU", "GPU"]' and rows["timing fit_seconds"] == "1"
+
+
+def test_metadata_is_escaped_on_the_page(tmp_path):
+    from mnist_viz.report import build_report
+    from report_runs import XSS, parse
+
+    path = write_run(tmp_path / "x", with_test=False, with_weights=False, with_probe=False, with_features=False,
+                     with_batches=False, metadata={"comment": XSS, XSS: {"nested": XSS}})
+    page = build_report(path).html
+    assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert XSS in "".join(parse(page).text)  # shown as text

@@ -30,3 +30,24 @@ def test_a_run_without_dead_relu_records_says_so(tmp_path):
     s = weights_section(Run.load(path), "r0-weights")
     assert [b.kind for b in s.blocks] == ["figure", "table", "table", "note", "downloads"]
     assert s.blocks[3].text.startswith("No dead-ReLU records")
+
+
+def test_the_dead_relu_note_tells_a_model_without_relu_from_a_missing_probe_batch(tmp_path):
+    from mnist_viz.report.sections import weights_section
+    from mnist_viz.run import Run
+    from report_runs import recorded
+
+    def note(**pieces):
+        s = weights_section(Run.load(write_run(tmp_path / str(len(list(tmp_path.iterdir()))), epochs=2,
+                                               with_dead_relu=False, **pieces)), "r0-weights")
+        (text,) = [b.text for b in s.blocks if b.kind == "note"]
+        return text
+
+    assert note(relu=False, recorded=recorded()).startswith("No dead-ReLU records: the model has no ReLU layer (")
+    no_probe = note(relu=True, recorded=recorded(validation=None, test_data=False))
+    assert "the model has no ReLU layer" not in no_probe
+    assert no_probe.startswith("No dead-ReLU records: RunRecorder was given neither validation nor test data, so it "
+                               "had no probe batch; to record the dead-ReLU fractions, pass "
+                               "`validation_data=(x_val, y_val)` to RunRecorder")
+    # an older run says both possibilities, and which data the dead ReLUs need
+    assert note().startswith("No dead-ReLU records: the model has no ReLU layer, or WeightRecorder writes")

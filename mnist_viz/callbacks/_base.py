@@ -17,12 +17,12 @@ Example
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from mnist_viz._tf import import_keras
+from mnist_viz._warn import warn_at_caller
 from mnist_viz.callbacks._writer import RunWriter
 
 keras = import_keras()
@@ -68,7 +68,9 @@ class Recorder(keras.callbacks.Callback):
         self.writer.flush()
 
     def _decide_chief(self) -> None:
-        """Start of ``on_train_begin``: an owned writer asks whether this process writes."""
+        """Start of ``on_train_begin``: an owned writer asks whether this process writes; the
+        warnings of this fit start over (each is given once per fit)."""
+        self._warned.clear()
         if self.owns_writer:
             self.writer.decide_chief(self.model)
 
@@ -88,6 +90,7 @@ class Recorder(keras.callbacks.Callback):
             self.writer.close()  # flushes: every record is on disk when fit returns
 
     def _warn_once(self, key: str, message: str):
+        """One UserWarning per ``key`` and fit, at the user's own line (:mod:`mnist_viz._warn`)."""
         if key not in self._warned:
             self._warned.add(key)
-            warnings.warn(message, UserWarning, stacklevel=3)
+            warn_at_caller(message)

@@ -23,12 +23,10 @@ Example
 """
 from __future__ import annotations
 
-import os
-import sys
-import warnings
 from dataclasses import dataclass
 
 from mnist_viz._tf import import_keras
+from mnist_viz._warn import warn_at_caller
 
 keras = import_keras()
 
@@ -180,21 +178,9 @@ def _activation(layer) -> str:
     return getattr(getattr(layer, "activation", None), "__name__", None) or "linear"
 
 
-def user_stacklevel() -> int:
-    """The ``stacklevel`` that points a warning given by the caller at the first frame outside
-    mnist_viz, Keras and TensorFlow (the user's ``fit``)."""
-    packages = [sys.modules.get(n) for n in ("mnist_viz", "keras", "tensorflow", "tf_keras", "absl")]
-    skip = tuple(os.path.dirname(m.__file__) + os.sep for m in packages if getattr(m, "__file__", None))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(skip):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 def warn_not_classifier(recorder, kind: OutputKind, owner: str, skipped: str) -> None:
-    """One UserWarning (once per recorder) that ``kind`` is not a classifier and ``skipped`` is not recorded."""
+    """One UserWarning (once per fit, at the user's line) that ``kind`` is not a classifier and ``skipped`` is not recorded."""
     if "not_classifier" in recorder._warned:
         return
     recorder._warned.add("not_classifier")
-    warnings.warn(f"{owner}: the model has {kind.description} ({_LABELS.get(kind.kind, kind.kind)}): {skipped}",
-                  UserWarning, stacklevel=user_stacklevel())
+    warn_at_caller(f"{owner}: the model has {kind.description} ({_LABELS.get(kind.kind, kind.kind)}): {skipped}")

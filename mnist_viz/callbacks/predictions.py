@@ -140,9 +140,10 @@ class PredictionRecorder(Recorder):
         if self.x is None:
             self._warn_once(
                 "no_validation",
-                "PredictionRecorder has no validation_data, so no probe predictions are recorded. Keras "
-                "does not pass validation_split data to callbacks: pass validation_data=(x_val, y_val) "
-                "to the recorder (RunRecorder(..., validation_data=...))",
+                "PredictionRecorder has no validation_data, so no probe predictions are recorded (Keras "
+                "does not hand callbacks the data that validation_split holds out): pass "
+                "`validation_data=(x_val, y_val)` to RunRecorder (or PredictionRecorder), or "
+                "`training_data=(x_train, y_train)` to RunRecorder when fit holds out `validation_split`",
             )
             return
         if self.writes:

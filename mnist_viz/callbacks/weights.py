@@ -211,8 +211,10 @@ class WeightRecorder(Recorder):
         if layers and self._forward() is None:
             self._warn_once(
                 "no_probe",
-                "WeightRecorder has no probe batch (probe_x / validation_data): dead-ReLU fractions "
-                "are not recorded; pass validation_data=(x_val, y_val) to RunRecorder",
+                "WeightRecorder has no probe batch, so dead-ReLU fractions are not recorded: pass "
+                "`validation_data=(x_val, y_val)` to RunRecorder, or `training_data=(x_train, y_train)` when "
+                "fit holds out `validation_split`, or `test_data=(x_test, y_test)` (WeightRecorder alone: "
+                "`probe_x=x_val`)",
             )
             return []
         return layers

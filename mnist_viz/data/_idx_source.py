@@ -11,11 +11,11 @@ Example
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 
+from mnist_viz._warn import warn_at_caller
 from mnist_viz.data._checks import IMAGE_SHAPE, class_labels
 from mnist_viz.data.dataset import CITATION, MnistData
 from mnist_viz.idx import IdxFormatError, read_idx
@@ -77,12 +77,9 @@ def load_idx_folder(folder: Path, names: tuple[str, ...]) -> MnistData:
         lacking = missing[0]
         present = "test" if lacking == "train" else "train"
         prefix = "t10k" if lacking == "test" else "train"
-        warnings.warn(
+        warn_at_caller(
             f"IDX folder {folder}: the {lacking} split is absent (no {prefix}-images/{prefix}-labels files); "
-            f"loaded the {present} split only, {lacking} arrays are empty",
-            UserWarning,
-            stacklevel=3,
-        )
+            f"loaded the {present} split only, {lacking} arrays are empty")
         description = f"IDX folder {folder}: {present} split only ({counts}; {lacking} split absent)"
     else:
         description = f"IDX folder {folder}: {counts}"

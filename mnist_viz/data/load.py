@@ -10,11 +10,11 @@ Example
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 from typing import Sequence
 
 from mnist_viz._arrays import positive_int
+from mnist_viz._warn import warn_at_caller
 from mnist_viz.data import _embedded, _idx_source, _keras_source
 from mnist_viz.data._checks import check_class_names
 from mnist_viz.data.dataset import DIGIT_NAMES, MnistData
@@ -114,14 +114,11 @@ def _load_auto(names: tuple[str, ...], seed: int, timeout: float) -> MnistData:
         try:
             return _keras_source.load_keras_cache(cache, names)
         except _keras_source.CacheError as exc:
-            warnings.warn(f"load_mnist('auto'): {exc}; {fallback}", UserWarning, stacklevel=3)
+            warn_at_caller(f"load_mnist('auto'): {exc}; {fallback}")
             return _embedded.load_embedded(names, seed)
     reason = _keras_source.try_download(cache, timeout)
     if reason is None:
         return _keras_source.load_keras_cache(cache, names)
-    warnings.warn(
-        f"load_mnist('auto'): no Keras MNIST cache at {cache} and {reason}; {fallback}",
-        UserWarning,
-        stacklevel=3,
-    )
+    warn_at_caller(
+        f"load_mnist('auto'): no Keras MNIST cache at {cache} and {reason}; {fallback}")
     return _embedded.load_embedded(names, seed)

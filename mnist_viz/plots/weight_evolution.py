@@ -244,7 +244,7 @@ def weight_evolution(records, *, kind="ridge", variables=None):
             ax_dead.set_ylim(bottom=0, top=max(5.0, 1.15 * 100 * float(d["dead_fraction"].max())))
             ax_dead.legend(loc="best", title="layer")
         else:
-            draw_message(ax_dead, "no ReLU layers recorded")
+            draw_message(ax_dead, "no dead-ReLU records")  # no ReLU layer, or no probe batch
         for a in (ax_l2, ax_ur, ax_dead):
             if a.axison:
                 epoch_ticks(a, frame["x"] if a is not ax_dead or not len(dead) else display_epochs(dead["epoch"]))

@@ -15,11 +15,11 @@ import warnings
 import numpy as np
 
 from mnist_viz import metrics, plots
-from mnist_viz.run_format import FEATURES_NPZ, TEST_NPZ
+from mnist_viz.run_format import FEATURES_NPZ
 
 from .._figures import add_figure, one_line
 from .._format import fmt
-from .._missing import FEATURES_WRITER, TEST_WRITER, note_missing
+from .._missing import note_missing
 from .._model import Section, Table
 
 __all__ = ["calibration_section", "reliability_table", "N_BINS"]
@@ -65,7 +65,7 @@ def calibration_section(run, sid: str) -> Section:
     s = Section(sid, "Calibration and embedding")
     t = run.test
     if t is None:
-        note_missing(s, "No calibration", run, TEST_NPZ, TEST_WRITER)
+        note_missing(s, "No calibration", run, "test")
     else:
         add_figure(s, lambda: plots.calibration(t.labels, t.probabilities, n_bins=N_BINS),
                    caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
@@ -90,7 +90,7 @@ def _embedding(s: Section, run) -> None:
             s.note("No embedding view: it needs the test predictions, which this run lacks.")
         else:
             missing = FEATURES_NPZ if f is None else f"the embedding in {FEATURES_NPZ}"
-            note_missing(s, "No embedding view", run, missing, FEATURES_WRITER)
+            note_missing(s, "No embedding view", run, "features", filename=missing)
         return
     emb = np.asarray(emb, dtype=np.float32)
     idx = np.asarray(f.embedding_indices, dtype=np.int64)

@@ -19,7 +19,7 @@ from .. import _embed
 from .._drill import drill_data
 from .._figures import add_figure
 from .._format import fmt
-from .._missing import TEST_WRITER, note_missing
+from .._missing import note_missing
 from .._model import Section, Table
 
 __all__ = ["confusion_section"]
@@ -45,7 +45,7 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
     s = Section(sid, "Confusion matrix and per-class metrics")
     t = run.test
     if t is None:
-        note_missing(s, "No test predictions", run, TEST_NPZ, TEST_WRITER)
+        note_missing(s, "No test predictions", run, "test")
         return s, None
     n = max(len(run.class_names), int(t.probabilities.shape[1]))
     names = class_names_for(run.class_names, n)

@@ -34,7 +34,7 @@ def curves_section(run, sid: str) -> Section:
     """
     s = Section(sid, "Training curves")
     if not len(run.history):
-        note_missing(s, "No epochs recorded", run, HISTORY_CSV, "HistoryRecorder at the end of every epoch")
+        note_missing(s, "No epochs recorded", run, "history")
         return s
     per_batch = run.batches is not None and len(run.batches) > 0
     add_figure(s, lambda: plots.training_curves(run, per_batch=per_batch),
@@ -42,7 +42,7 @@ def curves_section(run, sid: str) -> Section:
                + ("; faint lines: per-batch values" if per_batch else "") + "; learning rate when recorded.",
                what="training curves")
     if not per_batch:
-        note_missing(s, "No per-batch records", run, BATCHES_CSV, "HistoryRecorder", kind="info")
+        note_missing(s, "No per-batch records", run, "batches", kind="info")
     frame = history_frame(run)
     shown = frame.copy()
     shown["epoch"] = [epoch_text(e) for e in shown["epoch"]]

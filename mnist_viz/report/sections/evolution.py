@@ -12,7 +12,6 @@ import numpy as np
 
 from mnist_viz import metrics, plots
 from mnist_viz.plots._inputs import class_names_for
-from mnist_viz.run_format import PROBE_DIR, PROBE_EPOCH_GLOB
 
 from .._drill import digit_thumbs
 from .._figures import add_figure
@@ -26,8 +25,6 @@ __all__ = ["evolution_section", "MAX_SLIDER_FRAMES", "TOPK_PROBE_DIGITS"]
 MAX_SLIDER_FRAMES = 12
 #: probe digits listed with their top-3 classes in each slider frame
 TOPK_PROBE_DIGITS = 10
-#: the per-epoch probe files, as the notes name them (``probe/epoch_XXXX.npz``)
-_PROBE_EPOCHS = f"{PROBE_DIR}/{PROBE_EPOCH_GLOB.replace('*', 'XXXX')}"
 
 
 def evolution_section(run, sid: str, *, slider_id: str) -> Section:
@@ -47,7 +44,7 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
     s = Section(sid, "Evolution over epochs (probe set)")
     p = run.probe
     if p is None or p.probabilities is None or not len(p.epochs):
-        note_missing(s, "No probe records", run, _PROBE_EPOCHS, "PredictionRecorder")
+        note_missing(s, "No probe records", run, "probe")
         return s
     n_classes = p.probabilities.shape[2]
     if len(p.labels) and int(p.labels.max()) >= n_classes:

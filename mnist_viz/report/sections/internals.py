@@ -15,7 +15,7 @@ from mnist_viz import plots
 from mnist_viz.run_format import FEATURES_NPZ
 
 from .._figures import add_figure
-from .._missing import FEATURES_WRITER, why_missing
+from .._missing import why_missing
 from .._model import Section
 
 __all__ = ["internals_section", "MAX_ACTIVATION_DIGITS"]
@@ -40,7 +40,7 @@ def internals_section(run, sid: str) -> Section:
     s = Section(sid, "Inside the model: activations and first-layer weights")
     f = run.features
     if f is None:
-        s.note("No stored activations: " + why_missing(run, FEATURES_NPZ, FEATURES_WRITER)
+        s.note("No stored activations: " + why_missing(run, "features")
                + ". Call mnist_viz.plots.activations(image, model) with the live model instead.")
         return s
     idx = f.activation_indices

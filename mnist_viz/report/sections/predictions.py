@@ -12,7 +12,7 @@ from mnist_viz import plots
 from mnist_viz.run_format import TEST_NPZ
 
 from .._figures import add_figure
-from .._missing import TEST_WRITER, note_missing
+from .._missing import note_missing
 from .._model import Section
 
 __all__ = ["predictions_section"]
@@ -33,7 +33,7 @@ def predictions_section(run, sid: str) -> Section:
     s = Section(sid, "Predictions: top-k, errors, confused pairs")
     t = run.test
     if t is None:
-        note_missing(s, "No test predictions", run, TEST_NPZ, TEST_WRITER)
+        note_missing(s, "No test predictions", run, "test")
         return s
     if t.images is None:
         s.note(f"No test images: {TEST_NPZ} of this run holds probabilities and labels only.")

@@ -1,4 +1,12 @@
-"""The summary section: headline metrics, the dataset, the model's layers and how to reproduce the run.
+"""The summary section: headline metrics, the dataset, the model's layers, your own metadata and how
+to reproduce the run.
+
+``run.json`` "metadata" holds what the recorder fills (:data:`~mnist_viz.run_format.RESERVED_METADATA_KEYS`:
+the dataset table and the reproducibility table show them) and the ``metadata=`` you gave
+RunRecorder. Of your keys, ``seed`` and ``command`` (what ``mnist_viz.train`` records) go to the
+reproducibility table, ``model_name`` (the name of the model ``mnist_viz.train`` built) is the
+model table's caption, which names the Keras model; every other key is a row of the "Metadata" table, nested values as compact JSON
+(:func:`metadata_text`).
 
 Example
 -------
@@ -8,13 +16,24 @@ Example
 """
 from __future__ import annotations
 
-from mnist_viz.run_format import RUN_JSON, TEST_NPZ
+import json
+
+from mnist_viz.run_format import RESERVED_METADATA_KEYS
 
 from .._format import fmt, shape_text
 from .._missing import note_missing
 from .._model import Section, Table
 
-__all__ = ["summary_section", "headline_metrics"]
+__all__ = ["summary_section", "headline_metrics", "user_metadata", "metadata_text", "HOMED_METADATA_KEYS",
+           "MAX_METADATA_CHARS"]
+
+#: metadata keys shown elsewhere than the "Metadata" table: the reproducibility table (seed, command)
+#: and the model table's caption (model_name: mnist_viz.train's name of the Keras model it names)
+HOMED_METADATA_KEYS = ("seed", "command", "model_name")
+#: labels of run.json "metadata" "versions" keys that are not a package's name
+_VERSION_LABELS = {"keras_backend": "Keras backend"}
+#: longest metadata value shown (longer ones end in "…"; run.json keeps them whole)
+MAX_METADATA_CHARS = 200
 
 #: keys of run.json's ``metadata.data`` listed in the dataset table, in this order
 _DATA_KEYS = ("source", "description", "n_train", "n_validation", "n_val", "n_test", "is_subset", "sha256")
@@ -37,18 +56,51 @@ def summary_section(run, sid: str) -> Section:
         status_text += f" ({run.epochs_completed} of {planned} epochs)" if planned else f" ({run.epochs_completed} epochs)"
     s.add("metrics", items=[("status", status_text)] + [(k, fmt(v)) for k, v in headline.items()])
     if not headline:
-        note_missing(s, "No test metrics", run, f"test_metrics / {TEST_NPZ}", "RunRecorder at the end of training")
+        note_missing(s, "No test metrics", run, "test_metrics")
     if run.status == "interrupted" and run.info.get("interrupted_reason"):
         s.note(f"Interrupted: {run.info['interrupted_reason']}", kind="info")
     _dataset(s, run, meta.get("data") or {})
     _model(s, run)
+    rows = [[k, metadata_text(v)] for k, v in user_metadata(meta).items()]
+    if rows:
+        s.table(Table(["metadata", "value"], rows, caption="Metadata (given to RunRecorder as metadata=)", kv=True))
     _reproducibility(s, run, meta)
     return s
 
 
+def user_metadata(meta: dict) -> dict:
+    """The keys of ``run.json`` "metadata" the user gave, less those shown elsewhere
+    (:data:`~mnist_viz.run_format.RESERVED_METADATA_KEYS`, :data:`HOMED_METADATA_KEYS`).
+
+    >>> user_metadata({"data": {}, "versions": {}, "seed": 1, "lr": 0.01, "notes": "baseline"})
+    {'lr': 0.01, 'notes': 'baseline'}
+    """
+    skip = set(RESERVED_METADATA_KEYS) | set(HOMED_METADATA_KEYS)
+    return {str(k): v for k, v in (meta or {}).items() if k not in skip}
+
+
+def metadata_text(value, limit: int = MAX_METADATA_CHARS) -> str:
+    """A metadata value as one table cell: text as it is, numbers as the page writes them, lists and
+    dicts as compact JSON; cut to ``limit`` characters with "…".
+
+    >>> metadata_text(0.001), metadata_text("adam"), metadata_text({"units": [512, 256], "dropout": 0.2})
+    ('0.001', 'adam', '{"units": [512, 256], "dropout": 0.2}')
+    >>> metadata_text(list(range(100)), limit=20)
+    '[0, 1, 2, 3, 4, 5, …'
+    """
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, (bool, int, float)):
+        text = fmt(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    text = " ".join(text.split()) if "\n" in text else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _dataset(s: Section, run, data: dict) -> None:
     if not data:
-        note_missing(s, "No dataset description", run, f"{RUN_JSON} metadata", "mnist_viz.train", kind="info")
+        note_missing(s, "No dataset description", run, "dataset", kind="info")
         return
     rows = [[k.replace("_", " "), fmt(data[k]) if not isinstance(data[k], str) else data[k]]
             for k in _DATA_KEYS if k in data]
@@ -64,7 +116,7 @@ def _dataset(s: Section, run, data: dict) -> None:
 def _model(s: Section, run) -> None:
     model = run.model_info
     if not (model and model.get("layers")):
-        note_missing(s, "No model summary", run, f"the model description in {RUN_JSON}", "RunRecorder", kind="info")
+        note_missing(s, "No model summary", run, "model_summary", kind="info")
         return
     rows = [[layer.get("name", "?"), layer.get("class_name", "?"), shape_text(layer.get("output_shape")),
              fmt(layer.get("params"))] for layer in model["layers"]]
@@ -77,16 +129,17 @@ def _reproducibility(s: Section, run, meta: dict) -> None:
     rows = []
     if "seed" in meta:
         rows.append(["seed", fmt(meta["seed"])])
+    if meta.get("command"):
+        rows.append(["command", metadata_text(meta["command"])])
     params = run.info.get("params") or {}
     for k, v in params.items():
         rows.append([f"fit {k}", fmt(v)])
     for k in ("started", "finished"):
         if run.info.get(k):
             rows.append([k, str(run.info[k])])
-    for group in ("versions", "hardware", "timings"):
+    for group, prefix in (("versions", ""), ("hardware", "hardware "), ("timings", "timing ")):
         for k, v in (meta.get(group) or {}).items():
-            rows.append([f"{k}" if group == "versions" else f"{group[:-1] if group != 'hardware' else group} {k}",
-                         fmt(v) if not isinstance(v, str) else v])
+            rows.append([_VERSION_LABELS.get(k, k) if group == "versions" else prefix + k, metadata_text(v)])
     if rows:
         s.table(Table(["reproducibility", "value"], rows, caption="Reproducibility", kv=True),
                 details="Reproducibility: versions, seed, hardware, timings")

@@ -9,12 +9,10 @@ Example
 from __future__ import annotations
 
 from mnist_viz import plots
-from mnist_viz.run_format import WEIGHT_STATS_CSV
-
 from .. import _embed
 from .._figures import add_figure
 from .._format import pivot_table
-from .._missing import note_missing
+from .._missing import note_missing, why_missing
 from .._model import Section
 
 __all__ = ["weights_section"]
@@ -33,7 +31,7 @@ def weights_section(run, sid: str) -> Section:
     w = run.weights
     stats = None if w is None else w.stats
     if stats is None or not len(stats):
-        note_missing(s, "No weight records", run, WEIGHT_STATS_CSV, "WeightRecorder")
+        note_missing(s, "No weight records", run, "weights")
         return s
     add_figure(s, lambda: plots.weight_evolution(w, kind="ridge"),
                caption="Distribution of each weight variable after every epoch (init: before training); "
@@ -55,6 +53,20 @@ def weights_section(run, sid: str) -> Section:
         s.table(pivot_table(pivot, "Share of ReLU units never active on the probe batch"),
                 details="Table: dead ReLU units per epoch")
     else:
-        s.note("No dead-ReLU records (the model has no ReLU layer, or no probe batch was recorded).", kind="info")
+        _no_dead_relu(s, run)
     s.add("downloads", links=[(f"{run.name}-weight-stats.csv", _embed.csv_data_uri(stats), "weight statistics (CSV)")])
     return s
+
+
+def _no_dead_relu(s: Section, run) -> None:
+    """Why there are no dead-ReLU fractions: the model has no ReLU layer (``run.json`` "model" says
+    which layers are or hold one), or no probe batch was recorded (the note names the argument)."""
+    layers = (run.model_info or {}).get("layers") or []
+    known = bool(layers) and all("relu" in layer for layer in layers)
+    if known and not any(layer["relu"] for layer in layers):
+        s.note("No dead-ReLU records: the model has no ReLU layer (a ReLU layer, or a layer with "
+               "activation=\"relu\"), so there are no dead units to count.", kind="info")
+    elif known:
+        note_missing(s, "No dead-ReLU records", run, "dead_relu", kind="info")
+    else:  # a run recorded before run.json said which layers are ReLU layers
+        s.note(f"No dead-ReLU records: the model has no ReLU layer, or {why_missing(run, 'dead_relu')}.", kind="info")
