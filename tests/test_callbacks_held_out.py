@@ -56,6 +56,7 @@ def test_training_data_reproduces_the_split_when_the_fit_cannot_be_read(tmp_path
     from mnist_viz.callbacks import run_recorder
 
     monkeypatch.setattr(run_recorder, "fit_call", lambda model: None)  # no fit frame to read
+    monkeypatch.setattr(run_recorder, "fit_validation", lambda model: (None, None))
     x, y = tiny_data(n=40)
     _, _, run, messages = _fit_with_split(tmp_path / "r", {"training_data": (x, y), "validation_split": 0.25})
     assert run.info["recorded"]["validation"] == "validation_split"

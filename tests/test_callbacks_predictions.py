@@ -56,15 +56,23 @@ def test_probe_applies_softmax_to_logits():
 def test_prediction_recorder_without_validation_data_says_what_is_missing():
     x, y = tiny_data(n=20)
     rec = PredictionRecorder()
-    with pytest.warns(UserWarning, match="validation_split holds out") as caught:
-        tiny_model().fit(x, y, epochs=2, verbose=0, validation_split=0.2, callbacks=[rec])
+    with pytest.warns(UserWarning, match="no probe predictions are recorded") as caught:
+        tiny_model().fit(x, y, epochs=2, verbose=0, callbacks=[rec])
     ours = [w for w in caught if "PredictionRecorder" in str(w.message)]
     assert len(ours) == 1 and ours[0].filename == __file__  # once, at this fit
-    assert "pass `validation_data=(x_val, y_val)` to RunRecorder (or PredictionRecorder), or " \
-           "`training_data=(x_train, y_train)` to RunRecorder when fit holds out `validation_split`" in str(ours[0].message)
+    assert "fit with `validation_split=` or `validation_data=` arrays, or pass `validation_data=(x_val, y_val)` " \
+           "to RunRecorder (or PredictionRecorder)" in str(ours[0].message)
     assert rec.probabilities.shape[0] == 0
     with pytest.raises(ValueError, match="validation_data has 20 inputs but 3 labels"):
         PredictionRecorder(validation_data=(x, y[:3]))
+
+
+def test_prediction_recorder_alone_probes_what_fit_holds_out():
+    x, y = tiny_data(n=20)
+    rec = PredictionRecorder()
+    tiny_model().fit(x, y, epochs=2, verbose=0, validation_split=0.2, callbacks=[rec])
+    assert rec.probabilities.shape == (2, 4, 3)
+    np.testing.assert_array_equal(rec.labels, y[16:])  # Keras' hold-out: the last 20 %
 
 
 def test_prediction_recorder_alone_skips_a_regression_model_with_one_warning(tmp_path):

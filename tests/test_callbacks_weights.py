@@ -135,8 +135,8 @@ def test_dead_relu_without_probe_warns_once():
         _fit_zero_lr(tiny_model(), x, y, rec, epochs=2)
     ours = [w for w in caught if "WeightRecorder" in str(w.message)]
     assert len(ours) == 1 and ours[0].filename == __file__  # once, at _fit_zero_lr's fit
-    assert "pass `validation_data=(x_val, y_val)` to RunRecorder, or `training_data=(x_train, y_train)` when fit " \
-           "holds out `validation_split`, or `test_data=(x_test, y_test)`" in str(ours[0].message)
+    assert "fit with `validation_split=` or `validation_data=` arrays, or pass `validation_data=(x_val, y_val)` to " \
+           "RunRecorder, or `test_data=(x_test, y_test)`" in str(ours[0].message)
     assert rec.dead_relu.empty and len(rec.stats) > 0
 
 

@@ -95,8 +95,8 @@ def test_notes_of_a_run_whose_model_is_not_a_classifier_say_why(tmp_path):
 
 
 # -- run.json "recorded": the note names the argument that adds the record ---------------------------
-_VAL = ("pass `validation_data=(x_val, y_val)` to RunRecorder, or `training_data=(x_train, y_train)` when fit "
-        "holds out `validation_split`")
+_VAL = ("fit with `validation_split=` or `validation_data=` arrays, or pass `validation_data=(x_val, y_val)` to "
+        "RunRecorder")
 _NOTE_CASES = {
     "no test data": (
         dict(with_test=False, recorded=dict(test_data=False, features_from="validation_data")),

@@ -47,7 +47,8 @@ def test_the_dead_relu_note_tells_a_model_without_relu_from_a_missing_probe_batc
     no_probe = note(relu=True, recorded=recorded(validation=None, test_data=False))
     assert "the model has no ReLU layer" not in no_probe
     assert no_probe.startswith("No dead-ReLU records: RunRecorder was given neither validation nor test data, so it "
-                               "had no probe batch; to record the dead-ReLU fractions, pass "
+                               "had no probe batch; to record the dead-ReLU fractions, fit with "
+                               "`validation_split=` or `validation_data=` arrays, or pass "
                                "`validation_data=(x_val, y_val)` to RunRecorder")
     # an older run says both possibilities, and which data the dead ReLUs need
     assert note().startswith("No dead-ReLU records: the model has no ReLU layer, or WeightRecorder writes")

@@ -92,7 +92,7 @@ def test_run_recorder_without_validation_or_test_data_warns_at_this_fit_once(tmp
     x, y = _data()
     model = _model()
     rec = RunRecorder(tmp_path / "r", save_model=False)
-    caught = _caught(lambda: model.fit(x, y, epochs=3, verbose=0, validation_split=0.25, callbacks=[rec]))
+    caught = _caught(lambda: model.fit(x, y, epochs=3, verbose=0, callbacks=[rec]))  # no validation at all
     _assert_at_this_file_once_per_kind(caught, ["PredictionRecorder has no validation_data",
                                                 "WeightRecorder has no probe batch"])
     assert "`validation_data=(x_val, y_val)` to RunRecorder" in str(caught[0].message)
@@ -108,7 +108,7 @@ def test_prediction_recorder_without_validation_data_warns_at_this_fit_once():
     x, y = _data()
     caught = _caught(lambda: _model().fit(x, y, epochs=3, verbose=0, callbacks=[PredictionRecorder()]))
     _assert_at_this_file_once_per_kind(caught, ["PredictionRecorder has no validation_data"])
-    assert "`training_data=(x_train, y_train)` to RunRecorder when fit holds out `validation_split`" \
+    assert "`training_data=(x_train, y_train)` to RunRecorder reproduces its `validation_split`" \
         in str(caught[0].message)
 
 

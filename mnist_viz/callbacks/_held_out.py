@@ -26,7 +26,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["keras_split", "fit_call", "FitCall", "as_arrays"]
+__all__ = ["keras_split", "fit_call", "FitCall", "as_arrays", "fit_validation"]
 
 
 def keras_split(training_data, validation_split: float):
@@ -117,3 +117,20 @@ def _numpy(a) -> np.ndarray:
     if isinstance(a, (list, tuple)):
         return np.asarray(a)
     raise TypeError(f"not an array: {type(a).__name__}")
+
+
+def fit_validation(model):
+    """``(arrays, source)`` of what the running fit of ``model`` validates on: ``(x_val, y_val)`` and
+    ``"validation_split"`` or ``"validation_data"``; ``(None, None)`` without validation or without a
+    fit to read; ``(None, "stream")`` when fit validates on data not in memory (a dataset, a generator).
+
+    >>> fit_validation(object())
+    (None, None)
+    """
+    call = fit_call(model)
+    if call is None or call.validation_data is None:
+        return None, None
+    arrays = as_arrays(call.validation_data)
+    if arrays is None:
+        return None, "stream"
+    return arrays, "validation_split" if call.validation_split else "validation_data"

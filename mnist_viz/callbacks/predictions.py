@@ -6,6 +6,7 @@ import numpy as np
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import as_labels, positive_int, to_uint8_images
 from mnist_viz.callbacks._base import Recorder
+from mnist_viz.callbacks._held_out import fit_validation
 from mnist_viz.callbacks._output_kind import OutputKind, output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import ProbePass, predict_probabilities
 
@@ -53,6 +54,7 @@ class PredictionRecorder(Recorder):
         self._output_given = False
         self._probs: list[np.ndarray] = []
         self._epochs: list[int] = []
+        self._validation_given = validation_data is not None
         self.set_validation_data(validation_data)
 
     def set_validation_data(self, validation_data) -> None:
@@ -125,6 +127,8 @@ class PredictionRecorder(Recorder):
     def on_train_begin(self, logs=None):
         self._decide_chief()
         self._probs, self._epochs = [], []
+        if self.owns_writer and not self._validation_given:  # alone: what the running fit validates on
+            self.set_validation_data(fit_validation(self.model)[0])
         if self.forward is not None:
             self.forward.reset()
         if not self._output_given:
@@ -140,10 +144,10 @@ class PredictionRecorder(Recorder):
         if self.x is None:
             self._warn_once(
                 "no_validation",
-                "PredictionRecorder has no validation_data, so no probe predictions are recorded (Keras "
-                "does not hand callbacks the data that validation_split holds out): pass "
-                "`validation_data=(x_val, y_val)` to RunRecorder (or PredictionRecorder), or "
-                "`training_data=(x_train, y_train)` to RunRecorder when fit holds out `validation_split`",
+                "PredictionRecorder has no validation_data, so no probe predictions are recorded: fit with "
+                "`validation_split=` or `validation_data=` arrays, or pass `validation_data=(x_val, y_val)` "
+                "to RunRecorder (or PredictionRecorder); where the fit cannot be read, "
+                "`training_data=(x_train, y_train)` to RunRecorder reproduces its `validation_split`",
             )
             return
         if self.writes:

@@ -16,7 +16,7 @@ from mnist_viz.metrics import accuracy
 from mnist_viz.callbacks._base import Recorder
 from mnist_viz.callbacks._environment import dataset_info, hardware, package_versions
 from mnist_viz.callbacks._features import model_features
-from mnist_viz.callbacks._held_out import as_arrays, fit_call, keras_split
+from mnist_viz.callbacks._held_out import fit_call, fit_validation, keras_split
 from mnist_viz.callbacks._model import model_summary, save_model
 from mnist_viz.callbacks._output_kind import output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import predict_probabilities
@@ -282,17 +282,15 @@ class RunRecorder(Recorder):
             self.validation_data, self._validation_source = self._given_validation, "validation_data"
             return
         self.validation_data, self._validation_source = None, None
-        call = fit_call(self.model)
-        if call is not None and call.validation_data is not None:
-            arrays = as_arrays(call.validation_data)
-            if arrays is None:
-                self._warn_once("validation_stream", "RunRecorder cannot read fit's validation data (it is not "
-                                "in memory: a dataset or generator); pass validation_data=(x_val, y_val) arrays to "
-                                "RunRecorder to record the probe set and dead ReLUs")
-            else:
-                self.validation_data = arrays
-                self._validation_source = "validation_split" if call.validation_split else "validation_data"
+        arrays, source = fit_validation(self.model)
+        if source == "stream":
+            self._warn_once("validation_stream", "RunRecorder cannot read fit's validation data (it is not "
+                            "in memory: a dataset or generator); pass validation_data=(x_val, y_val) arrays to "
+                            "RunRecorder to record the probe set and dead ReLUs")
+        elif arrays is not None:
+            self.validation_data, self._validation_source = arrays, source
         elif self.training_data is not None:
+            call = fit_call(self.model)
             split = self.validation_split if self.validation_split is not None else (
                 call.validation_split if call is not None else 0.0)
             if split:

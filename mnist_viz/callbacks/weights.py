@@ -13,6 +13,7 @@ from mnist_viz._io import atomic_write_json, atomic_write_text
 from mnist_viz.callbacks import _stats
 from mnist_viz.callbacks._base import Recorder, variable_numpy
 from mnist_viz.callbacks._csvlog import CsvLog
+from mnist_viz.callbacks._held_out import fit_validation
 from mnist_viz.callbacks._probe import ProbePass, is_relu_layer
 
 __all__ = ["WeightRecorder", "STATS_BYTES_PER_LAYER_EPOCH"]
@@ -76,6 +77,7 @@ class WeightRecorder(Recorder):
         self.range_factor = float(range_factor)
         self.probe = probe
         self._own_forward: ProbePass | None = None
+        self._probe_x_given = probe_x is not None
         self.set_probe_x(probe_x)
         self._reset()
 
@@ -123,6 +125,9 @@ class WeightRecorder(Recorder):
     def on_train_begin(self, logs=None):
         self._decide_chief()
         self._reset()
+        if self.owns_writer and not self._probe_x_given and self.probe is None:  # alone: fit's validation
+            arrays = fit_validation(self.model)[0]
+            self.set_probe_x(None if arrays is None else arrays[0])
         if self._own_forward is not None:
             self._own_forward.reset()
         if self.writes:
@@ -211,10 +216,9 @@ class WeightRecorder(Recorder):
         if layers and self._forward() is None:
             self._warn_once(
                 "no_probe",
-                "WeightRecorder has no probe batch, so dead-ReLU fractions are not recorded: pass "
-                "`validation_data=(x_val, y_val)` to RunRecorder, or `training_data=(x_train, y_train)` when "
-                "fit holds out `validation_split`, or `test_data=(x_test, y_test)` (WeightRecorder alone: "
-                "`probe_x=x_val`)",
+                "WeightRecorder has no probe batch, so dead-ReLU fractions are not recorded: fit with "
+                "`validation_split=` or `validation_data=` arrays, or pass `validation_data=(x_val, y_val)` to "
+                "RunRecorder, or `test_data=(x_test, y_test)` (WeightRecorder alone: `probe_x=x_val`)",
             )
             return []
         return layers

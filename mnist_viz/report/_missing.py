@@ -71,7 +71,7 @@ class Need:
 
 
 _SPLIT = "`training_data=(x_train, y_train)` when fit holds out `validation_split`"
-_PASS_VALIDATION = f"pass `validation_data=(x_val, y_val)` to RunRecorder, or {_SPLIT}"
+_PASS_VALIDATION = "fit with `validation_split=` or `validation_data=` arrays, or pass `validation_data=(x_val, y_val)` to RunRecorder"
 
 #: the data records are made from; ``given``: the "recorded" entries of which one must be set
 NEEDS = {
