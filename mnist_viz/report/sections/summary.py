@@ -14,7 +14,7 @@ from .._format import fmt, shape_text
 from .._missing import note_missing
 from .._model import Section, Table
 
-__all__ = ["summary_section", "headline_metrics"]
+__all__ = ["summary_section", "headline_metrics", "add_dataset"]
 
 #: keys of run.json's ``metadata.data`` listed in the dataset table, in this order
 _DATA_KEYS = ("source", "description", "n_train", "n_validation", "n_val", "n_test", "is_subset", "sha256")
@@ -40,13 +40,22 @@ def summary_section(run, sid: str) -> Section:
         note_missing(s, "No test metrics", run, f"test_metrics / {TEST_NPZ}", "RunRecorder at the end of training")
     if run.status == "interrupted" and run.info.get("interrupted_reason"):
         s.note(f"Interrupted: {run.info['interrupted_reason']}", kind="info")
-    _dataset(s, run, meta.get("data") or {})
+    add_dataset(s, run, meta.get("data") or {})
     _model(s, run)
     _reproducibility(s, run, meta)
     return s
 
 
-def _dataset(s: Section, run, data: dict) -> None:
+def add_dataset(s: Section, run, data: dict) -> None:
+    """The dataset table of ``data`` (``run.json`` ``metadata.data``, or an evaluation's ``data``), its
+    subset note and citation into ``s``; a note when ``data`` is empty.
+
+    >>> from mnist_viz.run import Run
+    >>> s = Section("r0-summary", "Summary")
+    >>> add_dataset(s, Run.from_dict({"loss": [1.0]}), {"source": "idx", "n_test": 10000})
+    >>> s.blocks[0].table.rows
+    [['source', 'idx'], ['n test', '10,000']]
+    """
     if not data:
         note_missing(s, "No dataset description", run, f"{RUN_JSON} metadata", "mnist_viz.train", kind="info")
         return
