@@ -154,11 +154,12 @@ def load_model(path: str | os.PathLike):
 
 
 def _test_data(data):
-    """``data`` as MnistData with a test split (a folder without the train files is fine: no warning)."""
+    """``data`` as MnistData with a test split (a folder without the train files is fine: no warning;
+    one without the test files is an error, not a warning too)."""
     from mnist_viz.training import resolve_data
 
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*the train split is absent")
+        warnings.filterwarnings("ignore", message=r"IDX folder .*: the (train|test) split is absent")
         dataset = resolve_data(data)
     if "test" in dataset.missing or dataset.n_test == 0:
         raise ValueError(f"data {dataset.source!r} has no test split ({dataset.description}); "

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,10 @@ def test_evaluate_on_an_idx_test_set(run_dir, idx_test_set, capsys):
 
     folder, x, y = idx_test_set
     own_test = fmt.read_test_predictions(run_dir)
-    run = mnist_viz.evaluate(run_dir, f"idx:{folder}", quiet=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = mnist_viz.evaluate(run_dir, f"idx:{folder}", quiet=False)
+    assert not [w for w in caught if "split is absent" in str(w.message)]  # a test-only folder is what it needs
     assert capsys.readouterr().out == (f"idx-digits: test accuracy {run.evaluations['idx-digits'].accuracy:.4f} "
                                        f"on 50 images -> {run_dir / 'evaluations' / 'idx-digits'}\n")
     folder_files = sorted(p.name for p in fmt.evaluation_dir(run_dir, "idx-digits").iterdir())
@@ -49,7 +53,8 @@ def test_evaluate_on_an_idx_test_set(run_dir, idx_test_set, capsys):
     assert sorted(p.name for p in (run_dir / fmt.EVALUATIONS_DIR).iterdir()) == ["idx-digits"]  # no side folders
 
     entry = json.loads((run_dir / fmt.RUN_JSON).read_text())["evaluations"]["idx-digits"]
-    data = load_mnist("idx", folder)
+    with pytest.warns(UserWarning, match="the train split is absent"):  # load_mnist warns; evaluate does not
+        data = load_mnist("idx", folder)
     assert entry["n"] == 50 and set(entry) == {"data", "metrics", "created", "n"}
     assert entry["data"] == {"source": "idx", "description": data.description, "n_test": 50, "sha256": data.sha256,
                              "citation": data.citation, "class_names": list(data.class_names)}
@@ -105,8 +110,10 @@ def test_the_errors_name_what_is_wrong(run_dir, tmp_path):
         evaluate(tmp_path / "nothing", "embedded")
     only_train = tmp_path / "train-only"
     write_idx_folder(only_train, test=False)
-    with pytest.raises(ValueError, match="has no test split"):
+    with pytest.raises(ValueError, match="has no test split"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         evaluate(run_dir, f"idx:{only_train}")
+    assert not [w for w in caught if "split is absent" in str(w.message)]  # the error says it, not a warning too
     x = np.zeros((6, 28, 28), np.uint8)
     three = MnistData(x[:0], [], x, [0, 1, 2, 0, 1, 2], class_names=("a", "b", "c"))
     with pytest.raises(ValueError, match=r"outputs 10 classes but data 'custom' has 3 \(a, b, c\)"):
