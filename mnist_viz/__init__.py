@@ -23,13 +23,14 @@ _LAZY = {
     "MnistData": "mnist_viz.data",
     "Run": "mnist_viz.run",
     "train": "mnist_viz.training",
+    "evaluate": "mnist_viz.evaluation",
     "build_report": "mnist_viz.report",
     "RunRecorder": "mnist_viz.callbacks",
     "HistoryRecorder": "mnist_viz.callbacks",
     "WeightRecorder": "mnist_viz.callbacks",
     "PredictionRecorder": "mnist_viz.callbacks",
 }
-_SUBMODULES = {"data", "idx", "models", "training", "callbacks", "run", "run_format", "metrics", "plots", "report", "features",
+_SUBMODULES = {"data", "idx", "models", "training", "evaluation", "callbacks", "run", "run_format", "metrics", "plots", "report", "features",
                "cli"}
 
 # ``from mnist_viz import *`` stays as fast as ``import mnist_viz``: the recorders (which import

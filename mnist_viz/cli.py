@@ -1,8 +1,8 @@
-"""The ``mnist-viz`` command line: ``train``, ``report`` and ``demo``.
+"""The ``mnist-viz`` command line: ``train``, ``evaluate``, ``report`` and ``demo``.
 
 Usage errors (a bad ``--model``, a missing run directory, unreadable ``--data idx:PATH``) print one
-line and exit with status 2, without a traceback. TensorFlow is imported only by ``train`` and
-``demo``, after the arguments have been checked.
+line and exit with status 2, without a traceback. TensorFlow is imported only by ``train``,
+``evaluate`` and ``demo``, after the arguments have been checked.
 
 Example
 -------
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mnist_viz import __version__
 
     parser.add_argument("--version", action="version", version=f"mnist-viz {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{train,report,demo}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{train,evaluate,report,demo}", parser_class=_Parser)
 
     p = sub.add_parser("train", help="train a model and write a run directory")
     p.add_argument("--model", choices=MODELS, default="dense", help="dense (the tutorial's) or convnet")
@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="run directory (default runs/MODEL)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run at --out")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser("evaluate", help="score a run's saved model on another test set (written into the run)")
+    p.add_argument("run", metavar="RUN_DIR")
+    p.add_argument("--data", type=_data_arg, required=True, help=DATA_HELP + "; only its test split is used")
+    p.add_argument("--name", default=None, help="evaluation name (default from --data: idx-<folder>, embedded, keras)")
+    p.add_argument("--overwrite", action="store_true", help="replace an evaluation of that name")
 
     p = sub.add_parser("report", help="build a self-contained HTML report from run directories")
     p.add_argument("runs", nargs="+", metavar="RUN_DIR")
@@ -98,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required: train, report or demo (see mnist-viz --help)")
-        return {"train": _cmd_train, "report": _cmd_report, "demo": _cmd_demo}[args.command](args)
+            raise UsageError("a command is required: train, evaluate, report or demo (see mnist-viz --help)")
+        commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "report": _cmd_report, "demo": _cmd_demo}
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"mnist-viz: error: {exc}", file=sys.stderr)
         return 2
@@ -108,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _load_data_or_fail(spec: str):
-    """Load ``--data``; warnings become one ``mnist-viz: warning:`` line each, errors a UsageError."""
+def _load_data_or_fail(spec: str, split: str = "train"):
+    """Load ``--data`` with its ``split`` ("train" or "test"); warnings become one ``mnist-viz:
+    warning:`` line each (not the one that the split ``evaluate`` does not need is absent), errors a
+    UsageError."""
     import warnings
 
     from mnist_viz.training import resolve_data
@@ -120,9 +129,12 @@ def _load_data_or_fail(spec: str):
             dataset = resolve_data(spec)
         except (OSError, ValueError) as exc:
             raise UsageError(f"--data {spec}: {exc}") from None
-    if "train" in dataset.missing:
-        raise UsageError(f"--data {spec}: no training split found ({dataset.description})")
+    if split in dataset.missing:
+        raise UsageError(f"--data {spec}: no {'training' if split == 'train' else 'test'} split found "
+                         f"({dataset.description})")
     for warning in caught:
+        if split == "test" and "the train split is absent" in str(warning.message):
+            continue
         print(f"mnist-viz: warning: {warning.message}", file=sys.stderr)
     return dataset
 
@@ -146,6 +158,28 @@ def _cmd_train(args) -> int:
     if args.quiet:
         return 0
     print(f"run written to {out}")
+    return 0
+
+
+def _cmd_evaluate(args) -> int:
+    from mnist_viz._lock import RunLockedError
+    from mnist_viz.run_format import check_evaluation_name, check_run_dir
+
+    try:
+        check_run_dir(args.run)
+        if args.name is not None:
+            check_evaluation_name(args.name, "--name")
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    dataset = _load_data_or_fail(args.data, split="test")
+    from mnist_viz.evaluation import default_name, evaluate, summary_line
+
+    name = args.name or default_name(args.data, dataset)
+    try:
+        run = evaluate(args.run, dataset, name=name, overwrite=args.overwrite)
+    except (OSError, ValueError, RunLockedError) as exc:
+        raise UsageError(" ".join(str(exc).split())) from None
+    print(summary_line(run, name))
     return 0
 
 

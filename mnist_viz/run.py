@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from mnist_viz import run_format as fmt
+from mnist_viz.run_evaluations import Evaluation, evaluations_of
 from mnist_viz._lock import release_held
 from mnist_viz._process import now_iso, owner_alive, process_alive
 from mnist_viz.metrics import accuracy
@@ -37,6 +38,7 @@ __all__ = [
     "WeightRecords",
     "ProbeRecords",
     "Predictions",
+    "Evaluation",
     "mark_interrupted",
     "process_alive",
 ]
@@ -169,6 +171,7 @@ class Run:
         self.info = dict(info or {})
         self.info.setdefault("name", name)
         self.info.setdefault("status", status)
+        self._evaluations: dict | None = None
 
     # -- derived views of run.json ------------------------------------------------------------
     @property
@@ -185,6 +188,18 @@ class Run:
     def test_metrics(self) -> dict | None:
         """``run.json`` "test_metrics" (Keras ``evaluate`` on the test data), or None."""
         return self.info.get("test_metrics")
+
+    @property
+    def evaluations(self) -> dict[str, Evaluation]:
+        """The saved model scored on other test sets (:func:`mnist_viz.evaluate`): name ->
+        :class:`Evaluation` (``.data``, ``.metrics``, ``.test`` and ``.features`` read on first use).
+
+        >>> Run.from_dict({"loss": [0.5]}).evaluations
+        {}
+        """
+        if self._evaluations is None:
+            self._evaluations = evaluations_of(self.path, self.info)
+        return self._evaluations
 
     @property
     def class_names(self) -> list[str]:

@@ -26,6 +26,7 @@ False
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,9 @@ FEATURES_NPZ = "features.npz"
 MODEL_KERAS = "model.keras"
 MODEL_CONFIG_JSON = "model_config.json"
 LOCK_FILE = ".lock"  # held by the process writing the run (mnist_viz._lock)
+#: ``evaluations/NAME/``: the saved model scored on another test set (``mnist_viz.evaluate``); each
+#: holds a TEST_NPZ and a FEATURES_NPZ, and ``run.json`` "evaluations" lists it
+EVALUATIONS_DIR = "evaluations"
 #: a folder holding any of these is a run directory (``Run.load`` and the CLI accept it)
 MARKERS = (RUN_JSON, HISTORY_CSV, WEIGHT_STATS_CSV, PROBE_NPZ, TEST_NPZ)
 #: ``run.json``'s keys, in the order the recorders write them (``interrupted_reason`` only when marked so)
@@ -96,6 +100,35 @@ def probe_epoch_npz(epoch: int) -> str:
     'probe/epoch_0012.npz'
     """
     return f"{PROBE_DIR}/epoch_{int(epoch):04d}.npz"
+
+
+#: an evaluation's name: 1 to 64 letters, digits, ``.``, ``_`` or ``-``, not starting with a dot
+EVALUATION_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
+
+
+def check_evaluation_name(name, argument: str = "name") -> str:
+    """``name`` when it is a valid evaluation name (:data:`EVALUATION_NAME`), else ValueError naming ``argument``.
+
+    >>> check_evaluation_name("idx-mnist")
+    'idx-mnist'
+    >>> check_evaluation_name("../x", "--name")
+    Traceback (most recent call last):
+    ...
+    ValueError: --name must be 1 to 64 letters, digits, '.', '_' or '-', not starting with a dot; got '../x'
+    """
+    if not isinstance(name, str) or EVALUATION_NAME.fullmatch(name) is None:
+        raise ValueError(f"{argument} must be 1 to 64 letters, digits, '.', '_' or '-', not starting with a dot; "
+                         f"got {name!r}")
+    return name
+
+
+def evaluation_dir(run_dir: str | os.PathLike, name: str) -> Path:
+    """``RUN_DIR/evaluations/NAME``, the folder of evaluation ``name`` (checked).
+
+    >>> evaluation_dir("runs/dense", "idx-mnist").as_posix()
+    'runs/dense/evaluations/idx-mnist'
+    """
+    return Path(run_dir) / EVALUATIONS_DIR / check_evaluation_name(name)
 
 
 # -- columns and keys ------------------------------------------------------------------------------

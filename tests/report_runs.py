@@ -171,6 +171,28 @@ def write_run(path, *, name=None, epochs=3, planned=None, status="complete", n_t
     return path
 
 
+def write_evaluation(run_dir, name, *, n=300, seed=5, skill=2.0, with_images=True,
+                     description="IDX folder official: test split only") -> dict:
+    """An evaluation ``name`` of the run at ``run_dir`` as mnist_viz.evaluate writes it (files, then
+    the run.json entry), without TensorFlow; returns the arrays written."""
+    from mnist_viz import run_format as fmt
+
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, n)
+    probs = _probabilities(labels, skill, rng)
+    images = _digits(labels, rng) if with_images else None
+    folder = fmt.evaluation_dir(run_dir, name)
+    fmt.write_test_predictions(folder, probabilities=probs, labels=labels, images=images)
+    info = fmt.read_run_info(run_dir)
+    accuracy = float((probs.argmax(1) == labels).mean())
+    info.setdefault("evaluations", {})[name] = {
+        "data": {"source": "idx", "description": description, "n_test": n, "sha256": "1" * 64,
+                 "citation": "@misc{mnist}", "class_names": CLASSES},
+        "metrics": {"loss": 0.5, "accuracy": accuracy}, "created": "2026-01-02T00:00:00+00:00", "n": n}
+    fmt.write_run_info(run_dir, info)
+    return {"probabilities": probs, "labels": labels, "images": images, "accuracy": accuracy}
+
+
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -24,3 +24,13 @@ def test_every_record_and_temporary_goes_and_nothing_else(tmp_path):
 
 def test_docstring_examples_run():
     assert doctest.testmod(_stale).failed == 0
+
+
+def test_the_old_models_evaluations_go_too(tmp_path):
+    """Evaluations scored the model a new fit replaces: the whole evaluations/ folder is removed."""
+    folder = fmt.evaluation_dir(tmp_path, "idx-mnist")
+    folder.mkdir(parents=True)
+    (folder / fmt.TEST_NPZ).write_bytes(b"old")
+    (tmp_path / fmt.HISTORY_CSV).write_text("epoch,loss\n0,1\n")
+    assert sorted(_stale.clear_records(tmp_path)) == [fmt.EVALUATIONS_DIR, fmt.HISTORY_CSV]
+    assert not (tmp_path / fmt.EVALUATIONS_DIR).exists()

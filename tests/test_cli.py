@@ -177,3 +177,63 @@ def test_report_accepts_every_folder_that_run_load_reads(tmp_path, marker, capsy
     html = tmp_path / "r.html"
     assert main(["report", str(run), "-o", str(html), "--quiet"]) == 0, capsys.readouterr().err  # ... so does the CLI
     assert html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+
+
+# -- evaluate ------------------------------------------------------------------------------------
+@pytest.fixture
+def dense_run(trained_runs, tmp_path) -> Path:
+    """A copy of the session's trained dense run (conftest), for this test alone."""
+    import shutil
+
+    return Path(shutil.copytree(trained_runs["dense"], tmp_path / "dense"))
+
+
+def test_evaluate_on_an_idx_test_set_from_the_command_line(dense_run, tmp_path):
+    from data_helpers import write_idx_folder
+
+    from mnist_viz import run_format as fmt
+    from mnist_viz.run import Run
+
+    folder = tmp_path / "digits"
+    _, y = write_idx_folder(folder, train=False, n_test=40)["t10k"]
+    proc = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no warning that the (unneeded) train split is absent
+    ev = Run.load(dense_run).evaluations["idx-digits"]
+    assert proc.stdout == (f"idx-digits: test accuracy {ev.test.accuracy:.4f} on 40 images -> "
+                           f"{dense_run / 'evaluations' / 'idx-digits'}\n")
+    assert ev.n == 40 and ev.test.labels.tolist() == y.tolist()
+    assert (fmt.evaluation_dir(dense_run, "idx-digits") / fmt.FEATURES_NPZ).is_file()
+
+    again = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}")
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
+    assert "already has an evaluation named 'idx-digits'" in again.stderr
+    renamed = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}", "--name", "mine", "--overwrite")
+    assert renamed.returncode == 0 and renamed.stdout.startswith("mine: test accuracy ")
+    assert sorted(Run.load(dense_run).evaluations) == ["idx-digits", "mine"]
+
+
+def test_evaluate_usage_errors_exit_2_with_one_line(dense_run, tmp_path, capsys):
+    from mnist_viz import run_format as fmt
+    from mnist_viz._lock import RunLock
+
+    cases = [
+        (["evaluate", str(tmp_path), "--data", "embedded"], "is not a run directory"),
+        (["evaluate", str(dense_run), "--data", "mnist"], "invalid data source 'mnist'"),
+        (["evaluate", str(dense_run)], "the following arguments are required: --data"),
+        (["evaluate", str(dense_run), "--data", f"idx:{tmp_path / 'nowhere'}"], f"--data idx:{tmp_path / 'nowhere'}"),
+        (["evaluate", str(dense_run), "--data", "embedded", "--name", "a/b"], "--name must be 1 to 64 letters"),
+    ]
+    for argv, message in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("mnist-viz: error: ") and message in err and err.count("\n") == 1, (argv, err)
+    with RunLock(dense_run):
+        assert main(["evaluate", str(dense_run), "--data", "embedded"]) == 2
+    err = capsys.readouterr().err
+    assert "is being written by pid" in err and err.count("\n") == 1
+    (dense_run / fmt.MODEL_KERAS).unlink()
+    assert main(["evaluate", str(dense_run), "--data", "embedded"]) == 2
+    err = capsys.readouterr().err
+    assert "has no model.keras to evaluate; RunRecorder(save_model=True)" in err and err.count("\n") == 1
+    assert "evaluations" not in fmt.read_run_info(dense_run)

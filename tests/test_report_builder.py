@@ -192,3 +192,24 @@ def test_parallel_and_serial_builds_give_the_same_page(two_runs):
     assert set(serial.timings) == set(parallel.timings)
     with pytest.raises(ValueError, match="jobs"):
         build_report(two_runs[0], jobs=0)
+
+
+def test_a_runs_evaluations_come_after_its_own_sections_and_every_test_set_is_named(tmp_path):
+    from report_runs import drill_json, parse, write_evaluation, write_run
+
+    from mnist_viz.report import build_report
+
+    run_dir = write_run(tmp_path / "dense", n_test=120)
+    write_evaluation(run_dir, "idx-mnist", n=90)
+    page = build_report(run_dir, jobs=1).html
+    ids = [i for i in parse(page).ids if i.startswith("r0-") and "-b" not in i and not i.endswith("-h")]
+    sections = [i for i in ids if i in {"r0-summary", "r0-curves", "r0-weights", "r0-confusion", "r0-predictions",
+                                        "r0-internals", "r0-evolution", "r0-calibration", "r0-eval-idx:mnist"}]
+    assert sections[-2:] == ["r0-calibration", "r0-eval-idx:mnist"]
+    assert '<a href="#r0-eval-idx:mnist">Evaluation on idx-mnist</a>' in page
+    assert page.count('<p class="intro">Test set: test_data given to the recorder, 120 images.</p>') == 4
+    assert ('<p class="intro">Test set: IDX folder official: test split only, 90 images (evaluation idx-mnist).</p>'
+            in page)
+    drills = drill_json(page)
+    assert sorted(drills) == ["r0-cm", "r0-eval-idx:mnist-cm"]
+    assert sum(c["n"] for c in drills["r0-eval-idx:mnist-cm"]["cells"].values()) == 90

@@ -18,8 +18,8 @@ import hashlib
 import os
 import sys
 import time
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Callable
 
 from ._model import Report, ReportError, Section
@@ -85,24 +85,17 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
 
     from . import sections as S
     from ._format import fmt
+    from ._tasks import run_tasks
 
     timings: dict[str, float] = {}
     tasks: list[tuple[str, Callable]] = []  # (progress label, () -> Section | (Section, drill))
     if len(loaded) >= 2:
         tasks.append(("comparison", partial(S.comparison_section, loaded, "comparison")))
+    counts = []  # sections per run: its own, then one per evaluation
     for i, run in enumerate(loaded):
-        rid = f"r{i}"
-        label = f"[{i + 1}/{len(loaded)}] {run.name}"
-        tasks += [
-            (f"{label}: summary", partial(S.summary_section, run, f"{rid}-summary")),
-            (f"{label}: training curves", partial(S.curves_section, run, f"{rid}-curves")),
-            (f"{label}: weights", partial(S.weights_section, run, f"{rid}-weights")),
-            (f"{label}: confusion matrix", partial(S.confusion_section, run, f"{rid}-confusion", drill_id=f"{rid}-cm")),
-            (f"{label}: predictions", partial(S.predictions_section, run, f"{rid}-predictions")),
-            (f"{label}: model internals", partial(S.internals_section, run, f"{rid}-internals")),
-            (f"{label}: evolution", partial(S.evolution_section, run, f"{rid}-evolution", slider_id=f"{rid}-slider")),
-            (f"{label}: calibration and embedding", partial(S.calibration_section, run, f"{rid}-calibration")),
-        ]
+        own = run_tasks(run, i, len(loaded))
+        counts.append(len(own))
+        tasks += own
     results = _run_tasks(tasks, jobs=jobs, say=say, timings=timings)
 
     comparison = None
@@ -113,13 +106,12 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
         comparison, k = results[0], 1
     for i, run in enumerate(loaded):
         sections = []
-        for result in results[k:k + 8]:
-            if isinstance(result, tuple):  # the confusion section also returns its drill-down data
-                result, drill = result
-                if drill is not None:
-                    drills[f"r{i}-cm"] = drill
+        for result in results[k:k + counts[i]]:
+            if isinstance(result, tuple):  # a section with a confusion matrix, and its drill-down data by id
+                result, found = result
+                drills.update(found)
             sections.append(result)
-        k += 8
+        k += counts[i]
         groups.append({"id": f"r{i}", "name": run.name, "status": run.status,
                        "source": str(run.path) if run.path else "(in memory)", "sections": sections})
 
@@ -141,7 +133,8 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
 #: tasks of the build in progress, read by forked workers (set just before the pool starts)
 _TASKS: list = []
 #: the sections that draw the most, started first so two workers finish together
-_HEAVY = ("calibration", "predictions", "weights", "confusion", "internals", "evolution", "comparison", "curves")
+_HEAVY = ("evaluation", "calibration", "predictions", "weights", "confusion", "internals", "evolution", "comparison",
+          "curves")
 
 
 def default_jobs() -> int:

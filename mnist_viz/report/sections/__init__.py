@@ -15,6 +15,7 @@ predictions   top-k grid, most confident errors, most confused pairs
 internals     feature maps and first-layer weights
 evolution     probe accuracy over epochs and the epoch slider
 calibration   reliability diagram and table, the embedding of penultimate activations
+evaluation    the saved model scored on another test set (one per ``run.evaluations`` entry)
 comparison    overlaid curves, metric deltas, confusion matrices side by side (two or more runs)
 ============  ==============================================================================
 
@@ -31,6 +32,7 @@ from .calibration import calibration_section
 from .comparison import comparison_section
 from .confusion import confusion_section
 from .curves import curves_section
+from .evaluation import evaluation_ids, evaluation_section
 from .evolution import evolution_section
 from .internals import internals_section
 from .predictions import predictions_section
@@ -39,4 +41,4 @@ from .weights import weights_section
 
 __all__ = ["summary_section", "headline_metrics", "curves_section", "weights_section", "confusion_section",
            "predictions_section", "internals_section", "evolution_section", "calibration_section",
-           "comparison_section"]
+           "comparison_section", "evaluation_section", "evaluation_ids"]

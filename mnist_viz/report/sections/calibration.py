@@ -21,8 +21,9 @@ from .._figures import add_figure, one_line
 from .._format import fmt
 from .._missing import note_missing
 from .._model import Section, Table
+from .._testset import test_set_caption
 
-__all__ = ["calibration_section", "reliability_table", "N_BINS"]
+__all__ = ["calibration_section", "add_reliability", "reliability_table", "N_BINS"]
 
 #: confidence bins of the reliability diagram and table
 N_BINS = 10
@@ -67,19 +68,34 @@ def calibration_section(run, sid: str) -> Section:
     if t is None:
         note_missing(s, "No calibration", run, "test")
     else:
-        add_figure(s, lambda: plots.calibration(t.labels, t.probabilities, n_bins=N_BINS),
-                   caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
-                   what="calibration diagram")
-        try:
-            rows, ece = reliability_table(t.labels, t.probabilities, n_bins=N_BINS)
-        except ValueError as exc:  # e.g. NaN probabilities of a diverged model: the rest of the report goes on
-            s.note(f"Could not tabulate the reliability bins: {type(exc).__name__}: {one_line(exc)}", kind="error")
-        else:
-            s.table(Table(["confidence bin", "digits", "mean confidence", "accuracy", "gap"], rows,
-                          caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
-                    details="Table: reliability bins")
+        s.intro = test_set_caption(run)
+        add_reliability(s, t)
     _embedding(s, run)
     return s
+
+
+def add_reliability(s: Section, t) -> None:
+    """The reliability diagram and table of predictions ``t`` (a :class:`~mnist_viz.run.Predictions`) into ``s``.
+
+    >>> import numpy as np
+    >>> from mnist_viz.report._model import Section
+    >>> from mnist_viz.run import Predictions
+    >>> s = Section("r0-eval-x", "Evaluation on x")
+    >>> add_reliability(s, Predictions(np.array([[0.9, 0.1], [0.3, 0.7]]), np.array([0, 0])))
+    >>> [b.kind for b in s.blocks]
+    ['figure', 'table']
+    """
+    add_figure(s, lambda: plots.calibration(t.labels, t.probabilities, n_bins=N_BINS),
+               caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
+               what="calibration diagram")
+    try:
+        rows, ece = reliability_table(t.labels, t.probabilities, n_bins=N_BINS)
+    except ValueError as exc:  # e.g. NaN probabilities of a diverged model: the rest of the report goes on
+        s.note(f"Could not tabulate the reliability bins: {type(exc).__name__}: {one_line(exc)}", kind="error")
+    else:
+        s.table(Table(["confidence bin", "digits", "mean confidence", "accuracy", "gap"], rows,
+                      caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
+                details="Table: reliability bins")
 
 
 def _embedding(s: Section, run) -> None:

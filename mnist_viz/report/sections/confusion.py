@@ -21,8 +21,9 @@ from .._figures import add_figure
 from .._format import fmt
 from .._missing import note_missing
 from .._model import Section, Table
+from .._testset import test_set_caption
 
-__all__ = ["confusion_section"]
+__all__ = ["confusion_section", "add_confusion"]
 
 
 def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | None]:
@@ -47,8 +48,27 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
     if t is None:
         note_missing(s, "No test predictions", run, "test")
         return s, None
-    n = max(len(run.class_names), int(t.probabilities.shape[1]))
-    names = class_names_for(run.class_names, n)
+    s.intro = test_set_caption(run)
+    return s, add_confusion(s, t, run.class_names, stem=run.name, drill_id=drill_id)
+
+
+def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str) -> dict | None:
+    """The confusion blocks of predictions ``t`` (a :class:`~mnist_viz.run.Predictions`) into ``s``:
+    the figure, the clickable table ``drill_id``, per-class metrics and the CSV downloads (named
+    ``<stem>-...csv``); returns the drill-down data (None without images).
+
+    >>> import numpy as np
+    >>> from mnist_viz.report._model import Section
+    >>> from mnist_viz.run import Predictions
+    >>> s = Section("r0-eval-x", "Evaluation on x")
+    >>> add_confusion(s, Predictions(np.eye(3)[[0, 1, 2, 1]], np.array([0, 1, 2, 2])), ["a", "b", "c"],
+    ...               stem="x", drill_id="r0-eval-x-cm") is None
+    True
+    >>> s.blocks[1].counts
+    [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+    """
+    n = max(len(class_names), int(t.probabilities.shape[1]))
+    names = class_names_for(class_names, n)
     y_true, y_pred = t.labels, t.predicted
     cm = metrics.confusion_counts(y_true, y_pred, n)
     # no layout engine: confusion_matrix places its margins and colorbar itself, and constrained
@@ -77,6 +97,6 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
     cm_frame = pd.DataFrame(cm, columns=[f"pred_{c}" for c in names])
     cm_frame.insert(0, "true", names)
     s.add("downloads", links=[
-        (f"{run.name}-confusion-matrix.csv", _embed.csv_data_uri(cm_frame), "confusion matrix (CSV)"),
-        (f"{run.name}-per-class-metrics.csv", _embed.csv_data_uri(per_class), "per-class metrics (CSV)")])
-    return s, drill
+        (f"{stem}-confusion-matrix.csv", _embed.csv_data_uri(cm_frame), "confusion matrix (CSV)"),
+        (f"{stem}-per-class-metrics.csv", _embed.csv_data_uri(per_class), "per-class metrics (CSV)")])
+    return drill

@@ -17,6 +17,7 @@ from mnist_viz.run_format import FEATURES_NPZ
 from .._figures import add_figure
 from .._missing import why_missing
 from .._model import Section
+from .._testset import features_caption
 
 __all__ = ["internals_section", "MAX_ACTIVATION_DIGITS"]
 
@@ -43,6 +44,7 @@ def internals_section(run, sid: str) -> Section:
         s.note("No stored activations: " + why_missing(run, "features")
                + ". Call mnist_viz.plots.activations(image, model) with the live model instead.")
         return s
+    s.intro = features_caption(run)
     idx = f.activation_indices
     if f.activations and len(idx):
         for j in range(min(len(idx), MAX_ACTIVATION_DIGITS)):

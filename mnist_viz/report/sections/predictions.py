@@ -14,6 +14,7 @@ from mnist_viz.run_format import TEST_NPZ
 from .._figures import add_figure
 from .._missing import note_missing
 from .._model import Section
+from .._testset import test_set_caption
 
 __all__ = ["predictions_section"]
 
@@ -35,6 +36,7 @@ def predictions_section(run, sid: str) -> Section:
     if t is None:
         note_missing(s, "No test predictions", run, "test")
         return s
+    s.intro = test_set_caption(run)
     if t.images is None:
         s.note(f"No test images: {TEST_NPZ} of this run holds probabilities and labels only.")
         return s

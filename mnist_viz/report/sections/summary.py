@@ -24,8 +24,8 @@ from .._format import fmt, shape_text
 from .._missing import note_missing
 from .._model import Section, Table
 
-__all__ = ["summary_section", "headline_metrics", "user_metadata", "metadata_text", "HOMED_METADATA_KEYS",
-           "MAX_METADATA_CHARS"]
+__all__ = ["summary_section", "headline_metrics", "add_dataset", "user_metadata", "metadata_text",
+           "HOMED_METADATA_KEYS", "MAX_METADATA_CHARS"]
 
 #: metadata keys shown elsewhere than the "Metadata" table: the reproducibility table (seed, command)
 #: and the model table's caption (model_name: mnist_viz.train's name of the Keras model it names)
@@ -36,7 +36,9 @@ _VERSION_LABELS = {"keras_backend": "Keras backend"}
 MAX_METADATA_CHARS = 200
 
 #: keys of run.json's ``metadata.data`` listed in the dataset table, in this order
-_DATA_KEYS = ("source", "description", "n_train", "n_validation", "n_val", "n_test", "is_subset", "sha256")
+_DATA_KEYS = ("name", "source", "description", "n_train", "n_validation", "n_val", "n_test", "is_subset", "sha256")
+#: keys of ``metadata.data`` shown below the table instead (any other key of your dataset= is a row)
+_DATA_ELSEWHERE = ("class_names", "subset_note", "citation")
 
 
 def summary_section(run, sid: str) -> Section:
@@ -59,7 +61,7 @@ def summary_section(run, sid: str) -> Section:
         note_missing(s, "No test metrics", run, "test_metrics")
     if run.status == "interrupted" and run.info.get("interrupted_reason"):
         s.note(f"Interrupted: {run.info['interrupted_reason']}", kind="info")
-    _dataset(s, run, meta.get("data") or {})
+    add_dataset(s, run, meta.get("data") or {})
     _model(s, run)
     rows = [[k, metadata_text(v)] for k, v in user_metadata(meta).items()]
     if rows:
@@ -98,12 +100,21 @@ def metadata_text(value, limit: int = MAX_METADATA_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _dataset(s: Section, run, data: dict) -> None:
+def add_dataset(s: Section, run, data: dict) -> None:
+    """The dataset table of ``data`` (``run.json`` ``metadata.data``, or an evaluation's ``data``), its
+    subset note and citation into ``s``; a note when ``data`` is empty.
+
+    >>> from mnist_viz.run import Run
+    >>> s = Section("r0-summary", "Summary")
+    >>> add_dataset(s, Run.from_dict({"loss": [1.0]}), {"source": "idx", "n_test": 10000})
+    >>> s.blocks[0].table.rows
+    [['source', 'idx'], ['n test', '10,000']]
+    """
     if not data:
         note_missing(s, "No dataset description", run, "dataset", kind="info")
         return
-    rows = [[k.replace("_", " "), fmt(data[k]) if not isinstance(data[k], str) else data[k]]
-            for k in _DATA_KEYS if k in data]
+    keys = [k for k in _DATA_KEYS if k in data] + [k for k in data if k not in _DATA_KEYS and k not in _DATA_ELSEWHERE]
+    rows = [[k.replace("_", " "), data[k] if isinstance(data[k], str) else metadata_text(data[k])] for k in keys]
     if data.get("class_names"):
         rows.append(["classes", ", ".join(str(c) for c in data["class_names"])])
     s.table(Table(["dataset", "value"], rows, caption="Dataset", kv=True))
