@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # name -> module that defines it; resolved on first attribute access (PEP 562).
 _LAZY = {
