@@ -14,7 +14,7 @@ dtype('int64')
 >>> class_labels([0, 4], "labels-idx1-ubyte", ("a", "b"))
 Traceback (most recent call last):
 ...
-ValueError: labels-idx1-ubyte: label 4 is out of range for 2 class_names (0..1); pass class_names with one name per class
+mnist_viz.data._checks.LabelOutOfRange: labels-idx1-ubyte: label 4 is out of range for 2 class_names (0..1); pass class_names with one name per class
 """
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ import numpy as np
 
 #: Height and width of one digit.
 IMAGE_SHAPE = (28, 28)
+
+
+class LabelOutOfRange(ValueError):
+    """A label at or above ``len(class_names)``: :attr:`label` and :attr:`n_names` say which, for a
+    caller (the CLI's ``--class-names``) that words its own message."""
+
+    def __init__(self, message: str, label: int, n_names: int):
+        super().__init__(message)
+        self.label, self.n_names = label, n_names
 
 
 def check_class_names(class_names) -> tuple[str, ...]:
@@ -46,6 +55,18 @@ def check_class_names(class_names) -> tuple[str, ...]:
     return names
 
 
+def check_noun(noun) -> str:
+    """``noun`` as given, when it is one word of letters (e.g. "digit", "image", "glyph").
+
+    >>> check_noun("character")
+    'character'
+    """
+    if not isinstance(noun, str) or not noun.isalpha():
+        raise ValueError("noun must be one word naming one sample, e.g. 'digit', 'image', 'character', 'letter'; "
+                         f"got {noun!r}")
+    return noun
+
+
 def class_labels(y, where: str, class_names: tuple[str, ...]) -> np.ndarray:
     """Integer labels ``(n,)`` as int64, each in ``0..len(class_names)-1``; ``where`` (an argument
     or a file) starts every message. Floats, even integral ones, and one-hot rows are refused.
@@ -62,10 +83,9 @@ def class_labels(y, where: str, class_names: tuple[str, ...]) -> np.ndarray:
     if lo < 0:
         raise ValueError(f"{where}: label {lo} is negative; labels must be 0..{n - 1}")
     if hi >= n:
-        raise ValueError(
+        raise LabelOutOfRange(
             f"{where}: label {hi} is out of range for {n} class_names (0..{n - 1}); "
-            "pass class_names with one name per class"
-        )
+            "pass class_names with one name per class", hi, n)
     return arr
 
 

@@ -78,4 +78,6 @@ def load_embedded(names: tuple[str, ...], seed: int) -> MnistData:
         is_subset=True,
         missing=(),
         subset_note=EMBEDDED_SUBSET_NOTE,
+        name="MNIST",
+        noun="digit",
     )

@@ -44,6 +44,16 @@ def keras_cache_path() -> Path:
     >>> keras_cache_path().name
     'mnist.npz'
     """
+    return keras_datasets_dir("mnist.npz") / "mnist.npz"
+
+
+def keras_datasets_dir(entry: str) -> Path:
+    """The ``datasets`` folder of the Keras home where ``entry`` (a file or folder in it, e.g.
+    ``"mnist.npz"``, ``"fashion-mnist"``) is, or will be, cached; see :func:`keras_cache_path`.
+
+    >>> keras_datasets_dir("fashion-mnist").name
+    'datasets'
+    """
     home = os.environ.get("KERAS_HOME")
     if home is None:
         base = os.path.expanduser("~")
@@ -51,10 +61,10 @@ def keras_cache_path() -> Path:
             base = "/tmp"
         home = os.path.join(base, ".keras")
     home = os.path.expanduser(home)
-    cached = os.path.join(home, "datasets", "mnist.npz")
+    cached = os.path.join(home, "datasets", entry)
     if not _writable(home) and not os.path.exists(cached):
         home = os.path.join("/tmp", ".keras")  # as get_file does; a read-only cache is still used
-    return Path(home) / "datasets" / "mnist.npz"
+    return Path(home) / "datasets"
 
 
 def _writable(folder: str) -> bool:
@@ -109,8 +119,9 @@ def _download_keras_mnist(dest: Path, keras) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def try_download(cache: Path, timeout: float) -> str | None:
-    """Download into ``cache`` in a daemon thread; None on success, else why it failed."""
+def try_download(cache: Path, timeout: float, fetch=None) -> str | None:
+    """Download into ``cache`` in a daemon thread with ``fetch(cache, keras)`` (default: MNIST's
+    ``mnist.npz``); None on success, else why it failed."""
     try:
         keras = _import_keras()
     except Exception as exc:  # noqa: BLE001 - any import failure means "no download"
@@ -119,7 +130,7 @@ def try_download(cache: Path, timeout: float) -> str | None:
 
     def worker():
         try:
-            _download_keras_mnist(cache, keras)
+            (fetch or _download_keras_mnist)(cache, keras)
             outcome.append(None)
         except BaseException as exc:  # noqa: BLE001 - reported to the caller
             outcome.append(exc)
@@ -179,6 +190,8 @@ def load_keras_cache(path: Path, names: tuple[str, ...]) -> MnistData:
         description=f"Keras MNIST: {n_train:,} train / {n_test:,} test ({path}{note})",
         is_subset=False,
         missing=(),
+        name="MNIST",
+        noun="digit",
     )
 
 

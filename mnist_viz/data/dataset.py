@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mnist_viz.data._checks import check_class_names, class_labels, uint8_digits
+from mnist_viz.data._checks import check_class_names, check_noun, class_labels, uint8_digits
 
-__all__ = ["MnistData", "DIGIT_NAMES", "CITATION", "ARRAY_NAMES"]
+__all__ = ["MnistData", "DIGIT_NAMES", "CITATION", "ARRAY_NAMES", "default_noun"]
 
 #: Default class names: the ten digits.
 DIGIT_NAMES: tuple[str, ...] = tuple(str(d) for d in range(10))
@@ -76,6 +76,12 @@ class MnistData:
         For a subset, the caveat a reader of its results needs (the report shows it); else "".
     missing : tuple of str
         Splits that are absent, e.g. ``("train",)`` for a folder holding only the t10k files.
+    name : str
+        The dataset's name ("MNIST", "Fashion-MNIST", "KMNIST", "EMNIST balanced", ...), or ``""``
+        when it is not one :mod:`~mnist_viz.data.known` knows.
+    noun : str
+        The dataset's word for one sample, singular: "digit", "image", "character", "letter".
+        Left empty, it follows the class names (:func:`default_noun`); the plural adds an "s".
 
     Example
     -------
@@ -85,6 +91,8 @@ class MnistData:
     (2, 1, 10)
     >>> len(d.sha256)
     64
+    >>> d.noun, MnistData(d.x_train, d.y_train, d.x_test, d.y_test, class_names=("cat", "dog")).noun
+    ('digit', 'image')
     """
 
     x_train: np.ndarray
@@ -98,10 +106,15 @@ class MnistData:
     is_subset: bool = False
     missing: tuple[str, ...] = field(default=())
     subset_note: str = ""
+    name: str = ""
+    noun: str = ""
 
     def __post_init__(self):
         names = check_class_names(self.class_names)
         object.__setattr__(self, "class_names", names)
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string (the dataset's name, or ''); got {type(self.name).__name__}")
+        object.__setattr__(self, "noun", check_noun(self.noun) if self.noun else default_noun(names))
         object.__setattr__(self, "missing", tuple(self.missing))
         for split in ("train", "test"):
             x = uint8_digits(getattr(self, f"x_{split}"), f"x_{split}")
@@ -143,7 +156,17 @@ class MnistData:
 
     def __repr__(self) -> str:
         missing = f", missing={self.missing!r}" if self.missing else ""
+        name = f"name={self.name!r}, " if self.name else ""
         return (
-            f"MnistData(source={self.source!r}, x_train={self.x_train.shape}, x_test={self.x_test.shape}, "
+            f"MnistData({name}source={self.source!r}, x_train={self.x_train.shape}, x_test={self.x_test.shape}, "
             f"classes={self.num_classes}{missing}, description={self.description!r})"
         )
+
+
+def default_noun(class_names) -> str:
+    """The noun of a dataset known by its class names only: "digit" for "0".."9", else "image".
+
+    >>> default_noun(DIGIT_NAMES), default_noun(["T-shirt/top", "Trouser"])
+    ('digit', 'image')
+    """
+    return "digit" if tuple(class_names) == DIGIT_NAMES else "image"

@@ -1,6 +1,7 @@
 """:func:`load_mnist`: the arguments checked once, then the source that serves them: the embedded
 subset, the Keras cache (downloaded when absent), an IDX folder, or ``"auto"``, which tries the
 Keras cache, then a download bounded by a timeout, then falls back to the embedded subset.
+``dataset=`` names a dataset of :mod:`mnist_viz.data.known` (Fashion-MNIST, KMNIST, EMNIST, ...).
 
 Example
 -------
@@ -15,9 +16,10 @@ from typing import Sequence
 
 from mnist_viz._arrays import positive_int
 from mnist_viz._warn import warn_at_caller
-from mnist_viz.data import _embedded, _idx_source, _keras_source
+from mnist_viz.data import _embedded, _idx_source, _keras_fashion, _keras_source
 from mnist_viz.data._checks import check_class_names
 from mnist_viz.data.dataset import DIGIT_NAMES, MnistData
+from mnist_viz.data.known import known_dataset
 
 __all__ = ["load_mnist", "SOURCES"]
 
@@ -29,11 +31,13 @@ def load_mnist(
     source: str = "auto",
     path: str | os.PathLike | None = None,
     *,
+    dataset: str | None = None,
     class_names: Sequence[str] | None = None,
     seed: int = 0,
     timeout: float = 10.0,
 ) -> MnistData:
-    """Load MNIST (or an MNIST-like set) as :class:`MnistData`.
+    """Load MNIST, a dataset known by name (Fashion-MNIST, KMNIST, EMNIST) or any MNIST-like set as
+    :class:`MnistData`, with its class names, its noun and its citation.
 
     Parameters
     ----------
@@ -44,17 +48,28 @@ def load_mnist(
         ``~/.keras``, ``datasets/``), downloaded through Keras if the file is absent.
         ``"idx"``: the official IDX files in the folder ``path``, gzip or raw; a folder holding
         only the ``t10k-*`` pair loads the test split, with ``missing=("train",)`` and a warning.
+        The files of a known dataset are recognised by their names (``emnist-balanced-*``,
+        ``kmnist-*.npz``, ...).
         ``"auto"``: the Keras cache if present, else a Keras download bounded by ``timeout``
-        seconds, else the embedded subset with a :class:`UserWarning` naming the fallback.
+        seconds, else the embedded subset with a :class:`UserWarning` naming the fallback
+        (Fashion-MNIST has no fallback: ``OSError``).
     path : str or path-like, optional
         The IDX folder; required for ``source="idx"`` and used by no other source. Expected
         names: ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
         ``t10k-images-idx3-ubyte``, ``t10k-labels-idx1-ubyte``, each optionally ``.gz``, and
-        the dotted variants (``train-images.idx3-ubyte``).
+        the dotted variants (``train-images.idx3-ubyte``); a known dataset's own names
+        (:mod:`mnist_viz.data.known` lists what each ships with).
+    dataset : str, optional
+        A dataset of :data:`~mnist_viz.data.known.DATASET_KEYS`: ``"mnist"``, ``"fashion-mnist"``,
+        ``"kmnist"``, ``"emnist-balanced"``, ``"emnist-digits"``, ``"emnist-letters"``, ... (any
+        case, ``_`` for ``-``). It gives the class names, the noun and the citation, and picks its
+        files: needed for an IDX folder of Fashion-MNIST or KMNIST, which use MNIST's file names.
+        ``"keras"`` and ``"auto"`` serve MNIST and Fashion-MNIST; ``"embedded"`` MNIST only.
     class_names : sequence of str, optional
-        Names of the classes in label order; defaults to ``"0"`` .. ``"9"``. Give it for
-        MNIST-like sets (e.g. Fashion-MNIST's ``"T-shirt/top"``, ``"Trouser"``, ...). Every label
-        must be below ``len(class_names)``.
+        Names of the classes in label order; defaults to the dataset's (``"0"`` .. ``"9"`` for
+        MNIST and unknown sets). Give it for MNIST-like sets of your own; every label must be below
+        ``len(class_names)``. With MNIST's file names and no ``dataset``, names that are not the
+        digits make a dataset of its own (``name=""``, no citation).
     seed : int
         Seed of the embedded shuffle and split (other sources keep the files' order).
     timeout : float
@@ -69,7 +84,9 @@ def load_mnist(
     ------
     ValueError
         Unknown ``source``; ``source="idx"`` without ``path``; ``path`` with another source; a
-        label out of range for ``class_names``; a Keras cache file that is not MNIST.
+        label out of range for ``class_names``; a Keras cache file that is not MNIST; an unknown
+        ``dataset``, one its source does not serve, ``class_names`` of another length than its
+        classes, or a folder holding the files of several datasets.
     OSError
         ``source="keras"`` with no cache file and a failed download.
     FileNotFoundError
@@ -86,6 +103,12 @@ def load_mnist(
     >>> import numpy as np
     >>> np.bincount(data.y_test).tolist()
     [100, 100, 100, 100, 100, 100, 100, 100, 100, 100]
+    >>> data.name, data.noun
+    ('MNIST', 'digit')
+    >>> load_mnist("embedded", dataset="kmnist")
+    Traceback (most recent call last):
+    ...
+    ValueError: source='embedded' holds MNIST digits only; got dataset='kmnist' (use source='idx' with a folder of its files)
     """
     if not isinstance(source, str) or source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(repr(s) for s in SOURCES)}; got {source!r}")
@@ -96,12 +119,25 @@ def load_mnist(
     seed = positive_int(seed, "seed", minimum=0, maximum=2**32 - 1)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
-    names = check_class_names(DIGIT_NAMES if class_names is None else class_names)
-
+    known = None if dataset is None else known_dataset(dataset)
+    given = None if class_names is None else check_class_names(class_names)
+    if source == "idx":
+        return _idx_source.load_idx_folder(Path(path), given, known)
+    if known is not None and not known.keras:
+        serves = "MNIST digits only" if source == "embedded" else "MNIST and Fashion-MNIST only"
+        raise ValueError(f"source={source!r} holds {serves}; got dataset={known.key!r} "
+                         "(use source='idx' with a folder of its files)")
+    if known is not None and known.key != "mnist":
+        if source == "embedded":
+            raise ValueError(f"source='embedded' holds MNIST digits only; got dataset={known.key!r} "
+                             "(use source='keras' or source='idx')")
+        names = known.names(given)
+        if source == "keras":
+            return _keras_fashion.load_keras_fashion(names)
+        return _keras_fashion.load_auto_fashion(names, float(timeout))
+    names = known.names(given) if known is not None else (given or DIGIT_NAMES)
     if source == "embedded":
         return _embedded.load_embedded(names, seed)
-    if source == "idx":
-        return _idx_source.load_idx_folder(Path(path), names)
     if source == "keras":
         return _keras_source.load_keras(names)
     return _load_auto(names, seed, float(timeout))
