@@ -106,6 +106,9 @@ def read_idx(path: str | os.PathLike, *, ndim: int | None = None) -> np.ndarray:
         data = raw
     where = "after gunzip" if compressed else "raw"
     if len(data) < 4 or data[0] != 0 or data[1] != 0:
+        if compressed:
+            raise _fail(path, "is gzip-compressed, but its content is not IDX: after gunzip it starts with "
+                              f"{_describe_start(data)}, expected 00 00 <type> <ndim>")
         hint = ""
         if path.suffix == ".gz":
             hint = " (the name ends in .gz but the content is not gzip-compressed either)"

@@ -42,6 +42,31 @@ def write_idx_folder(folder: Path, *, train=True, test=True, gz=True, dotted=Fal
     return arrays
 
 
+def write_known_folder(folder: Path, key: str, *, n_train=12, n_test=8, npz=False, splits=("train", "test")):
+    """A small copy of dataset ``key`` (mnist_viz.data.known) in ``folder``, under the names it
+    ships with (IDX written by mnist_viz.idx.write_idx, gzip; ``npz`` for KMNIST's NumPy files),
+    its labels cycling through its own label range (EMNIST letters: 1..26). Returns
+    {split: (x, y)} as stored on disk (EMNIST's images transposed)."""
+    from mnist_viz.data.known import known_dataset
+
+    d = known_dataset(key)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {}
+    for split, n in (("train", n_train), ("test", n_test)):
+        if split not in splits:
+            continue
+        x, _ = digits(n, seed=n)
+        y = (np.arange(n) % d.num_classes + d.label_offset).astype(np.uint8)
+        if npz:
+            np.savez(folder / d.npz_names(split, "images")[0], arr_0=x)
+            np.savez(folder / d.npz_names(split, "labels")[0], arr_0=y)
+        else:
+            write_idx(folder / d.idx_names(split, "images")[1], x)  # [1]: the .gz name each ships with
+            write_idx(folder / d.idx_names(split, "labels")[1], y)
+        arrays[split] = (x, y)
+    return arrays
+
+
 def write_fake_keras_cache(path: Path, n_train=12, n_test=8):
     """A small ``mnist.npz`` with Keras' four keys at ``path``; returns the four arrays."""
     (x_train, y_train), (x_test, y_test) = digits(n_train, 1), digits(n_test, 2)

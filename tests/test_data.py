@@ -43,15 +43,17 @@ def test_import_does_not_load_tensorflow_and_hash_is_stable_across_processes():
 def test_public_names_are_those_of_the_former_module():
     """Everything callers import from mnist_viz.data (training, the CLI, the README, the report's
     tests, benchmarks) is still there, and is the object its submodule defines."""
-    from mnist_viz.data import _embedded, _keras_source, dataset, load, preprocess
+    from mnist_viz.data import _embedded, _keras_source, dataset, known, load, preprocess
     from mnist_viz.idx import IdxFormatError
 
     assert mnist_viz.data.__all__ == ["MnistData", "load_mnist", "flatten_scale", "as_image_batch", "one_hot",
-                                      "to_sparse", "keras_cache_path", "SOURCES", "DIGIT_NAMES", "CITATION"]
+                                      "to_sparse", "keras_cache_path", "SOURCES", "DIGIT_NAMES", "CITATION",
+                                      "DATASET_KEYS", "known_dataset"]
     homes = {"MnistData": dataset, "DIGIT_NAMES": dataset, "CITATION": dataset, "load_mnist": load, "SOURCES": load,
              "flatten_scale": preprocess, "as_image_batch": preprocess, "one_hot": preprocess, "to_sparse": preprocess,
              "keras_cache_path": _keras_source, "KERAS_MNIST_ORIGIN": _keras_source,
-             "KERAS_MNIST_SHA256": _keras_source, "EMBEDDED_SUBSET_NOTE": _embedded}
+             "KERAS_MNIST_SHA256": _keras_source, "EMBEDDED_SUBSET_NOTE": _embedded,
+             "DATASET_KEYS": known, "known_dataset": known}
     for name, module in homes.items():
         assert getattr(mnist_viz.data, name) is getattr(module, name), name
     assert mnist_viz.data.IdxFormatError is IdxFormatError

@@ -56,6 +56,20 @@ def test_mnistdata_validates_and_coerces():
         MnistData(x, [0, 1], x, [0, 10])
 
 
+def test_name_and_noun():
+    x = np.zeros((2, 28, 28), np.uint8)
+    d = MnistData(x, [0, 1], x, [1, 0])
+    assert (d.name, d.noun) == ("", "digit")  # unknown, digits by its class names
+    assert MnistData(x, [0, 1], x, [1, 0], class_names=("cat", "dog")).noun == "image"
+    named = MnistData(x, [0, 1], x, [1, 0], class_names=("cat", "dog"), name="Pets", noun="pet")
+    assert (named.name, named.noun) == ("Pets", "pet") and repr(named).startswith("MnistData(name='Pets', source=")
+    assert (load_mnist("embedded").name, load_mnist("embedded").noun) == ("MNIST", "digit")
+    with pytest.raises(ValueError, match="noun must be one word naming one sample, .*; got 'two words'"):
+        MnistData(x, [0, 1], x, [1, 0], noun="two words")
+    with pytest.raises(TypeError, match="name must be a string"):
+        MnistData(x, [0, 1], x, [1, 0], name=None)
+
+
 def test_sha256_depends_on_content_and_order():
     x, y = digits(4, 0)
     a = MnistData(x, y, x, y)

@@ -105,5 +105,26 @@ def test_bad_arguments(kwargs, match):
         load_mnist("embedded", **kwargs)
 
 
+@pytest.mark.parametrize("source, dataset, match", [
+    ("embedded", "fashion-mnist", "source='embedded' holds MNIST digits only; got dataset='fashion-mnist' "
+                                  r"\(use source='keras' or source='idx'\)"),
+    ("embedded", "emnist-letters", "source='embedded' holds MNIST digits only; got dataset='emnist-letters'"),
+    ("keras", "kmnist", "source='keras' holds MNIST and Fashion-MNIST only; got dataset='kmnist' "
+                        r"\(use source='idx' with a folder of its files\)"),
+    ("auto", "emnist-balanced", "source='auto' holds MNIST and Fashion-MNIST only"),
+    ("embedded", "cifar10", "dataset must be one of 'mnist', 'fashion-mnist', 'kmnist', .*; got 'cifar10'"),
+])
+def test_dataset_a_source_does_not_serve(source, dataset, match, no_download):
+    with pytest.raises(ValueError, match=match):
+        load_mnist(source, dataset=dataset)
+
+
+def test_dataset_mnist_on_the_mnist_sources(no_download):
+    d = load_mnist("embedded", dataset="MNIST")
+    assert d.name == "MNIST" and d.class_names == tuple("0123456789")
+    with pytest.raises(ValueError, match="class_names has 2 names but MNIST has 10 classes"):
+        load_mnist("embedded", dataset="mnist", class_names=["a", "b"])
+
+
 def test_docstring_examples_run():
     assert_doctests_pass("mnist_viz.data.load")

@@ -164,6 +164,20 @@ def test_not_gzip_but_gz_name(tmp_path):
     _assert_names_file(exc, path)
 
 
+@pytest.mark.parametrize("name", ["t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"])
+def test_gzip_whose_content_is_not_idx_says_so(tmp_path, name):
+    """A gzipped HTML page (a download that went wrong) is gzip, whatever its name: the message says
+    its content is not IDX, and never that it is not gzip-compressed."""
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(b"<html>404 Not Found</html>"))
+    with pytest.raises(IdxFormatError) as exc:
+        read_idx(path)
+    message = str(exc.value)
+    assert message == (f"{path}: is gzip-compressed, but its content is not IDX: after gunzip it starts with "
+                       "3c 68 74 6d, expected 00 00 <type> <ndim>")
+    assert "not gzip-compressed" not in message
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "empty-idx1-ubyte"
     path.write_bytes(b"")

