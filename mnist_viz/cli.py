@@ -1,7 +1,10 @@
 """The ``mnist-viz`` command line: ``train``, ``evaluate``, ``report`` and ``demo``.
 
-Usage errors (a bad ``--model``, a missing run directory, unreadable ``--data idx:PATH``) print one
-line and exit with status 2, without a traceback. TensorFlow is imported only by ``train``,
+Usage errors (a bad ``--model``, a missing run directory, unreadable ``--data idx:PATH``,
+``--class-names`` that do not fit the labels) print one line and exit with status 2, without a
+traceback. ``--dataset NAME`` names a known dataset (Fashion-MNIST, KMNIST, EMNIST, ...:
+:mod:`mnist_viz.data.known`); ``--class-names "a,b,..."`` or ``--class-names @names.txt`` (one a
+line) gives names of your own. TensorFlow is imported only by ``train``,
 ``evaluate`` and ``demo``, after the arguments have been checked.
 
 Example
@@ -22,6 +25,8 @@ from pathlib import Path
 
 MODELS = ("dense", "convnet")
 DATA_HELP = "auto | embedded | keras | idx:PATH (a folder of IDX files)"
+CLASS_NAMES_HELP = ('names of the classes in label order: "T-shirt/top,Trouser,..." or @FILE (one name a line); '
+                    "one per class of the labels")
 
 
 class UsageError(Exception):
@@ -56,6 +61,57 @@ def _int_at_least(minimum: int, what: str, maximum: int | None = None):
     return parse
 
 
+def _class_names_arg(value: str) -> tuple[str, ...]:
+    """An argparse ``type``: ``"a,b,c"`` or ``@FILE`` (UTF-8, one name a line; blank lines at the
+    end are ignored) as a tuple of names, each stripped of surrounding blanks; an empty, repeated
+    or missing name, or a missing file, is an error."""
+    if value.startswith("@"):
+        path = Path(value[1:])
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except FileNotFoundError:
+            raise argparse.ArgumentTypeError(f"file {str(path)!r} does not exist; expected @FILE with one class "
+                                             "name a line") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+            raise argparse.ArgumentTypeError(f"cannot read {str(path)!r} ({reason}); expected a UTF-8 text file "
+                                             "with one class name a line") from None
+        while lines and not lines[-1].strip():
+            lines.pop()
+        names, where = [line.strip() for line in lines], f"line {{}} of {path}"
+    else:
+        names, where = [name.strip() for name in value.split(",")], "name {} of the list"
+    if not any(names):
+        raise argparse.ArgumentTypeError(f"expected at least 2 class names, got {value!r}")
+    empty = next((i for i, name in enumerate(names) if not name), None)
+    if empty is not None:
+        raise argparse.ArgumentTypeError(f"{where.format(empty + 1)} is empty; every class needs a name "
+                                         f"(got {value!r})")
+    repeated = next((name for name in names if names.count(name) > 1), None)
+    if repeated is not None:
+        raise argparse.ArgumentTypeError(f"class name {repeated!r} is given more than once; names must be unique")
+    if len(names) < 2:
+        raise argparse.ArgumentTypeError(f"expected at least 2 class names, got {value!r}")
+    return tuple(names)
+
+
+def _dataset_arg(value: str) -> str:
+    """An argparse ``type``: a known dataset in any spelling ("Fashion-MNIST") as its key."""
+    from mnist_viz.data.known import KNOWN_DATASETS, normalise_key
+
+    key = normalise_key(value)
+    return key if key in KNOWN_DATASETS else value  # an unknown one: argparse lists the choices
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    from mnist_viz.data.known import DATASET_KEYS
+
+    p.add_argument("--dataset", type=_dataset_arg, choices=DATASET_KEYS, metavar="NAME", default=None,
+                   help=f"a known dataset, one of {', '.join(DATASET_KEYS)}: its class names and citation, and "
+                        "its files in an idx: folder (needed for fashion-mnist and kmnist, which use MNIST's names)")
+    p.add_argument("--class-names", type=_class_names_arg, default=None, metavar="NAMES", help=CLASS_NAMES_HELP)
+
+
 _positive_int = _int_at_least(1, "a positive integer")
 _seed = _int_at_least(0, "an integer from 0 to 2**32 - 1", maximum=2**32 - 1)
 
@@ -70,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model and write a run directory")
     p.add_argument("--model", choices=MODELS, default="dense", help="dense (the tutorial's) or convnet")
     p.add_argument("--data", type=_data_arg, default="auto", help=DATA_HELP)
+    _add_data_options(p)
     p.add_argument("--epochs", type=_positive_int, default=5)
     p.add_argument("--batch-size", type=_positive_int, default=128)
     p.add_argument("--seed", type=_seed, default=0)
@@ -80,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score a run's saved model on another test set (written into the run)")
     p.add_argument("run", metavar="RUN_DIR")
     p.add_argument("--data", type=_data_arg, required=True, help=DATA_HELP + "; only its test split is used")
+    _add_data_options(p)
     p.add_argument("--name", default=None, help="evaluation name (default from --data: idx-<folder>, embedded, keras)")
     p.add_argument("--overwrite", action="store_true", help="replace an evaluation of that name")
 
@@ -115,32 +173,57 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _load_data_or_fail(spec: str, split: str = "train"):
-    """Load ``--data`` with its ``split`` ("train" or "test"); warnings become one ``mnist-viz:
-    warning:`` line each (not the one that the split ``evaluate`` does not need is absent), errors a
-    UsageError."""
+def _load_data_or_fail(spec: str, split: str = "train", *, class_names=None, dataset=None):
+    """Load ``--data`` (with ``--class-names`` and ``--dataset``) and its ``split`` ("train" or
+    "test"); warnings become one ``mnist-viz: warning:`` line each (not the one that the split
+    ``evaluate`` does not need is absent), errors a UsageError."""
     import warnings
 
+    from mnist_viz.data._checks import LabelOutOfRange
     from mnist_viz.training import resolve_data
 
+    _check_names_fit_dataset(class_names, dataset)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            dataset = resolve_data(spec)
+            loaded = resolve_data(spec, class_names=class_names, dataset=dataset)
+        except LabelOutOfRange as exc:
+            if class_names is None:
+                raise UsageError(f"--data {spec}: {exc}; give --class-names (or --dataset) with one name "
+                                 "per class") from None
+            raise UsageError(f"--class-names: {exc.n_names} names given but --data {spec} has label {exc.label} "
+                             f"(at least {exc.label + 1} classes); give one name per class, in label order") from None
         except (OSError, ValueError) as exc:
             raise UsageError(f"--data {spec}: {exc}") from None
-    if split in dataset.missing:
+    if split in loaded.missing:
         raise UsageError(f"--data {spec}: no {'training' if split == 'train' else 'test'} split found "
-                         f"({dataset.description})")
+                         f"({loaded.description})")
+    if class_names is not None and split == "train":
+        labels = [y for y in (loaded.y_train, loaded.y_test) if len(y)]
+        n_classes = max(int(y.max()) for y in labels) + 1
+        if n_classes != len(class_names):
+            raise UsageError(f"--class-names: {len(class_names)} names given but the labels of --data {spec} hold "
+                             f"{n_classes} classes (0..{n_classes - 1}); give one name per class, in label order")
     for warning in caught:
         if split == "test" and "the train split is absent" in str(warning.message):
             continue
         print(f"mnist-viz: warning: {warning.message}", file=sys.stderr)
-    return dataset
+    return loaded
+
+
+def _check_names_fit_dataset(class_names, dataset) -> None:
+    if class_names is None or dataset is None:
+        return
+    from mnist_viz.data.known import known_dataset
+
+    known = known_dataset(dataset)
+    if len(class_names) != known.num_classes:
+        raise UsageError(f"--class-names: {len(class_names)} names given but --dataset {dataset} has "
+                         f"{known.num_classes} classes; give one name per class, or leave --class-names out")
 
 
 def _cmd_train(args) -> int:
-    dataset = _load_data_or_fail(args.data)
+    dataset = _load_data_or_fail(args.data, class_names=args.class_names, dataset=args.dataset)
     out = Path(args.out) if args.out else Path("runs") / args.model
     _check_out(out, overwrite=args.overwrite)
     from mnist_viz.training import train
@@ -171,7 +254,7 @@ def _cmd_evaluate(args) -> int:
             check_evaluation_name(args.name, "--name")
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    dataset = _load_data_or_fail(args.data, split="test")
+    dataset = _load_data_or_fail(args.data, split="test", class_names=args.class_names, dataset=args.dataset)
     from mnist_viz.evaluation import default_name, evaluate, summary_line
 
     name = args.name or default_name(args.data, dataset)

@@ -40,6 +40,8 @@ def train(
     validation_fraction: float = 0.1,
     quiet: bool = False,
     overwrite: bool = False,
+    class_names=None,
+    dataset: str | None = None,
 ):
     """Train ``model`` on ``data`` and write a run directory to ``out``; return the loaded :class:`Run`.
 
@@ -61,6 +63,9 @@ def train(
         the probe set.
     quiet
         No progress output.
+    class_names, dataset
+        Passed to :func:`mnist_viz.data.load_mnist` with a source string (``class_names`` as
+        ``--class-names``, ``dataset`` as ``--dataset``); an ``MnistData`` carries its own.
 
     >>> import tempfile
     >>> run = train("convnet", epochs=1, out=tempfile.mkdtemp() + "/c", quiet=True)
@@ -78,7 +83,7 @@ def train(
     if isinstance(model, str) and model not in models.BUILDERS:
         raise ValueError(f"model must be one of {sorted(models.BUILDERS)} or a compiled keras.Model; got {model!r}")
 
-    dataset = resolve_data(data)
+    dataset = resolve_data(data, class_names=class_names, dataset=dataset)
     if dataset.missing and "train" in dataset.missing:
         raise ValueError(
             f"data {dataset.source!r} has no training split ({dataset.description}); "
@@ -154,8 +159,9 @@ def train(
     return run
 
 
-def resolve_data(data):
-    """``MnistData`` from a source string (``"idx:PATH"`` included) or an ``MnistData`` as is.
+def resolve_data(data, *, class_names=None, dataset=None):
+    """``MnistData`` from a source string (``"idx:PATH"`` included), with ``class_names`` and
+    ``dataset`` passed to :func:`~mnist_viz.data.load_mnist`, or an ``MnistData`` as is.
 
     >>> resolve_data("embedded").source
     'embedded'
@@ -163,6 +169,9 @@ def resolve_data(data):
     from mnist_viz import data as data_mod
 
     if isinstance(data, data_mod.MnistData):
+        if class_names is not None or dataset is not None:
+            raise ValueError("class_names and dataset are for a source name or 'idx:PATH'; an MnistData carries "
+                             "its own (load it with load_mnist(..., dataset=..., class_names=...))")
         return data
     if not isinstance(data, str):
         raise TypeError(f"data must be a source name, 'idx:PATH' or MnistData; got {type(data).__name__}")
@@ -170,8 +179,8 @@ def resolve_data(data):
         path = data[4:]
         if not path:
             raise ValueError("data 'idx:' needs a folder after the colon, e.g. idx:data/mnist")
-        return data_mod.load_mnist("idx", path)
-    return data_mod.load_mnist(data)
+        return data_mod.load_mnist("idx", path, class_names=class_names, dataset=dataset)
+    return data_mod.load_mnist(data, class_names=class_names, dataset=dataset)
 
 
 def _input_layout(model) -> str:

@@ -29,6 +29,9 @@ def test_dataset_info_from_an_mnist_data_a_name_and_fields():
     info = dataset_info(data)
     assert (info["source"], info["n_train"], info["n_test"], info["sha256"]) == ("embedded", 4000, 1000, data.sha256)
     assert info["class_names"] == [str(d) for d in range(10)] and info["is_subset"] is True
+    assert (info["name"], info["noun"]) == ("MNIST", "digit") and list(info)[:2] == ["name", "noun"]
+    own = mnist_viz.data.MnistData(data.x_test[:2], [0, 1], data.x_test[:1], [1], class_names=("cat", "dog"))
+    assert "name" not in dataset_info(own) and dataset_info(own)["noun"] == "image"  # no name: no empty row
     assert dataset_info("in-house") == {"name": "in-house"}
     fields = {"name": "Fashion", "class_names": ["T-shirt/top", "Trouser"], "citation": "Xiao et al. 2017"}
     assert dataset_info(fields) == fields and dataset_info(fields) is not fields

@@ -237,3 +237,142 @@ def test_evaluate_usage_errors_exit_2_with_one_line(dense_run, tmp_path, capsys)
     err = capsys.readouterr().err
     assert "has no model.keras to evaluate; RunRecorder(save_model=True)" in err and err.count("\n") == 1
     assert "evaluations" not in fmt.read_run_info(dense_run)
+
+
+# -- --class-names and --dataset --------------------------------------------------------------------
+HOSTILE = ("<b>T&shirt</b>", "Trouser \"wide\"", "Pull'over", "Dress & <i>", "Coat</td>", "Sandal — été",
+           "Shirt <script>x</script>", "Sneaker &amp;", "Bag/sac", "Ankle boot \u304a")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("form", ["list", "file"])
+def test_train_with_class_names_keeps_them_intact_in_run_json(tmp_path, form):
+    from data_helpers import write_idx_folder
+
+    folder = tmp_path / "own"
+    write_idx_folder(folder, n_train=120, n_test=20)  # 10% held out: at least one per class
+    if form == "list":
+        value = ",".join(HOSTILE)
+    else:
+        (tmp_path / "names.txt").write_text("\n".join(HOSTILE) + "\n\n", encoding="utf-8")
+        value = f"@{tmp_path / 'names.txt'}"
+    out = tmp_path / "run"
+    proc = _run_cli("train", "--data", f"idx:{folder}", "--class-names", value, "--epochs", "1", "--out", str(out),
+                    "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert info["class_names"] == list(HOSTILE)
+    data = info["metadata"]["data"]
+    assert data["class_names"] == list(HOSTILE)
+    assert data["noun"] == "image" and "name" not in data and data["citation"] == ""  # a dataset of its own
+
+
+def test_train_with_a_known_dataset_passes_its_names_and_identity_to_train(tmp_path, monkeypatch, capsys):
+    """--dataset fashion-mnist on an IDX folder of MNIST's names: train gets Fashion-MNIST."""
+    from data_helpers import write_idx_folder
+
+    import mnist_viz.training
+
+    got = {}
+    monkeypatch.setattr(mnist_viz.training, "train", lambda model, dataset, **kw: got.setdefault("data", dataset))
+    folder = tmp_path / "fashion"
+    write_idx_folder(folder)
+    assert main(["train", "--data", f"idx:{folder}", "--dataset", "Fashion-MNIST", "--out", str(tmp_path / "r"),
+                 "--quiet"]) == 0, capsys.readouterr().err
+    data = got["data"]
+    assert data.name == "Fashion-MNIST" and data.class_names[0] == "T-shirt/top" and data.noun == "image"
+    assert "Xiao" in data.citation
+
+
+def test_class_names_list_reaches_train_stripped(tmp_path, monkeypatch, capsys):
+    from data_helpers import write_idx_folder
+
+    import mnist_viz.training
+
+    got = {}
+    monkeypatch.setattr(mnist_viz.training, "train", lambda model, dataset, **kw: got.setdefault("data", dataset))
+    folder = tmp_path / "own"
+    write_idx_folder(folder)
+    names = [f" kind {i} " for i in range(10)]
+    assert main(["train", "--data", f"idx:{folder}", "--class-names", ",".join(names), "--out", str(tmp_path / "r"),
+                 "--quiet"]) == 0, capsys.readouterr().err
+    assert got["data"].class_names == tuple(n.strip() for n in names)
+
+
+@pytest.fixture
+def idx_folder(tmp_path) -> Path:
+    from data_helpers import write_idx_folder
+
+    write_idx_folder(tmp_path / "own")  # labels 0..9
+    return tmp_path / "own"
+
+
+def _fails_with(argv, message, capsys):
+    assert main(argv) == 2, argv
+    err = capsys.readouterr().err
+    assert err.startswith("mnist-viz: error: ") and message in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    return err
+
+
+def test_class_names_count_must_match_the_labels(idx_folder, tmp_path, capsys):
+    data = ["train", "--data", f"idx:{idx_folder}", "--out", str(tmp_path / "r")]
+    _fails_with(data + ["--class-names", "a,b,c"],
+                f"--class-names: 3 names given but --data idx:{idx_folder} has label 9 (at least 10 classes); "
+                "give one name per class, in label order", capsys)
+    twelve = ",".join(f"c{i}" for i in range(12))
+    _fails_with(data + ["--class-names", twelve],
+                f"--class-names: 12 names given but the labels of --data idx:{idx_folder} hold 10 classes (0..9)",
+                capsys)
+    _fails_with(data + ["--dataset", "fashion-mnist", "--class-names", "a,b"],
+                "--class-names: 2 names given but --dataset fashion-mnist has 10 classes", capsys)
+    assert not (tmp_path / "r").exists()  # nothing trained, nothing written
+
+
+@pytest.mark.parametrize("value, message", [
+    ("a,,c", "argument --class-names: name 2 of the list is empty; every class needs a name"),
+    ("a, ,c", "argument --class-names: name 2 of the list is empty"),
+    ("", "argument --class-names: expected at least 2 class names, got ''"),
+    ("a", "argument --class-names: expected at least 2 class names, got 'a'"),
+    ("a,b,a", "argument --class-names: class name 'a' is given more than once"),
+])
+def test_bad_class_names_lists(value, message, capsys):
+    _fails_with(["train", "--class-names", value], message, capsys)
+
+
+def test_bad_class_names_files(tmp_path, capsys):
+    missing = tmp_path / "nowhere.txt"
+    _fails_with(["train", "--class-names", f"@{missing}"],
+                f"argument --class-names: file '{missing}' does not exist; expected @FILE with one class name a line",
+                capsys)
+    holes = tmp_path / "holes.txt"
+    holes.write_text("a\n\nc\n", encoding="utf-8")
+    _fails_with(["train", "--class-names", f"@{holes}"], f"argument --class-names: line 2 of {holes} is empty", capsys)
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("caf\xe9\nb\n".encode("latin-1"))
+    _fails_with(["train", "--class-names", f"@{latin}"], f"cannot read '{latin}' (UnicodeDecodeError", capsys)
+    _fails_with(["train", "--class-names", f"@{tmp_path}"], f"cannot read '{tmp_path}' (", capsys)
+
+
+def test_unknown_dataset_lists_the_choices(capsys):
+    err = _fails_with(["train", "--dataset", "cifar10"], "argument --dataset: invalid choice: 'cifar10'", capsys)
+    assert "fashion-mnist" in err and "emnist-letters" in err
+
+
+def test_help_lists_the_datasets_and_class_names(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--dataset NAME" in out and "--class-names NAMES" in out
+    for key in ("mnist", "fashion-mnist", "kmnist", "emnist-balanced", "emnist-digits", "emnist-letters"):
+        assert key in out
+    assert "@FILE (one name a line)" in out
+
+
+def test_a_folder_of_several_emnist_splits_asks_for_dataset(tmp_path, capsys):
+    from data_helpers import write_known_folder
+
+    write_known_folder(tmp_path / "gzip", "emnist-digits")
+    write_known_folder(tmp_path / "gzip", "emnist-letters")
+    _fails_with(["train", "--data", f"idx:{tmp_path / 'gzip'}"],
+                "pass dataset= (--dataset) one of 'emnist-digits', 'emnist-letters'", capsys)

@@ -179,3 +179,22 @@ def test_train_writes_through_run_recorder_only():
     calls = {node.func.attr for node in ast.walk(ast.parse(inspect.getsource(training)))
              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
     assert not {c for c in calls if c.startswith("write_") or c in ("atomic_write_json", "atomic_write_npz")}
+
+
+def test_resolve_data_passes_class_names_and_dataset_on(tmp_path):
+    """train(data="idx:PATH", class_names=..., dataset=...) loads with them (what the CLI's
+    --class-names and --dataset reach); an MnistData carries its own and refuses them."""
+    from data_helpers import write_idx_folder
+
+    from mnist_viz.training import resolve_data
+
+    write_idx_folder(tmp_path)
+    names = tuple(f"kind {i}" for i in range(10))
+    assert resolve_data(f"idx:{tmp_path}", class_names=names).class_names == names
+    fashion = resolve_data(f"idx:{tmp_path}", dataset="fashion-mnist")
+    assert fashion.name == "Fashion-MNIST" and fashion.class_names[-1] == "Ankle boot"
+    with pytest.raises(ValueError, match="class_names and dataset are for a source name or 'idx:PATH'"):
+        resolve_data(fashion, class_names=names)
+    with pytest.raises(ValueError, match="class_names and dataset are for a source name"):
+        train("dense", fashion, dataset="kmnist", out=tmp_path / "r", quiet=True)
+    assert not (tmp_path / "r").exists()

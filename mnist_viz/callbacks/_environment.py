@@ -98,8 +98,9 @@ def hardware() -> dict:
 
 def dataset_info(dataset) -> dict:
     """``run.json`` "metadata" "data" for ``dataset``: an :class:`~mnist_viz.data.MnistData` (its
-    source, description, sizes, fingerprint, class names and citation), a name, or a dict of your
-    own fields (``name``, ``description``, ``citation``, ``url``, ``class_names``, ...).
+    name when it has one, its noun, source, description, sizes, fingerprint, class names and
+    citation), a name, or a dict of your own fields (``name``, ``description``, ``citation``,
+    ``url``, ``class_names``, ``noun``, ...).
 
     >>> dataset_info("fashion in-house v2")
     {'name': 'fashion in-house v2'}
@@ -112,6 +113,8 @@ def dataset_info(dataset) -> dict:
 
     if isinstance(dataset, MnistData):
         return {
+            **({"name": dataset.name} if dataset.name else {}),  # "" (a dataset of its own): no row
+            "noun": dataset.noun,
             "source": dataset.source,
             "description": dataset.description,
             "is_subset": bool(dataset.is_subset),
