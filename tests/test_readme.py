@@ -72,3 +72,51 @@ def test_own_fit_section_shows_the_one_added_line_and_what_each_argument_adds():
     for argument in ("validation_data=", "training_data=", "test_data=", "dataset=", "class_names=", "metadata=",
                      "feature_indices=", "snapshot_every=", "record_weights="):
         assert f"`{argument}" in section, argument
+
+
+def _section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"## {title}\n")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def test_other_datasets_commands_are_ones_the_cli_accepts(tmp_path, monkeypatch):
+    """Every `mnist-viz train` line of "Other datasets" parses, and the options it shows exist."""
+    import shlex
+
+    from mnist_viz.cli import build_parser
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "names.txt").write_text("cat\ndog\nbird\n", encoding="utf-8")
+
+    section = _section("Other datasets")
+    lines = [line.split("#")[0] for line in section.splitlines() if line.startswith("mnist-viz ")]
+    assert any("--dataset fashion-mnist" in line and "idx:" in line for line in lines)
+    assert any("--class-names @names.txt" in line for line in lines)
+    for line in lines:
+        args = build_parser().parse_args(shlex.split(line)[1:])
+        if args.command == "train" and "fashion" in line:
+            assert args.dataset == "fashion-mnist"
+        if "--class-names" in line:
+            assert args.class_names == ("cat", "dog", "bird")
+    for key in ("fashion-mnist", "kmnist", "emnist-balanced", "emnist-digits", "emnist-letters"):
+        assert f"`{key}`" in section, key
+    for cite in ("arXiv:1708.07747", "arXiv:1812.01718", "arXiv:1702.05373"):
+        assert cite in section
+
+
+def test_other_datasets_python_example_runs(tmp_path):
+    """The Fashion-MNIST call, on a small folder of MNIST-named IDX files written by the project's writer."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from data_helpers import write_idx_folder
+
+    write_idx_folder(tmp_path / "data" / "fashion", n_train=120, n_test=20)
+    code = readme_block("other-datasets-example")
+    assert "epochs=5" in code
+    code = code.replace("epochs=5", "epochs=1") + (
+        "\nassert data.name == 'Fashion-MNIST' and data.class_names[0] == 'T-shirt/top'"
+        "\nassert run.info['class_names'][-1] == 'Ankle boot'"
+        "\nassert run.metadata['data']['noun'] == 'image' and '1708.07747' in run.metadata['data']['citation']"
+    )
+    proc = _run_python(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
