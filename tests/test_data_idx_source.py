@@ -271,6 +271,20 @@ def test_a_folder_with_several_datasets_needs_dataset(tmp_path):
         load_mnist("idx", tmp_path, dataset="emnist-digits")
 
 
+def test_mnist_names_next_to_an_emnist_split_are_a_second_dataset(tmp_path):
+    write_known_folder(tmp_path, "emnist-digits")
+    write_idx_folder(tmp_path)
+    with pytest.raises(ValueError, match=r"holds the files of 2 datasets \(MNIST, EMNIST digits\)|"
+                                         r"holds the files of 2 datasets \(EMNIST digits, MNIST\)"):
+        load_mnist("idx", tmp_path)
+    assert load_mnist("idx", tmp_path, dataset="mnist").n_train == 30
+    assert load_mnist("idx", tmp_path, dataset="emnist-digits").n_train == 12
+    write_known_folder(tmp_path / "k", "kmnist", npz=True)
+    write_idx_folder(tmp_path / "k")  # KMNIST's own IDX files carry MNIST's names: still KMNIST, read from the IDX
+    kmnist = load_mnist("idx", tmp_path / "k")
+    assert kmnist.name == "KMNIST" and kmnist.n_train == 30 and "NumPy" not in kmnist.description
+
+
 def test_a_known_dataset_with_one_split_warns_in_its_own_names(tmp_path):
     write_known_folder(tmp_path, "emnist-balanced", splits=("test",))
     with pytest.warns(UserWarning, match=r"the train split is absent \(no emnist-balanced-train-images/"

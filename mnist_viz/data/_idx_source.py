@@ -81,14 +81,15 @@ def recognise(folder: Path) -> tuple[KnownDataset, dict] | None:
     """The dataset whose files ``folder`` holds, with its {split: (images, labels)}, or None when
     it holds none; ``ValueError`` when it holds the files of several (pass ``dataset=``).
 
-    MNIST's own names count as MNIST; KMNIST's ``.npz`` files (next to them or not) make it KMNIST.
+    MNIST's own names count as MNIST; KMNIST's ``.npz`` files (next to them or not) make it KMNIST;
+    next to an EMNIST split they are a second dataset.
 
     >>> import tempfile
     >>> recognise(Path(tempfile.mkdtemp())) is None
     True
     """
     found = [(d, _files(folder, d)) for d in KNOWN_DATASETS.values() if _holds_own_files(folder, d)]
-    if not found and _holds(mnist_files := _files(folder, _MNIST)):
+    if not any(d.shares_mnist_names for d, _ in found) and _holds(mnist_files := _files(folder, _MNIST)):
         found.append((_MNIST, mnist_files))
     if len(found) > 1:
         keys = ", ".join(repr(d.key) for d, _ in found)

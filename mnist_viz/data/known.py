@@ -62,39 +62,34 @@ EMNIST_BYCLASS_NAMES = DIGIT_NAMES + tuple(string.ascii_uppercase) + tuple(strin
 #: emnist-letters-mapping.txt: label k (1..26) is the capital and the lower-case letter
 EMNIST_LETTERS_NAMES = tuple(f"{u}/{u.lower()}" for u in string.ascii_uppercase)
 
-FASHION_CITATION = """\
-@misc{xiao2017fashion,
-  author        = {Xiao, Han and Rasul, Kashif and Vollgraf, Roland},
-  title         = {Fashion-{MNIST}: a Novel Image Dataset for Benchmarking Machine Learning Algorithms},
-  year          = {2017},
-  eprint        = {1708.07747},
-  archivePrefix = {arXiv},
-  primaryClass  = {cs.LG}
-}
-"""
+def arxiv_bibtex(key: str, authors: str, title: str, year: int, eprint: str, primary_class: str) -> str:
+    """A BibTeX ``@misc`` entry for an arXiv preprint.
 
-KMNIST_CITATION = """\
-@misc{clanuwat2018deep,
-  author        = {Clanuwat, Tarin and Bober-Irizar, Mikel and Kitamoto, Asanobu and Lamb, Alex and
-                   Yamamoto, Kazuaki and Ha, David},
-  title         = {Deep Learning for Classical {Japanese} Literature},
-  year          = {2018},
-  eprint        = {1812.01718},
-  archivePrefix = {arXiv},
-  primaryClass  = {cs.CV}
-}
-"""
+    >>> print(arxiv_bibtex("me2026", "Me, A.", "A title", 2026, "2601.00001", "cs.LG"), end="")
+    @misc{me2026,
+      author        = {Me, A.},
+      title         = {A title},
+      year          = {2026},
+      eprint        = {2601.00001},
+      archivePrefix = {arXiv},
+      primaryClass  = {cs.LG}
+    }
+    """
+    fields = {"author": authors, "title": title, "year": year, "eprint": eprint, "archivePrefix": "arXiv",
+              "primaryClass": primary_class}
+    body = ",\n".join(f"  {name:<13} = {{{value}}}" for name, value in fields.items())
+    return f"@misc{{{key},\n{body}\n}}\n"
 
-EMNIST_CITATION = """\
-@misc{cohen2017emnist,
-  author        = {Cohen, Gregory and Afshar, Saeed and Tapson, Jonathan and van Schaik, Andr{\\'e}},
-  title         = {{EMNIST}: an extension of {MNIST} to handwritten letters},
-  year          = {2017},
-  eprint        = {1702.05373},
-  archivePrefix = {arXiv},
-  primaryClass  = {cs.CV}
-}
-"""
+
+FASHION_CITATION = arxiv_bibtex(
+    "xiao2017fashion", "Xiao, Han and Rasul, Kashif and Vollgraf, Roland",
+    "Fashion-{MNIST}: a Novel Image Dataset for Benchmarking Machine Learning Algorithms", 2017, "1708.07747", "cs.LG")
+KMNIST_CITATION = arxiv_bibtex(
+    "clanuwat2018deep", "Clanuwat, Tarin and Bober-Irizar, Mikel and Kitamoto, Asanobu and Lamb, Alex and "
+    "Yamamoto, Kazuaki and Ha, David", "Deep Learning for Classical {Japanese} Literature", 2018, "1812.01718", "cs.CV")
+EMNIST_CITATION = arxiv_bibtex(
+    "cohen2017emnist", "Cohen, Gregory and Afshar, Saeed and Tapson, Jonathan and van Schaik, Andr{\\'e}",
+    "{EMNIST}: an extension of {MNIST} to handwritten letters", 2017, "1702.05373", "cs.CV")
 
 
 @dataclass(frozen=True)
