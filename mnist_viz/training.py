@@ -116,9 +116,15 @@ def train(
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(dataset.y_train))
-    tr_idx, va_idx = train_test_split(
-        idx, test_size=validation_fraction, random_state=seed, stratify=dataset.y_train
-    )
+    if len(idx) < 2:
+        raise ValueError(f"data {dataset.source!r} has {len(idx)} training image(s); train needs at least 2 "
+                         "(one to train on, one to validate)")
+    try:
+        tr_idx, va_idx = train_test_split(
+            idx, test_size=validation_fraction, random_state=seed, stratify=dataset.y_train
+        )
+    except ValueError:  # too few images of some class to stratify: a plain seeded split
+        tr_idx, va_idx = train_test_split(idx, test_size=max(validation_fraction, 1 / len(idx)), random_state=seed)
     x_tr, y_tr = prep(dataset.x_train[tr_idx]), data_mod.one_hot(dataset.y_train[tr_idx], num_classes)
     x_va, y_va = prep(dataset.x_train[va_idx]), data_mod.one_hot(dataset.y_train[va_idx], num_classes)
     x_te, y_te = prep(dataset.x_test), data_mod.one_hot(dataset.y_test, num_classes)

@@ -198,3 +198,16 @@ def test_resolve_data_passes_class_names_and_dataset_on(tmp_path):
     with pytest.raises(ValueError, match="class_names and dataset are for a source name"):
         train("dense", fashion, dataset="kmnist", out=tmp_path / "r", quiet=True)
     assert not (tmp_path / "r").exists()
+
+
+def test_a_training_set_too_small_to_stratify_still_trains(tmp_path, data):
+    """Fewer images of a class than the split needs: a plain seeded split instead of a traceback."""
+    from mnist_viz.data import MnistData
+
+    small = MnistData(data.x_train[:15], data.y_train[:15], data.x_test[:10], data.y_test[:10])
+    run = train("dense", small, epochs=1, out=tmp_path / "s", quiet=True)
+    assert run.status == "complete"
+    assert (run.metadata["data"]["n_train"], run.metadata["data"]["n_validation"]) == (13, 2)
+    one = MnistData(data.x_train[:1], data.y_train[:1], data.x_test[:10], data.y_test[:10])
+    with pytest.raises(ValueError, match="has 1 training image"):
+        train("dense", one, epochs=1, out=tmp_path / "o", quiet=True)
