@@ -1,11 +1,24 @@
 """Shared test set-up: quiet TensorFlow, the Agg backend, and two real short runs for the report
-tests (trained once per session)."""
+tests (trained once per session).
+
+Under pytest-xdist (the README's test command runs ``-n 2 --dist loadgroup``) each worker computes
+with one thread (TensorFlow intra-/inter-op, OpenMP, BLAS), so that the workers share the cores
+instead of each oversubscribing them, and the tests are grouped for the workers: those that use the
+session's ``trained_runs`` in one group (trained once, on one worker), every other test with the
+rest of its file (a module's fixtures, some of which train models, are made once).
+"""
 from __future__ import annotations
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
+#: set to "1" in each xdist worker before NumPy, TensorFlow, JAX or torch is imported
+WORKER_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                      "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _var in WORKER_THREAD_VARS:
+        os.environ.setdefault(_var, "1")
 
 from pathlib import Path  # noqa: E402
 
@@ -41,10 +54,21 @@ def pixel_version_mismatches() -> list[str]:
     return out
 
 
+def xdist_group(item) -> str:
+    """The pytest-xdist group of a test without an ``xdist_group`` marker of its own: "trained_runs"
+    for the users of that session fixture, else its file's name."""
+    return "trained_runs" if "trained_runs" in getattr(item, "fixturenames", ()) else item.path.name
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
-    """Image comparisons against gallery/ are only meaningful on the pinned stack: elsewhere (e.g.
-    Python 3.10, where those releases do not install) they skip with the reason, instead of failing
-    on anti-aliasing differences."""
+    """Groups the tests for xdist (:func:`xdist_group`). Image comparisons against gallery/ are only
+    meaningful on the pinned stack: elsewhere (e.g. Python 3.10, where those releases do not install)
+    they skip with the reason, instead of failing on anti-aliasing differences."""
+    if getattr(config.option, "dist", "no") == "loadgroup":
+        for item in items:
+            if item.get_closest_marker("xdist_group") is None:
+                item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
     mismatches = pixel_version_mismatches()
     if not mismatches:
         return
