@@ -15,7 +15,7 @@ Example
 """
 from __future__ import annotations
 
-__all__ = ["DEFAULT_NOUN", "OTHER_NOUN", "noun_for", "plural", "count", "run_noun"]
+__all__ = ["DEFAULT_NOUN", "OTHER_NOUN", "noun_for", "plural", "count", "data_noun", "run_noun"]
 
 #: the word for one sample of a digit dataset (MNIST, EMNIST digits), and the default
 DEFAULT_NOUN = "digit"
@@ -68,6 +68,19 @@ def count(n, noun: str) -> str:
     return f"{n:,} {noun if n == 1 else plural(noun)}"
 
 
+def data_noun(data, class_names=None) -> str:
+    """The noun of a dataset described by ``data`` (``run.json`` ``metadata.data``, or an
+    evaluation's ``data``): its ``noun``, else from ``class_names`` (else ``data["class_names"]``).
+
+    >>> data_noun({"noun": "letter"}), data_noun({"class_names": ["Bag", "Coat"]}), data_noun(None, ["0", "1"])
+    ('letter', 'image', 'digit')
+    """
+    data = data if isinstance(data, dict) else {}
+    noun = data.get("noun")
+    names = class_names if class_names is not None else data.get("class_names")
+    return noun_for(names, noun if isinstance(noun, str) else None)
+
+
 def run_noun(run) -> str:
     """The noun of a :class:`~mnist_viz.run.Run`: ``metadata.data.noun``, else from its class names.
 
@@ -79,6 +92,4 @@ def run_noun(run) -> str:
     >>> run_noun(Run.from_dict({"loss": [1.0]}, metadata={"data": {"noun": "character"}}))
     'character'
     """
-    data = (getattr(run, "metadata", None) or {}).get("data") or {}
-    noun = data.get("noun") if isinstance(data, dict) else None
-    return noun_for(getattr(run, "class_names", None), noun if isinstance(noun, str) else None)
+    return data_noun((getattr(run, "metadata", None) or {}).get("data"), getattr(run, "class_names", None))

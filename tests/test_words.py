@@ -76,3 +76,12 @@ def test_one_error_is_one_error_not_one_errors():
     probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.3, 0.7]])
     text = mp.alt_text(mp.misclassified(images, np.array([0, 1, 0, 0]), probs))
     assert text.startswith("The 1 most confident of 1 misclassified digit out of 4;"), text
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import mnist_viz._words as words
+
+    result = doctest.testmod(words, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 5 and result.failed == 0
