@@ -43,8 +43,9 @@ def predictions_section(run, sid: str) -> Section:
         s.note(f"No test images: {TEST_NPZ} of this run holds probabilities and labels only.")
         return s
     names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
-    add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=10, ncols=5, class_names=names,
-                                          noun=noun),
+    wide = max(len(c) for c in names) > 6  # long names widen each cell: fewer a row keeps the text legible
+    add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=9 if wide else 10,
+                                          ncols=3 if wide else 5, class_names=names, noun=noun),
                caption=f"First test {plural(noun)} with their three most probable classes (green: correct).",
                what="top-k grid")
     add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=names, noun=noun),
