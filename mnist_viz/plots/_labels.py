@@ -46,7 +46,7 @@ def _width(s: str, size: float, weight: str, style: str) -> float:
         return 0.0
     prop = FontProperties(family="DejaVu Sans", weight=weight, style=style)
     lines = s.split("\n")
-    return max(TextPath((0, 0), line, size=size, prop=prop).get_extents().width for line in lines if line) / 72.0
+    return float(max(TextPath((0, 0), line, size=size, prop=prop).get_extents().width for line in lines if line)) / 72.0
 
 
 def text_width(s: str, fontsize: float, *, weight: str = "normal", style: str = "normal") -> float:
@@ -64,7 +64,7 @@ def wrapped(name: str, width: int = MAX_LABEL_CHARS // 2 + 2) -> str:
     lines; the second is cut with "…"), for labels under narrow bars.
 
     >>> wrapped("Ankle boot"), wrapped("T-shirt/top", 7), wrapped("A very long class name number 6")
-    ('Ankle boot', 'T-shirt/\\ntop', 'A very long\\nclass name n…')
+    ('Ankle boot', 'T-shirt/\\ntop', 'A very\\nlong class…')
     """
     s = " ".join(str(name).split())
     if len(s) <= width:
