@@ -174,6 +174,11 @@ def many_class_predictions(n: int = 3000, n_classes: int = 47, *, seed: int = 0)
     return y, synthetic_probabilities(y, n_classes=n_classes, accuracy=0.85, seed=seed), names
 
 
+#: Fashion-MNIST's class names with four of them lengthened to 25-31 characters: the long-name baselines
+LONG_CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover with a hood and zip", "Dress", "Coat for the rain and wind",
+                    "Sandal", "Shirt with buttons and collar", "Sneaker", "Bag with a strap and a buckle", "Ankle boot"]
+
+
 def texts(ax, gid=None) -> list[str]:
     """The strings of ``ax``'s text artists (those with ``gid`` only, when given): what a plot wrote."""
     return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]

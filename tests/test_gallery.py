@@ -91,6 +91,12 @@ def test_confusion_matrix_47_classes():
     return _fig(mp.confusion_matrix(y_true_47, probabilities_47, class_names=names_47))
 
 
+@image_compare("confusion_matrix_long_names.png")
+def test_confusion_matrix_long_names(preds):
+    _images, y_true, probabilities = preds
+    return _fig(mp.confusion_matrix(y_true, probabilities, class_names=gd.LONG_CLASS_NAMES))
+
+
 @image_compare("compare_confusion.png")
 def test_compare_confusion():
     return mp.compare_confusion(gd.compared_test_runs())
@@ -118,6 +124,12 @@ def test_calibration(preds):
 def test_topk_grid(preds):
     images, y_true, probabilities = preds
     return mp.topk_grid(images, y_true, probabilities)
+
+
+@image_compare("topk_grid_long_names.png")
+def test_topk_grid_long_names(preds):
+    images, y_true, probabilities = preds
+    return mp.topk_grid(images, y_true, probabilities, n=15, class_names=gd.LONG_CLASS_NAMES)
 
 
 @image_compare("misclassified.png")

@@ -57,7 +57,7 @@ def test_prediction_evolution_accuracy_lines_and_heatmap():
     assert len([ln for ln in lines_ax.get_lines() if str(ln.get_gid()).startswith("class_")]) == 10
     assert [t.get_text() for t in heat_ax.get_yticklabels()] == list("abcdefghij")
     assert heat_ax.images[0].get_array().shape == (10, 5)
-    assert mp.alt_text(fig).startswith("Per-class accuracy on 100 probe digits over 5 epochs")
+    assert mp.alt_text(fig).startswith("Per-class accuracy on 100 probe images over 5 epochs")
 
 
 def test_prediction_evolution_from_run_with_probe_records():

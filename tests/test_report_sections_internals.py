@@ -14,7 +14,7 @@ def test_a_conv_run_shows_feature_maps_of_two_digits_and_its_filters(tmp_path):
     assert [b.kind for b in s.blocks] == ["figure"] * 3
     labels = run.test.labels
     assert [b.caption for b in s.blocks[:2]] == [
-        f"Feature maps of test digit #{i} (label {labels[i]}), layer by layer." for i in (0, 1)]
+        f"Feature maps of test digit #{i} (class {labels[i]}), layer by layer." for i in (0, 1)]
     assert s.blocks[2].caption == "First convolution layer's kernels."
 
 

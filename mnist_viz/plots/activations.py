@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from mnist_viz._arrays import pixel_scale, positive_int
+from mnist_viz._words import DEFAULT_NOUN, noun_for
 
 from ._figure import new_figure
 from ._inputs import is_keras_model, run_features
@@ -131,7 +132,7 @@ def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
     )
 
 
-def activations(image, model, *, layers=None, max_maps=16):
+def activations(image, model, *, layers=None, max_maps=16, noun=DEFAULT_NOUN):
     """The stages of a convnet for one digit: the input, then the feature maps of every conv and
     pooling layer in order, one row per layer.
 
@@ -153,6 +154,8 @@ def activations(image, model, *, layers=None, max_maps=16):
         Only these layers (default: every conv/pool layer, or every entry of the mapping).
     max_maps : int
         Maps shown per layer.
+    noun : str
+        The word for the image in the alt text ("digit"; "image", "letter" ... for other datasets).
 
     Returns
     -------
@@ -205,7 +208,7 @@ def activations(image, model, *, layers=None, max_maps=16):
     desc = ", ".join(f"{n} {s[0]}×{s[1]}×{s[2]}" for n, s, _m, _mos in mosaics)
     set_alt_text(
         fig,
-        f"Activations of one digit through {len(mosaics)} conv/pool layers: {desc} "
+        f"Activations of one {noun_for(None, noun)} through {len(mosaics)} conv/pool layers: {desc} "
         f"(up to {max_maps} maps each, each map scaled to its own range).",
     )
     return fig

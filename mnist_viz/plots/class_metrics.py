@@ -17,6 +17,7 @@ from mnist_viz.metrics import per_class_metrics
 
 from ._figure import draw_message, new_axes
 from ._inputs import label_pair
+from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
 
 __all__ = ["class_metrics"]
@@ -62,7 +63,8 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
         if kind == "bars":
             ax = new_axes(ax, figsize=(max(6.4, 0.55 * n + 1.5), 3.6))
         else:
-            ax = new_axes(ax, figsize=(4.6, max(3.0, 0.22 * n + 1.2)))
+            label_room = widest(short_names(names), 8 if n <= 30 else 6.5)  # beyond 0.6 in: a wider figure
+            ax = new_axes(ax, figsize=(round(4.6 + max(0.0, label_room - 0.6), 2), max(3.0, 0.22 * n + 1.2)))
         if yt.size == 0:
             draw_message(ax, "No predictions to score.")
             set_alt_text(ax, "Per-class metrics: no predictions to score.")
@@ -77,7 +79,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
                     ((p, "precision", OKABE_ITO[0]), (r, "recall", OKABE_ITO[1]), (f, "F1", OKABE_ITO[2]))):
                 ax.bar(x + (k - 1) * w, vals, width=w, color=color, label=label)
             ax.axhline(accuracy, color="0.3", linestyle="--", linewidth=1, label=f"accuracy {accuracy:.1%}")
-            ax.set_xticks(x, [f"{nm}\nn={c:,}" for nm, c in zip(names, s)], fontsize=7 if n <= 15 else 5)
+            _bar_ticks(ax, x, names, s, fontsize=7 if n <= 15 else 5)
             ax.set_xlim(-0.6, n - 0.4)
             lo = min(float(np.min(np.concatenate([p, r, f]))), accuracy)
             ax.set_ylim(max(0.0, np.floor((lo - 0.05) * 10) / 10), 1.0)
@@ -99,7 +101,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
             ax.set_xlim(-0.5, 3.5)
             ax.set_xticks([0, 1, 2, 3], ["precision", "recall", "F1", "support"])
             ax.xaxis.tick_top()
-            ax.set_yticks(np.arange(n), names, fontsize=8 if n <= 30 else 6.5)
+            class_ticks(ax, "y", np.arange(n), names, fontsize=8 if n <= 30 else 6.5, pitch_in=0.22)
             ax.tick_params(length=0)
             for spine in ax.spines.values():
                 spine.set_visible(False)
@@ -110,3 +112,18 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
         set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
                          f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")
         return ax
+
+
+def _bar_ticks(ax, x, names, support, *, fontsize):
+    """Each class name over its support (``n=…``) under its bars: cut names, wrapped onto two lines
+    when wider than a group of bars, turned 90° on one line when still too wide."""
+    pitch = ax.get_position().width * ax.figure.get_figwidth() / max(len(x), 1)
+    shown = short_names(names)
+    labels = [f"{nm}\nn={c:,}" for nm, c in zip(shown, support)]
+    if widest(labels, fontsize) > 0.92 * pitch:
+        labels = [f"{wrapped(nm)}\nn={c:,}" for nm, c in zip(names, support)]
+    if widest(labels, fontsize) > 0.92 * pitch:
+        labels = [f"{nm} (n={c:,})" for nm, c in zip(shown, support)]
+        class_ticks(ax, "x", x, labels, fontsize=fontsize, pitch_in=pitch, rotation=90, shorten=False)
+    else:
+        ax.set_xticks(x, labels, fontsize=fontsize)

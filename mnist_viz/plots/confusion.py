@@ -19,6 +19,7 @@ from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_prec
 
 from ._figure import draw_message, new_figure
 from ._inputs import label_pair
+from ._labels import class_ticks, short_names, widest
 from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
 
 __all__ = ["confusion_matrix"]
@@ -28,17 +29,37 @@ MAX_ANNOTATED_CLASSES = 20
 _MARGIN_GAP = 0.35  # gap, in cells, between the matrix and its recall/precision margins
 
 
+def _pitch(n, margins, side):
+    """Inches between two ticks of a matrix ``side`` inches wide (with its margins)."""
+    return side / (n + (1 + _MARGIN_GAP if margins else 0))
+
+
+def _x_rotation(n, names, margins, side, tick_size):
+    """The angle of the x tick labels: 90° beyond 20 classes or when the (cut) names are wider
+    than a cell, else 0."""
+    if n > 20:
+        return 90
+    return 0 if widest(short_names(names), tick_size) <= 0.92 * _pitch(n, margins, side) else 90
+
+
 def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
     """A fresh figure laid out by hand for a square matrix plus colorbar (no layout engine: the
     constrained/compressed pass costs a third of the render time at 10,000 predictions). With
     ``margin_colorbar`` a second, shorter colorbar (for the recall/precision margins) sits under
-    the first. Returns ``(ax, cax, margin_cax)``."""
+    the first. Room for the tick labels is measured (long names are cut, :mod:`._labels`).
+    Returns ``(ax, cax, margin_cax)``."""
     side = 4.6 if n <= 10 else min(10.0, 2.2 + 0.17 * n)  # the matrix (with its margins), inches
+    names = short_names(names)
+    tick_size = 8 if n <= 20 else 7
     longest = max([len(s) for s in names] + [len("precision") if margins else 1])
-    char = (8 if n <= 20 else 7) * 0.6 / 72  # average DejaVu Sans digit/letter width, inches
-    left = 0.35 + 0.12 + longest * char
-    rotated = n > 20
-    bottom = 0.3 + 0.12 + (max(len(s) for s in names + (["recall"] if margins else [])) * char if rotated else 0.15)
+    char = tick_size * 0.6 / 72  # average DejaVu Sans digit/letter width, inches
+    left = 0.35 + 0.12 + max(longest * char, widest(names, tick_size))
+    rotation = _x_rotation(n, names, margins, side, tick_size)
+    if rotation:
+        xnames = names + (["recall"] if margins else [])
+        bottom = 0.3 + 0.12 + max(max(len(s) for s in xnames) * char, widest(xnames, tick_size))
+    else:
+        bottom = 0.3 + 0.12 + 0.15
     top, right = 0.35, (0.9 if colorbar else 0.15)
     width, height = left + side + right, bottom + side + top
     fig = new_figure(figsize=(round(width, 2), round(height, 2)), layout=None)
@@ -67,7 +88,9 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         None: counts; "true": each row sums to 1 (recall on the diagonal); "pred": each column sums
         to 1 (precision on the diagonal); "all": the whole matrix sums to 1.
     class_names : list of str, optional
-        Tick labels; its length fixes the number of classes (default ``0..C-1``).
+        Tick labels; its length fixes the number of classes (default ``0..C-1``). Names longer
+        than 16 characters are cut with "…" (the alt text keeps them whole); x labels wider
+        than a cell (or beyond 20 classes) are turned 90°.
     n_classes : int, optional
         The number of classes C (as scikit-learn's ``labels=range(C)``): any label outside
         ``0..C-1`` raises ValueError. Default: ``len(class_names)``, else the columns of a 2-D
@@ -188,8 +211,10 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         else:
             ticks_x = ticks
         tick_size = 8 if n <= 20 else 7
-        ax.set_xticks(ticks_x, xlabels, fontsize=tick_size, rotation=90 if n > 20 else 0)
-        ax.set_yticks(ticks_x, ylabels, fontsize=tick_size)
+        side = ax.get_position().width * ax.figure.get_figwidth()
+        class_ticks(ax, "x", ticks_x, xlabels, fontsize=tick_size, rotation=_x_rotation(n, names, margins, side, tick_size),
+                    pitch_in=_pitch(n, margins, side))
+        class_ticks(ax, "y", ticks_x, ylabels, fontsize=tick_size, pitch_in=_pitch(n, margins, side))
         if margins:
             for lab in (ax.get_xticklabels()[-1], ax.get_yticklabels()[-1]):
                 lab.set_fontstyle("italic")

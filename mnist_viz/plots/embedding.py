@@ -15,9 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz._arrays import as_labels, check_same_length
+from mnist_viz._words import count, noun_for
 
 from ._figure import draw_message, new_axes
 from ._inputs import class_names_and_count
+from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
 
 __all__ = ["embedding"]
@@ -115,7 +117,14 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
     h_in = max(bbox.height * ax.figure.get_figheight(), 1e-3)
     sx, sy = w_in / max(x1 - x0, 1e-12), h_in / max(y1 - y0, 1e-12)  # data -> inches
     inches = np.column_stack([(centres[:, 0] - x0) * sx, (centres[:, 1] - y0) * sy])
-    spread = _spread_labels(inches, min_dist=0.3)
+    shown = [names[c] for c in classes]
+    long = max(len(s) for s in shown) > 2  # class names, not digits: boxes, smaller type
+    fontsize = 8 if long else 11
+    if long:  # repel in units of one label box, so that no two boxes overlap
+        box = np.array([widest(shown, fontsize, weight="bold") + 0.12, fontsize / 72 + 0.12])
+        spread = _spread_labels(inches / box, min_dist=1.05) * box
+    else:
+        spread = _spread_labels(inches, min_dist=0.3)
     spread[:, 0] = np.clip(spread[:, 0], 0.15, w_in - 0.15)
     spread[:, 1] = np.clip(spread[:, 1], 0.15, h_in - 0.15)
     placed = np.column_stack([spread[:, 0] / sx + x0, spread[:, 1] / sy + y0])
@@ -123,15 +132,16 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
         if moved:
             ax.plot([cx, lx], [cy, ly], color="0.25", linewidth=0.8, zorder=4, gid="class_label_leader")
             ax.plot([cx], [cy], marker="o", markersize=3, color="0.25", zorder=4, gid="class_label_leader")
-        ax.text(lx, ly, names[c], ha="center", va="center", fontsize=11, fontweight="bold", color="black",
-                bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colors[c], "alpha": 0.85, "lw": 1.5},
+        ax.text(lx, ly, names[c], ha="center", va="center", fontsize=fontsize, fontweight="bold", color="black",
+                bbox={"boxstyle": "round,pad=0.2" if long else "circle,pad=0.2", "fc": "white", "ec": colors[c],
+                      "alpha": 0.85, "lw": 1.5},
                 gid="class_label", zorder=5)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
 
 
 def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, n_classes=None, random_state=0,
-              ax=None):
+              ax=None, noun=None):
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
 
@@ -159,6 +169,9 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
         Seed for t-SNE (PCA is deterministic).
     ax : matplotlib Axes, optional
         Where to draw (default: a fresh figure).
+    noun : str, optional
+        The word for one sample in the title and alt text (default: "digit" for class names
+        "0".."9" or none, else "image").
 
     Returns
     -------
@@ -199,7 +212,9 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
             raise
         check_same_length(features=x, y_pred=p)
         wrong = p != y
-    names = class_names or [str(i) for i in range(n_classes)]
+    full_names = class_names or [str(i) for i in range(n_classes)]
+    names = short_names(full_names)  # drawn cut; the alt text keeps them whole
+    noun = noun_for(class_names, noun)
     if x.size and not np.all(np.isfinite(x)):
         raise ValueError("features hold NaN or inf values")
 
@@ -236,8 +251,9 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
         ax.set_ylabel(yl)
         ax.set_xticks([]), ax.set_yticks([])
         label = "PCA" if method == "pca" else "t-SNE"
-        ax.set_title(f"{label} of {x.shape[1]}-d penultimate features ({len(x)} digits)")
+        ax.set_title(f"{label} of {x.shape[1]}-d penultimate features ({count(len(x), noun)})")
     err = f"; {int(wrong.sum())} misclassified marked with x" if wrong is not None else ""
-    set_alt_text(ax, f"{label} embedding of {len(x)} digits' {x.shape[1]}-d features, coloured by true class "
-                     f"({n_classes} classes){err}.")
+    listed = ", ".join(full_names[:12]) + (", …" if n_classes > 12 else "")
+    set_alt_text(ax, f"{label} embedding of the {x.shape[1]}-d features of {count(len(x), noun)}, coloured by true "
+                     f"class ({n_classes} classes: {listed}){err}.")
     return ax

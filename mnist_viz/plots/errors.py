@@ -8,36 +8,38 @@ Example
 >>> probs = np.array([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]])
 >>> fig = mp.misclassified(np.zeros((3, 28, 28)), [0, 0, 1], probs)
 >>> mp.alt_text(fig)
-'The 1 most confident of 1 misclassified digits out of 3; worst: true 0 predicted 1 with probability 0.90.'
+'The 1 most confident of 1 misclassified digit out of 3; worst: true 0 predicted 1 with probability 0.90.'
 """
 from __future__ import annotations
 
 import numpy as np
 
 from mnist_viz._arrays import positive_int
+from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import most_confident_errors, most_confused_pairs
 
 from ._figure import image_canvas, message_figure
 from ._inputs import digit_predictions
+from ._labels import short_names, widest
 from ._mosaic import DIGIT, digit_title, draw_digits, frame_digit
 from ._style import WRONG_COLOR, digit_range, plot_style, set_alt_text
 
 __all__ = ["misclassified", "confused_pairs"]
 
 
-def _ranked_errors(y, probs, view: str, none: str):
+def _ranked_errors(y, probs, view: str, none: str, noun: str):
     """``(errors most confident first, predicted classes, None)``, or ``(None, None, figure)``: a
     message figure when there is no digit or no error to show (``view`` and ``none`` word its alt text)."""
     if y.size == 0:
-        return None, None, message_figure("No digits to show.", f"{view}: no digits given.")
+        return None, None, message_figure(f"No {plural(noun)} to show.", f"{view}: no {plural(noun)} given.")
     order, pred = most_confident_errors(y, probs), probs.argmax(axis=1)
     if order.size == 0:
-        return None, None, message_figure(f"No misclassified digits among {y.size:,}.",
+        return None, None, message_figure(f"No misclassified {plural(noun)} among {y.size:,}.",
                                           f"{view}: {none} among {y.size:,} predictions.")
     return order, pred, None
 
 
-def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_names=None):
+def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_names=None, noun=None):
     """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
 
     Parameters
@@ -46,6 +48,9 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
     n : int, errors to show (fewer if there are fewer errors)
     ncols : int, optional (default: up to 8, about square)
     class_names : list of str, optional
+        Drawn cut to 16 characters with "…" (the alt text keeps them whole); a title wider than
+        its digit goes onto two or three lines.
+    noun : str, optional: the word for one sample (as in :func:`topk_grid`)
 
     Returns
     -------
@@ -62,9 +67,10 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
     ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
     """
     imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
+    noun = noun_for(class_names, noun)
     n = positive_int(n, "n")
     with plot_style():
-        order, pred, empty = _ranked_errors(y, probs, "Misclassified digits", "none")
+        order, pred, empty = _ranked_errors(y, probs, f"Misclassified {plural(noun)}", "none", noun)
         if empty is not None:
             return empty
         show = order[:n]
@@ -74,7 +80,14 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
         nrows = -(-m // ncols)
         # one cell: a 28-pixel digit, 2 pixels apart, a 5-pixel band above for its title; one Axes
         # and one mosaic image for all (1.55 inches a cell, as when each digit had its own Axes)
-        pitch_x, band = DIGIT + 2, 5
+        pitch_x = DIGIT + 2
+        shown = short_names(names)
+        parts = [(f"true {shown[y[i]]}", f"pred {shown[pred[i]]}", f"({probs[i, pred[i]]:.2f})") for i in show]
+        # a title wider than its digit's cell goes onto two lines (three if need be), in a taller band
+        layouts = [[f"{t} → {p} {q}" for t, p, q in parts], [f"{t}\n→ {p} {q}" for t, p, q in parts],
+                   [f"{t}\n→ {p}\n{q}" for t, p, q in parts]]
+        titles = next(lay for lay in layouts if widest(lay, 7.5) <= 0.95 * 1.55 or lay is layouts[-1])
+        band = 5 + 4 * titles[0].count("\n")
         pitch_y = DIGIT + band
         mosaic = np.full((nrows * pitch_y + 2, ncols * pitch_x + 1), np.nan)  # + room for the last frames
         fig, ax = image_canvas(1.55 * ncols, mosaic.shape, top_in=0.27)
@@ -84,18 +97,19 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
             r0, c0 = r * pitch_y + band, c * pitch_x + 1
             mosaic[r0:r0 + DIGIT, c0:c0 + DIGIT] = imgs[i]
             frame_digit(ax, r0, c0, WRONG_COLOR, 1.2)
-            digit_title(ax, r0, c0, f"true {names[y[i]]} → pred {names[pred[i]]} ({probs[i, pred[i]]:.2f})", 7.5)
+            digit_title(ax, r0, c0, titles[cell], 7.5)
         draw_digits(ax, mosaic, vmin, vmax)
         n_err = order.size
-        fig.suptitle(f"Most confident errors ({m} of {n_err:,} errors in {y.size:,} digits)", fontsize=9)
+        fig.suptitle(f"Most confident errors ({m} of {count(n_err, 'error')} in {count(y.size, noun)})", fontsize=9)
         i0 = show[0]
-        set_alt_text(fig, f"The {m} most confident of {n_err:,} misclassified digits out of {y.size:,}; "
+        set_alt_text(fig, f"The {m} most confident of {n_err:,} misclassified {noun if n_err == 1 else plural(noun)} "
+                          f"out of {y.size:,}; "
                           f"worst: true {names[y[i0]]} predicted {names[pred[i0]]} "
                           f"with probability {probs[i0, pred[i0]]:.2f}.")
         return fig
 
 
-def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, class_names=None):
+def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, class_names=None, noun=None):
     """The most confused (true, predicted) class pairs, one row each, with example digits (most
     confident errors of that pair first).
 
@@ -105,6 +119,9 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
     n_pairs : int, rows (pairs ranked by error count, ties by class order)
     n_examples : int, digits per row
     class_names : list of str, optional
+        Drawn cut to 16 characters with "…" (the alt text keeps them whole); long names put the
+        pair on three lines in a wider head column.
+    noun : str, optional: the word for one sample (as in :func:`topk_grid`)
 
     Returns
     -------
@@ -122,10 +139,11 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
     ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
     """
     imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
+    noun = noun_for(class_names, noun)
     n_pairs = positive_int(n_pairs, "n_pairs")
     n_examples = positive_int(n_examples, "n_examples")
     with plot_style():
-        order, pred, empty = _ranked_errors(y, probs, "Confused pairs", "no errors")
+        order, pred, empty = _ranked_errors(y, probs, "Confused pairs", "no errors", noun)
         if empty is not None:
             return empty
         pairs = most_confused_pairs(y, pred, probs.shape[1], n_pairs=n_pairs)
@@ -134,14 +152,19 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
         # 7-pixel band for its probability; one Axes and one mosaic image for all
         head, pitch_x, band = 50, DIGIT + 3, 7
         pitch_y = DIGIT + band
+        inch = (1.1 * n_examples + 1.6) / (head + n_examples * pitch_x + 2)  # one mosaic pixel, inches
+        shown = short_names(names)
+        heads = [f"true {shown[t]} → pred {shown[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}" for t, p, nerr in pairs]
+        if widest(heads, 8.5) > (head - 4) * inch:  # long names: one line each, and a wider head column
+            heads = [f"true {shown[t]}\n→ pred {shown[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}"
+                     for t, p, nerr in pairs]
+            head = max(head, int(np.ceil(widest(heads, 8.5) / inch)) + 5)
         mosaic = np.full((rows * pitch_y + 2, head + n_examples * pitch_x + 2), np.nan)  # + room for the last frames
-        fig, ax = image_canvas(1.1 * n_examples + 1.6, mosaic.shape, top_in=0.27)
+        fig, ax = image_canvas(1.1 * n_examples + 1.6 + (head - 50) * inch, mosaic.shape, top_in=0.27)
         vmin, vmax = digit_range(imgs)
         for row, (t, p, nerr) in enumerate(pairs):
             r0 = row * pitch_y + band
-            ax.text(head - 3, r0 - 0.5 + DIGIT / 2,
-                    f"true {names[t]} → pred {names[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}",
-                    ha="right", va="center", fontsize=8.5, gid="pair")
+            ax.text(head - 3, r0 - 0.5 + DIGIT / 2, heads[row], ha="right", va="center", fontsize=8.5, gid="pair")
             examples = order[(y[order] == t) & (pred[order] == p)][:n_examples]
             for col, i in enumerate(examples):
                 c0 = head + col * pitch_x + 1
@@ -149,9 +172,9 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
                 frame_digit(ax, r0, c0, "0.6", 0.8)
                 digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", 7)
         draw_digits(ax, mosaic, vmin, vmax)
-        fig.suptitle(f"Most confused class pairs ({order.size:,} errors in {y.size:,} digits; "
-                     "probability of the wrong class above each digit)", fontsize=9)
+        fig.suptitle(f"Most confused class pairs ({count(order.size, 'error')} in {count(y.size, noun)}; "
+                     f"probability of the wrong class above each {noun})", fontsize=9)
         summary = ", ".join(f"{names[t]}→{names[p]} ({count})" for t, p, count in pairs)
-        set_alt_text(fig, f"The {rows} most confused class pairs among {order.size:,} errors in {y.size:,} "
-                          f"digits, as true→predicted (count): {summary}.")
+        set_alt_text(fig, f"The {rows} most confused class pairs among {order.size:,} errors in "
+                          f"{count(y.size, noun)}, as true→predicted (count): {summary}.")
         return fig

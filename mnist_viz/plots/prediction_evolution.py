@@ -21,10 +21,13 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz._arrays import as_labels
+from mnist_viz._words import count, noun_for, run_noun
 from mnist_viz.metrics import accuracy, confusion_counts, recall_precision
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
 from ._figure import message_figure, new_subplots
+from ._inputs import class_names_for
+from ._labels import class_ticks, short_names
 from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
 
 __all__ = ["prediction_evolution"]
@@ -57,7 +60,7 @@ def _probe_inputs(probe):
     return labels, epochs, probs
 
 
-def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=None):
+def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=None, noun=None):
     """How the predictions on a fixed probe set changed over training (from
     :class:`~mnist_viz.PredictionRecorder`).
 
@@ -75,6 +78,11 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
     epochs : list of int, optional
         Epochs to show as confusion matrices, 1-based as on the plots (0 = before training).
     class_names : list of str, optional
+        Default: a Run's own ``class_names`` (a Run given as ``probe``), else ``0..C-1``. Drawn
+        cut to 16 characters with "…"; the alt text keeps them whole.
+    noun : str, optional
+        The word for one sample in the alt text (default: a Run's ``metadata.data.noun``, else
+        "digit" for class names "0".."9", else "image").
 
     Returns
     -------
@@ -97,6 +105,12 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
         raise ValueError(f"kind must be 'confusion' or 'accuracy'; got {kind!r}")
     labels, eps, probs = _probe_inputs(probe)
     n_e, n, n_classes = probs.shape
+    is_run = hasattr(probe, "history") and hasattr(probe, "class_names")
+    if class_names is None and is_run:
+        class_names = class_names_for(probe.class_names, n_classes)
+    if noun is None and is_run:
+        noun = run_noun(probe)
+    noun = noun_for(class_names, noun)
     if class_names is not None:
         class_names = [str(c) for c in class_names]
         if len(class_names) != n_classes:
@@ -124,14 +138,14 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
         counts = {r: confusion_counts(labels, pred[r], n_classes) for r in shown_rows}
         if kind == "accuracy":
             per_class = np.stack([recall_precision(counts[e])[0] for e in range(n_e)])  # NaN: no samples
-            fig = _accuracy_figure(eps, overall, per_class, names)
+            fig = _accuracy_figure(eps, overall, per_class, short_names(names))
             worst = int(np.nanargmin(per_class[-1])) if np.isfinite(per_class[-1]).any() else 0
-            alt = (f"Per-class accuracy on {n} probe digits over {n_e} epochs: overall {overall[0]:.0%} at epoch "
+            alt = (f"Per-class accuracy on {count(n, 'probe ' + noun)} over {n_e} epochs: overall {overall[0]:.0%} at epoch "
                    f"{shown[0]} to {overall[-1]:.0%} at epoch {shown[-1]}; weakest class at the end: {names[worst]} "
                    f"({per_class[-1, worst]:.0%}).")
         else:
-            fig = _confusion_figure(eps, rows, counts, overall, names)
-            alt = (f"Confusion matrices on {n} probe digits at epochs {', '.join(shown[r] for r in rows)}; accuracy "
+            fig = _confusion_figure(eps, rows, counts, overall, short_names(names))
+            alt = (f"Confusion matrices on {count(n, 'probe ' + noun)} at epochs {', '.join(shown[r] for r in rows)}; accuracy "
                    f"{', '.join(f'{overall[r]:.0%}' for r in rows)}.")
     set_alt_text(fig, alt)
     return fig
@@ -170,6 +184,7 @@ def _accuracy_figure(eps, overall, per_class, names):
 def _confusion_figure(eps, rows, counts, overall, names):
     """One matrix per epoch of ``rows`` (``counts[r]``: its confusion counts), normalised per row."""
     from matplotlib.colors import PowerNorm
+    from matplotlib.font_manager import FontProperties
 
     n_classes = len(names)
     k = len(rows)
@@ -184,8 +199,10 @@ def _confusion_figure(eps, rows, counts, overall, names):
         ax.set_title(f"epoch {epoch_label(eps[r])} · acc {overall[r]:.0%}", fontsize="small")
         ticks = np.arange(n_classes)
         labels_ = names if n_classes <= 12 else [n if i % 5 == 0 else "" for i, n in enumerate(names)]
-        ax.set_xticks(ticks, labels_, fontsize="x-small")
-        ax.set_yticks(ticks, labels_, fontsize="x-small")
+        size = FontProperties(size="x-small").get_size_in_points()
+        pitch = ax.get_position().width * fig.get_figwidth() / max(n_classes, 1)
+        class_ticks(ax, "x", ticks, labels_, fontsize=size, pitch_in=pitch * (5 if n_classes > 12 else 1))
+        class_ticks(ax, "y", ticks, labels_, fontsize=size, pitch_in=pitch)
         ax.set_xlabel("predicted")
         ax.spines[["left", "bottom"]].set_visible(False)
         ax.tick_params(length=0)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz._arrays import positive_int
+from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import top_k
 
 from ._figure import message_figure, new_figure
 from ._inputs import digit_predictions
+from ._labels import short_names, widest
 from ._mosaic import DIGIT
 from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, plot_style, set_alt_text
 
@@ -40,7 +42,7 @@ _CELL_H = _TITLE_H + DIGIT + 5
 _INCH_PER_UNIT = 2.0 / _CELL_W  # 2 inches a cell: room for 8.5 pt labels
 
 
-def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=None, indices=None):
+def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=None, indices=None, noun=None):
     """Each digit with its top-``k`` class probabilities as horizontal bars.
 
     The top bar is green (Okabe-Ito) when the prediction is right and vermillion when wrong; the
@@ -60,7 +62,12 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
     n : int, digits to show (the first ``n``, or the first ``n`` of ``indices``)
     ncols : int, digits per row
     class_names : list of str, optional
+        Drawn cut to 16 characters with "…" (the alt text keeps them whole); the label column
+        and the cells widen for long names.
     indices : sequence of int, optional: which digits to show, in that order
+    noun : str, optional
+        The word for one sample in the texts (default: "digit" for class names "0".."9" or
+        none, else "image"; :func:`mnist_viz._words.noun_for`).
 
     Returns
     -------
@@ -80,6 +87,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
     from matplotlib.collections import PolyCollection
 
     imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
+    noun = noun_for(class_names, noun)
     k = positive_int(k, "k")
     n = positive_int(n, "n")
     ncols = positive_int(ncols, "ncols")
@@ -97,11 +105,15 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         idx = np.arange(min(n, len(y)))
     with plot_style():
         if idx.size == 0:
-            return message_figure("No digits to show.", "Top-k grid: no digits to show.")
+            return message_figure(f"No {plural(noun)} to show.", f"Top-k grid: no {plural(noun)} to show.")
         m = idx.size
         ncols = min(ncols, m)
         nrows = -(-m // ncols)
-        width, height = ncols * _CELL_W, nrows * _CELL_H
+        # legible at the default size: 8.5 pt (about 12 px at 100 dpi) for up to 3 bars a digit
+        fs = 8.5 if k <= 3 else (7 if k <= 5 else 5.5)
+        shown = short_names(names)  # drawn names, cut; the alt text keeps them whole
+        label_w, cell_w = _cell_width(shown, fs)
+        width, height = ncols * cell_w, nrows * _CELL_H
         import matplotlib as mpl
 
         fig = new_figure(figsize=(width * _INCH_PER_UNIT, height * _INCH_PER_UNIT), layout=None)
@@ -111,8 +123,6 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         top = top_k(probs[idx], k)
         slot = DIGIT / k
         bar_h = slot * 0.72
-        # legible at the default size: 8.5 pt (about 12 px at 100 dpi) for up to 3 bars a digit
-        fs = 8.5 if k <= 3 else (7 if k <= 5 else 5.5)
         labels_path = _PathText(fs, "normal")
         true_path = _PathText(fs, "bold")
         probs_path = _PathText(fs, "normal")
@@ -121,7 +131,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         n_wrong, first_wrong = 0, None
         for cell, i in enumerate(idx):
             r, c = divmod(cell, ncols)
-            x0, y0 = c * _CELL_W + 2, r * _CELL_H + _TITLE_H
+            x0, y0 = c * cell_w + 2, r * _CELL_H + _TITLE_H
             mosaic[y0:y0 + DIGIT, x0:x0 + DIGIT] = imgs[i]
             pred, true = int(top[cell, 0]), int(y[i])
             ok = pred == true
@@ -131,9 +141,9 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
                 first_wrong = first_wrong or (names[true], names[pred])
             frames.append(_rect(x0 - 0.5, y0 - 0.5, DIGIT, DIGIT))
             frame_colors.append(color)
-            title = f"{CORRECT_MARK} true {names[true]}" if ok else f"{WRONG_MARK} true {names[true]}"
+            title = f"{CORRECT_MARK if ok else WRONG_MARK} true {shown[true]}"
             (ok_titles if ok else wrong_titles).add(title, x0 - 0.5, y0 - 2, ha="left", va="bottom")
-            bx = x0 + DIGIT + _GAP + _LABEL_W
+            bx = x0 + DIGIT + _GAP + label_w
             for rank, cls in enumerate(top[cell]):
                 p = probs[i, cls]
                 yc = y0 + rank * slot + slot / 2
@@ -141,7 +151,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
                 bars.append(_rect(bx, yc - bar_h / 2, max(p, 0.0) * _BAR_W, bar_h))
                 bar_colors.append(color if rank == 0 else OTHER_BAR_COLOR)
                 bar_edges.append("black" if is_true else "none")
-                (true_path if is_true else labels_path).add(names[cls], bx - 1.5, yc, ha="right")
+                (true_path if is_true else labels_path).add(shown[cls], bx - 1.5, yc, ha="right")
                 probs_path.add(f"{p:.2f}", bx + _BAR_W + 2.5, yc, ha="left")
         vmin, vmax = digit_range(imgs)
         # one RGBA mosaic (digits through DIGIT_CMAP, transparent elsewhere): one image to draw
@@ -162,11 +172,21 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
                 ax.add_artist(patch)  # add_artist: no data-limit update over 10,000s of curve segments
         ax.set_xlim(-0.5, width - 0.5)
         ax.set_ylim(height - 0.5, -0.5)
-        text = f"Top-{k} predictions for {m} digits: {m - n_wrong} correct, {n_wrong} wrong"
+        text = f"Top-{k} predictions for {count(m, noun)}: {m - n_wrong} correct, {n_wrong} wrong"
         if first_wrong:
             text += f" ({WRONG_MARK} true {first_wrong[0]} → pred {first_wrong[1]})"
         set_alt_text(fig, text + ".")
         return fig
+
+
+def _cell_width(shown, fontsize) -> tuple[int, int]:
+    """``(label column, cell)`` widths in grid units for the drawn class names: the default cell
+    for short names, wider where the longest bar label or title needs it."""
+    need = widest(shown, fontsize, weight="bold") / _INCH_PER_UNIT + 2.5
+    label_w = max(_LABEL_W, int(np.ceil(need)))
+    cell_w = _CELL_W - _LABEL_W + label_w
+    title = widest([f"{WRONG_MARK} true {nm}" for nm in shown], 8.5, weight="bold") / _INCH_PER_UNIT + 6
+    return label_w, max(cell_w, int(np.ceil(title)))
 
 
 def _rect(x, y, w, h):

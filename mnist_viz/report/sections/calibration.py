@@ -1,6 +1,6 @@
 """The calibration section: the reliability diagram with its table (bins from
 :func:`mnist_viz.metrics.reliability_bins`, the figure's bins), and the 2-D embedding of the
-penultimate layer's activations of test digits.
+penultimate layer's activations of test images.
 
 Example
 -------
@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 
 from mnist_viz import metrics, plots
+from mnist_viz._words import DEFAULT_NOUN, count, plural, run_noun
+from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import FEATURES_NPZ
 
 from .._figures import add_figure, one_line
@@ -34,7 +36,7 @@ def reliability_table(y_true, probabilities, *, n_bins: int = N_BINS) -> tuple[l
     top-class confidence, its count, mean confidence, accuracy and gap (accuracy minus confidence).
 
     >>> rows, ece = reliability_table([0, 1, 0], [[0.9, 0.1], [0.3, 0.7], [0.35, 0.65]], n_bins=5)
-    >>> rows  # bin, digits, mean confidence, accuracy, gap
+    >>> rows  # bin, samples, mean confidence, accuracy, gap
     [['0.6–0.8', '2', '0.675', '0.5', '-0.175'], ['0.8–1.0', '1', '0.9', '1', '0.1']]
     >>> round(ece, 4)
     0.15
@@ -69,13 +71,14 @@ def calibration_section(run, sid: str) -> Section:
         note_missing(s, "No calibration", run, "test")
     else:
         s.intro = test_set_caption(run)
-        add_reliability(s, t)
+        add_reliability(s, t, run_noun(run))
     _embedding(s, run)
     return s
 
 
-def add_reliability(s: Section, t) -> None:
-    """The reliability diagram and table of predictions ``t`` (a :class:`~mnist_viz.run.Predictions`) into ``s``.
+def add_reliability(s: Section, t, noun: str = DEFAULT_NOUN) -> None:
+    """The reliability diagram and table of predictions ``t`` (a :class:`~mnist_viz.run.Predictions`) into ``s``
+    (``noun``: the word for one sample in its texts).
 
     >>> import numpy as np
     >>> from mnist_viz.report._model import Section
@@ -86,14 +89,14 @@ def add_reliability(s: Section, t) -> None:
     ['figure', 'table']
     """
     add_figure(s, lambda: plots.calibration(t.labels, t.probabilities, n_bins=N_BINS),
-               caption="Reliability: accuracy vs confidence per bin; bars show how many digits fall in each bin.",
+               caption=f"Reliability: accuracy vs confidence per bin; bars show how many {plural(noun)} fall in each bin.",
                what="calibration diagram")
     try:
         rows, ece = reliability_table(t.labels, t.probabilities, n_bins=N_BINS)
     except ValueError as exc:  # e.g. NaN probabilities of a diverged model: the rest of the report goes on
         s.note(f"Could not tabulate the reliability bins: {type(exc).__name__}: {one_line(exc)}", kind="error")
     else:
-        s.table(Table(["confidence bin", "digits", "mean confidence", "accuracy", "gap"], rows,
+        s.table(Table(["confidence bin", plural(noun), "mean confidence", "accuracy", "gap"], rows,
                       caption=f"Reliability per bin of top-class confidence; expected calibration error {ece:.4f}"),
                 details="Table: reliability bins")
 
@@ -111,6 +114,8 @@ def _embedding(s: Section, run) -> None:
     emb = np.asarray(emb, dtype=np.float32)
     idx = np.asarray(f.embedding_indices, dtype=np.int64)
     ok = idx < len(t.labels)
-    add_figure(s, lambda: plots.embedding(emb[ok], t.labels[idx[ok]], y_pred=t.predicted[idx[ok]], method="pca"),
-               caption=f"Penultimate-layer activations of {int(ok.sum()):,} test digits projected to 2-D (PCA).",
+    names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
+    add_figure(s, lambda: plots.embedding(emb[ok], t.labels[idx[ok]], y_pred=t.predicted[idx[ok]], method="pca",
+                                          class_names=names, noun=noun),
+               caption=f"Penultimate-layer activations of {count(int(ok.sum()), 'test ' + noun)} projected to 2-D (PCA).",
                what="embedding")

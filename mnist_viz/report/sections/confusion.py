@@ -1,5 +1,5 @@
 """The confusion section: the confusion matrix (a figure, and a table whose cells open their test
-digits), per-class precision, recall and F1, and both as CSV downloads.
+images), per-class precision, recall and F1, and both as CSV downloads.
 
 Example
 -------
@@ -11,7 +11,7 @@ Example
 from __future__ import annotations
 
 from mnist_viz import metrics, plots
-from mnist_viz.plots._figure import new_subplots
+from mnist_viz._words import count, noun_for, plural, run_noun
 from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import TEST_NPZ
 
@@ -49,13 +49,14 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
         note_missing(s, "No test predictions", run, "test")
         return s, None
     s.intro = test_set_caption(run)
-    return s, add_confusion(s, t, run.class_names, stem=run.name, drill_id=drill_id)
+    return s, add_confusion(s, t, run.class_names, stem=run.name, drill_id=drill_id, noun=run_noun(run))
 
 
-def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str) -> dict | None:
+def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun: str | None = None) -> dict | None:
     """The confusion blocks of predictions ``t`` (a :class:`~mnist_viz.run.Predictions`) into ``s``:
     the figure, the clickable table ``drill_id``, per-class metrics and the CSV downloads (named
-    ``<stem>-...csv``); returns the drill-down data (None without images).
+    ``<stem>-...csv``); returns the drill-down data (None without images). ``noun`` is the word for
+    one sample in the texts (default: from the class names, :func:`mnist_viz._words.noun_for`).
 
     >>> import numpy as np
     >>> from mnist_viz.report._model import Section
@@ -69,20 +70,20 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str) -> di
     """
     n = max(len(class_names), int(t.probabilities.shape[1]))
     names = class_names_for(class_names, n)
+    noun = noun_for(names, noun)
     y_true, y_pred = t.labels, t.predicted
     cm = metrics.confusion_counts(y_true, y_pred, n)
-    # no layout engine: confusion_matrix places its margins and colorbar itself, and constrained
-    # layout only moved them a few pixels for a third of the figure's drawing time
-    add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred, class_names=names,
-                                                 ax=new_subplots(1, 1, figsize=(5.2, 4.6), layout=None)[1][0, 0]),
-               caption=f"Test set, {len(y_true):,} digits: rows are the true class, columns the prediction; "
+    # confusion_matrix's own figure: laid out by hand (no layout engine), with room measured for
+    # the class names
+    add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred, class_names=names),
+               caption=f"Test set, {count(len(y_true), noun)}: rows are the true class, columns the prediction; "
                        "margins show recall (right) and precision (bottom).", what="confusion matrix")
     drill = None
     if t.images is not None and len(t.images) == len(y_true):
         drill = drill_data(t.images, y_true, y_pred, t.probabilities, n)
     s.add("confusion", id=drill_id, classes=names, counts=cm.tolist(), max=int(cm.max(initial=1)),
-          drill=drill is not None, caption="Counts (rows: true class, columns: predicted). "
-          + ("Select a cell to see its test digits." if drill else ""))
+          drill=drill is not None, nouns=(noun, plural(noun)), caption="Counts (rows: true class, columns: predicted). "
+          + (f"Select a cell to see its test {plural(noun)}." if drill else ""))
     if drill is None:
         s.note(f"No drill-down: {TEST_NPZ} holds no images for this run.", kind="info")
     per_class = metrics.per_class_metrics(y_true, y_pred, n)

@@ -12,6 +12,8 @@ Example
 from __future__ import annotations
 
 from mnist_viz import plots
+from mnist_viz._words import data_noun, plural
+from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import EVALUATIONS_DIR, TEST_NPZ
 
 from .._figures import add_figure
@@ -59,17 +61,20 @@ def evaluation_section(run, name: str, sid: str, *, drill_id: str) -> tuple[Sect
     s.intro = evaluation_caption(ev)
     items = [(f"test {k}", fmt(v)) for k, v in ev.metrics.items() if isinstance(v, (int, float))
              and not isinstance(v, bool)]
-    s.add("metrics", items=items + [("test digits", fmt(ev.n)), ("created", str(ev.created or "—"))])
+    names = ev.data.get("class_names") or run.class_names
+    noun = data_noun(ev.data if ev.data.get("noun") else (run.metadata.get("data") or {}), names)
+    s.add("metrics", items=items + [(f"test {plural(noun)}", fmt(ev.n)), ("created", str(ev.created or "—"))])
     add_dataset(s, run, ev.data)
     t = ev.test
     if t is None:
         s.note(f"No test predictions: {EVALUATIONS_DIR}/{name}/{TEST_NPZ} is missing; run mnist_viz.evaluate "
                "again with overwrite=True (--overwrite) to write it.")
         return s, None
-    names = ev.data.get("class_names") or run.class_names
-    drill = add_confusion(s, t, names, stem=f"{run.name}-{name}", drill_id=drill_id)
-    add_reliability(s, t)
+    drill = add_confusion(s, t, names, stem=f"{run.name}-{name}", drill_id=drill_id, noun=noun)
+    add_reliability(s, t, noun)
     if t.images is not None:
-        add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12),
+        shown = class_names_for(names, t.probabilities.shape[1])
+        add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=shown,
+                                                  noun=noun),
                    caption="The errors the model was most sure of on this test set.", what="most confident errors")
     return s, drill

@@ -1,5 +1,5 @@
 """The evolution section: probe-set accuracy after each epoch, and an epoch slider whose frames show
-the probe set's confusion counts and the top three classes of one probe digit per class.
+the probe set's confusion counts and the top three classes of one probe image per class.
 
 Example
 -------
@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz import metrics, plots
+from mnist_viz._words import count, plural, run_noun
 from mnist_viz.plots._inputs import class_names_for
+from mnist_viz.plots._labels import MAX_LABEL_CHARS
 
 from .._drill import digit_thumbs
 from .._figures import add_figure
@@ -23,7 +25,7 @@ __all__ = ["evolution_section", "MAX_SLIDER_FRAMES", "TOPK_PROBE_DIGITS"]
 
 #: most epochs shown in the probe-evolution slider (evenly spaced, always the last)
 MAX_SLIDER_FRAMES = 12
-#: probe digits listed with their top-3 classes in each slider frame
+#: probe images listed with their top-3 classes in each slider frame
 TOPK_PROBE_DIGITS = 10
 
 
@@ -53,18 +55,21 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
                "mnist_viz recorded some regression models as binary classifiers); record the run again.",
                kind="error")
         return s
-    add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy"),
-               caption=f"Accuracy on the fixed probe set of {len(p.labels)} validation digits after each epoch.",
+    names, noun = class_names_for(run.class_names, n_classes), run_noun(run)
+    add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy", class_names=names, noun=noun),
+               caption=f"Accuracy on the fixed probe set of {count(len(p.labels), 'validation ' + noun)} after each "
+                       "epoch.",
                what="probe accuracy over epochs")
     acc = p.accuracy()
     s.table(Table(["epoch", "probe accuracy"], [[fmt(int(e) + 1), fmt(float(a))] for e, a in zip(p.epochs, acc)],
                   caption="Probe accuracy after each epoch"), details="Table: probe accuracy per epoch")
     chosen = _frame_indices(len(p.epochs), MAX_SLIDER_FRAMES)
-    frames = _slider_frames(p, acc, chosen, class_names_for(run.class_names, p.probabilities.shape[2]), slider_id)
-    s.add("slider", id=slider_id, frames=frames, n_probe=int(len(p.labels)),
+    frames = _slider_frames(p, acc, chosen, names, slider_id)
+    s.add("slider", id=slider_id, frames=frames, n_probe=int(len(p.labels)), probe_count=count(len(p.labels), noun),
+          nouns=(noun, plural(noun)), name_chars=min(max(len(c) for c in names), MAX_LABEL_CHARS),
           caption="Drag the slider to step through the epochs; without JavaScript every epoch is shown in a row. "
                   "Left: confusion matrix of the probe set (rows true, columns predicted). Right: the three most "
-                  "probable classes of one probe digit per class (green bar: the true class; orange frame: wrong).")
+                  f"probable classes of one probe {noun} per class (green bar: the true class; orange frame: wrong).")
     if len(chosen) < len(p.epochs):
         s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
     return s
@@ -72,7 +77,7 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
 
 def _slider_frames(p, acc, chosen: list[int], names: list[str], slider_id: str) -> list[dict]:
     """One frame per chosen epoch: the probe set's confusion counts and the top-3 classes of the
-    same probe digits (one of each class, then the next ones), whose thumbnails every frame reuses."""
+    same probe images (one of each class, then the next ones), whose thumbnails every frame reuses."""
     n = len(names)
     picks = _one_per_class(p.labels, TOPK_PROBE_DIGITS)
     thumbs = []

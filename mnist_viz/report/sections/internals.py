@@ -1,4 +1,4 @@
-"""The model-internals section: convnet feature maps of a few test digits and the first layer's
+"""The model-internals section: convnet feature maps of a few test images and the first layer's
 weights as images, from the activations stored with the run (:class:`mnist_viz.run_format.Features`).
 
 Example
@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from mnist_viz import plots
+from mnist_viz._words import run_noun
+from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import FEATURES_NPZ
 
 from .._figures import add_figure
@@ -26,7 +28,7 @@ MAX_ACTIVATION_DIGITS = 2
 
 
 def internals_section(run, sid: str) -> Section:
-    """Convnet feature maps for a few test digits; first-layer weights as images.
+    """Convnet feature maps for a few test images; first-layer weights as images.
 
     >>> import numpy as np
     >>> from mnist_viz.run import Run
@@ -66,11 +68,15 @@ def internals_section(run, sid: str) -> Section:
 
 
 def _feature_maps(s: Section, run, maps: dict, i: int) -> None:
-    """The stored feature maps of test digit ``i``, drawn over that digit (a blank one without images)."""
+    """The stored feature maps of test sample ``i``, drawn over its image (a blank one without images)."""
     t = run.test
     image = np.zeros((28, 28), np.uint8)
     if t is not None and t.images is not None and i < len(t.images):
         image = t.images[i]
-    label = f" (label {t.labels[i]})" if t is not None and i < len(t.labels) else ""
-    add_figure(s, lambda: plots.activations(image, maps, max_maps=8),
-               caption=f"Feature maps of test digit #{i}{label}, layer by layer.", what="activations")
+    noun = run_noun(run)
+    label = ""
+    if t is not None and i < len(t.labels):
+        names = class_names_for(run.class_names, max(int(t.probabilities.shape[1]), int(t.labels[i]) + 1))
+        label = f" (class {names[int(t.labels[i])]})"
+    add_figure(s, lambda: plots.activations(image, maps, max_maps=8, noun=noun),
+               caption=f"Feature maps of test {noun} #{i}{label}, layer by layer.", what="activations")

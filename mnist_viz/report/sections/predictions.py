@@ -9,6 +9,8 @@ Example
 from __future__ import annotations
 
 from mnist_viz import plots
+from mnist_viz._words import plural, run_noun
+from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import TEST_NPZ
 
 from .._figures import add_figure
@@ -24,7 +26,7 @@ def predictions_section(run, sid: str) -> Section:
 
     >>> import numpy as np
     >>> from mnist_viz.run import Run, Predictions
-    >>> y = np.arange(30) % 10  # every third digit is taken for the next class
+    >>> y = np.arange(30) % 10  # every third sample is taken for the next class
     >>> probs = np.eye(10)[(y + (np.arange(30) % 3 == 0)) % 10] * 0.5 + 0.05
     >>> run = Run.from_dict({"loss": [0.9]}, name="demo")
     >>> run.test = Predictions(probabilities=probs, labels=y, images=np.zeros((30, 28, 28), np.uint8))
@@ -40,10 +42,15 @@ def predictions_section(run, sid: str) -> Section:
     if t.images is None:
         s.note(f"No test images: {TEST_NPZ} of this run holds probabilities and labels only.")
         return s
-    add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=10, ncols=5),
-               caption="First test digits with their three most probable classes (green: correct).", what="top-k grid")
-    add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12),
+    names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
+    wide = max(len(c) for c in names) > 6  # long names widen each cell: fewer a row keeps the text legible
+    add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=9 if wide else 10,
+                                          ncols=3 if wide else 5, class_names=names, noun=noun),
+               caption=f"First test {plural(noun)} with their three most probable classes (green: correct).",
+               what="top-k grid")
+    add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=names, noun=noun),
                caption="The errors the model was most sure of.", what="most confident errors")
-    add_figure(s, lambda: plots.confused_pairs(t.images, t.labels, t.probabilities, n_pairs=4, n_examples=5),
+    add_figure(s, lambda: plots.confused_pairs(t.images, t.labels, t.probabilities, n_pairs=4, n_examples=5,
+                                               class_names=names, noun=noun),
                caption="The class pairs mistaken for each other most often, with examples.", what="most confused pairs")
     return s

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 
+from mnist_viz._words import plural, run_noun
 from mnist_viz.run_format import RESERVED_METADATA_KEYS
 
 from .._format import fmt, shape_text
@@ -170,7 +171,7 @@ def headline_metrics(run) -> dict:
     if not out and run.test is not None and len(run.test.labels):
         out["test accuracy"] = run.test.accuracy
     if run.test is not None:
-        out["test digits"] = int(len(run.test.labels))
+        out[f"test {plural(run_noun(run))}"] = int(len(run.test.labels))
     hist = run.history
     if len(hist) and "val_accuracy" in hist:
         best = hist["val_accuracy"].astype(float)

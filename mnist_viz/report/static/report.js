@@ -20,12 +20,13 @@
     while (thumbs.firstChild) { thumbs.removeChild(thumbs.firstChild); }
     var parts = key.split(",");
     var heads = table.querySelectorAll("thead th");
-    var tName = heads[+parts[0] + 1] ? heads[+parts[0] + 1].textContent : parts[0];
-    var pName = heads[+parts[1] + 1] ? heads[+parts[1] + 1].textContent : parts[1];
-    if (!cell) { caption.textContent = "No digits in this cell."; return; }
+    var tName = heads[+parts[0] + 1] ? heads[+parts[0] + 1].textContent.trim() : parts[0];
+    var pName = heads[+parts[1] + 1] ? heads[+parts[1] + 1].textContent.trim() : parts[1];
+    var nouns = (table.getAttribute("data-nouns") || "digit|digits").split("|");
+    if (!cell) { caption.textContent = "No " + nouns[1] + " in this cell."; return; }
     var shown = cell.idx.length;
-    caption.textContent = "True " + tName + ", predicted " + pName + ": " + cell.n + " test digit" +
-      (cell.n === 1 ? "" : "s") + (cell.n > shown ? " (the " + shown + " most confident shown)" : "") + ".";
+    caption.textContent = "True " + tName + ", predicted " + pName + ": " + cell.n + " test " +
+      (cell.n === 1 ? nouns[0] : nouns[1]) + (cell.n > shown ? " (the " + shown + " most confident shown)" : "") + ".";
     var scale = 2, tile = info.tile;
     for (var j = 0; j < shown; j++) {
       var wrap = document.createElement("div");
@@ -33,7 +34,7 @@
       var d = document.createElement("div");
       d.className = "digit";
       d.setAttribute("role", "img");
-      d.setAttribute("aria-label", "test digit #" + cell.idx[j] + ", true " + tName + ", predicted " + pName);
+      d.setAttribute("aria-label", "test " + nouns[0] + " #" + cell.idx[j] + ", true " + tName + ", predicted " + pName);
       d.style.backgroundImage = 'url("' + info.sprite + '")';
       d.style.backgroundSize = (info.per_cell * tile * scale) + "px auto";
       d.style.backgroundPosition = (-j * tile * scale) + "px " + (-cell.row * tile * scale) + "px";
