@@ -2,9 +2,8 @@
 the names (escaped), no bare class number is left as a class label in captions, alt texts, tooltips
 or tables, no "digit" wording is left, and the CSV downloads carry the names.
 
-Only :func:`hostile_run` makes the run: today a run directory written by tests/report_runs.py (with
-an evaluation); once the CLI takes ``--class-names`` it can train one epoch through the CLI on an
-IDX folder instead, and every check below stays as it is.
+:func:`hostile_run` makes the run through the command line (``--class-names @names.txt``) on IDX
+folders written with the project's own IDX writer.
 """
 from __future__ import annotations
 
@@ -16,7 +15,9 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from report_runs import decode_data_uri, write_evaluation, write_run
+from report_runs import decode_data_uri
+
+pytestmark = pytest.mark.slow
 
 #: long, HTML-hostile names (markup, ampersands, quotes, a script tag), one short
 NAMES = ['<b>T&shirt</b> "top"', "Trouser's <i>leg</i> & more", "Pullover & co", "Dress <script>x</script>",
@@ -25,17 +26,37 @@ NAMES = ['<b>T&shirt</b> "top"', "Trouser's <i>leg</i> & more", "Pullover & co",
 
 
 def hostile_run(tmp_path):
-    """The run directory under test: 10 classes named :data:`NAMES`, no noun of its own (so the
-    report's word is "image"), conv features, probe records and one evaluation."""
-    data = {"source": "idx", "description": "IDX folder hostile: 1,000 train / 600 test", "n_train": 1000,
-            "n_test": 600, "class_names": NAMES, "sha256": "0" * 64}
-    run_dir = write_run(tmp_path / "hostile", conv=True, metadata={"data": data})
-    write_evaluation(run_dir, "other", n=200)
-    from mnist_viz import run_format as fmt
+    """The run directory under test, made as a user makes one: an IDX folder of 10 classes (written
+    with the project's own IDX writer, images from the embedded digits), a names file, one epoch of
+    ``mnist-viz train --class-names @names.txt`` (convnet: feature maps) and ``mnist-viz evaluate``
+    on a second IDX folder. No noun of its own, so the report's word is "image"."""
+    import os
+    import subprocess
+    import sys
 
-    info = fmt.read_run_info(run_dir)
-    info["evaluations"]["other"]["data"]["class_names"] = NAMES
-    fmt.write_run_info(run_dir, info)
+    import mnist_viz
+    from mnist_viz.idx import write_idx
+
+    data = mnist_viz.load_mnist("embedded")
+    folders = {"train": tmp_path / "hostile", "other": tmp_path / "other"}
+    for name, folder in folders.items():
+        folder.mkdir()
+        lo = 0 if name == "train" else 1000
+        write_idx(folder / "train-images-idx3-ubyte.gz", data.x_train[lo:lo + 800])
+        write_idx(folder / "train-labels-idx1-ubyte.gz", data.y_train[lo:lo + 800].astype("uint8"))
+        write_idx(folder / "t10k-images-idx3-ubyte.gz", data.x_test[lo // 5:lo // 5 + 300])
+        write_idx(folder / "t10k-labels-idx1-ubyte.gz", data.y_test[lo // 5:lo // 5 + 300].astype("uint8"))
+    names_file = tmp_path / "names.txt"
+    names_file.write_text("\n".join(NAMES) + "\n", encoding="utf-8")
+    run_dir = tmp_path / "runs" / "hostile"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg")
+    for args in (["train", "--model", "convnet", "--data", f"idx:{folders['train']}", "--class-names",
+                  f"@{names_file}", "--epochs", "1", "--out", str(run_dir), "--quiet"],
+                 ["evaluate", str(run_dir), "--data", f"idx:{folders['other']}", "--name", "other",
+                  "--class-names", f"@{names_file}"]):
+        proc = subprocess.run([sys.executable, "-m", "mnist_viz", *args], env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
     return run_dir
 
 
@@ -131,7 +152,7 @@ def test_figures_alt_texts_and_captions_name_classes_not_numbers(page):
         for text in _all(parsed, sid):
             assert not BARE.search(text), f"{sid}: a bare class number in {text!r}"
     internals = " ".join(parsed.text["r0-internals"])
-    assert re.search(r"Feature maps of test image #0 \(class [^)0-9]", internals), internals
+    assert re.search(r"Feature maps of test image #\d+ \(class [^)0-9]", internals), internals
     alts = " ".join(parsed.attrs["r0-predictions"])
     assert "→" in alts and any(n in alts for n in NAMES)
     embedding = [a for a in parsed.attrs["r0-calibration"] if a.startswith("PCA embedding")]
