@@ -138,7 +138,7 @@ def first_layer_weights(model) -> tuple[str, np.ndarray]:
                 f"model {model.name!r} is not built yet, so layer {layer.name!r} has no weights; "
                 "build it with an Input, by calling it on a batch, or with feature_maps(model, images)"
             )
-        kernel = np.array(layer.kernel.numpy(), dtype=np.float32)
+        kernel = np.array(keras.ops.convert_to_numpy(layer.kernel.value), dtype=np.float32)
         if kind == "conv" and kernel.ndim != 4:
             raise ValueError(f"first convolution layer {layer.name!r} has a {kernel.ndim}-D kernel; only Conv2D is shown")
         return kind, kernel

@@ -41,6 +41,14 @@ def variable_numpy(variable) -> np.ndarray:
 class Recorder(keras.callbacks.Callback):
     """Base of the recorders: ``run_dir`` (None: in memory only) or a shared ``writer``."""
 
+    #: Keras runs the batch-end hooks of ``async_safe`` callbacks on a thread pool (JAX, torch)
+    #: while the next step trains. No recorder claims it: the ones with batch hooks
+    #: (:class:`~mnist_viz.callbacks.HistoryRecorder`, and RunRecorder passing them on) read the
+    #: loss tracker through ``self.model`` after each batch, which on JAX writes the training state
+    #: back into the variables; off the training thread that races with the next step (a step's
+    #: update can be lost). Recorders without batch hooks do not hold async dispatch back anyway.
+    async_safe = False
+
     def __init__(self, run_dir=None, *, writer: RunWriter | None = None):
         super().__init__()
         if writer is not None and not isinstance(writer, RunWriter):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from mnist_viz._io import atomic_write_text
-from mnist_viz.callbacks._base import Recorder, keras, variable_numpy
+from mnist_viz.callbacks._base import Recorder, keras
 from mnist_viz.callbacks._csvlog import CsvLog
 from mnist_viz.run_format import BATCHES_CSV, HISTORY_CSV
 
@@ -56,8 +56,7 @@ class HistoryRecorder(Recorder):
         self._epoch_log, self._batch_log = CsvLog(), CsvLog()
         self._step = 0
         self._mean_keys: set[str] | None = None
-        self._tracker = None  # the model's loss tracker; False when it cannot be read
-        self._read_count = None
+        self._read_count = None  # how the loss tracker's count is read; False when it cannot be
         self._epoch, self._epoch_start, self._train_end = 0, time.perf_counter(), None
         self._pending: list[tuple[int, dict, float | None]] = []
         self._epoch_samples = float("nan")
@@ -122,13 +121,17 @@ class HistoryRecorder(Recorder):
 
     # -- internals ------------------------------------------------------------------------------
     def _samples_seen(self) -> float | None:
-        if self._tracker is None:
-            self._tracker = getattr(self.model, "_loss_tracker", None) or False
-        if self._tracker is False:
+        # read through ``self.model`` every time, never a kept variable: on JAX the model's getter
+        # syncs the training state first (the variables' own values are purged during fit)
+        if self._read_count is False:
             return None
-        count = self._tracker.count
+        tracker = getattr(self.model, "_loss_tracker", None)
+        count = getattr(tracker, "count", None)
+        if count is None:
+            self._read_count = False
+            return None
         if self._read_count is None:  # the cheapest read that works here (one op; not under tf.distribute)
-            for reader in (lambda v: float(v.value), lambda v: float(variable_numpy(v))):
+            for reader in (lambda v: float(v.value), lambda v: float(keras.ops.convert_to_numpy(v))):
                 try:
                     reader(count)
                 except Exception:
@@ -136,7 +139,7 @@ class HistoryRecorder(Recorder):
                 self._read_count = reader
                 break
             else:
-                self._tracker = False
+                self._read_count = False
                 return None
         return self._read_count(count)
 
