@@ -27,6 +27,7 @@ Example
 from __future__ import annotations
 
 from mnist_viz._tf import import_keras, inference
+from mnist_viz._tf import to_numpy as numpy_of
 
 __all__ = ["is_nested", "walk_layers", "leaf_layers", "capture"]
 
@@ -72,7 +73,6 @@ def capture(model, x, layers, *, inputs: bool = False, to_numpy: bool = True):
     afterwards; on torch the pass runs without gradients and leaves the module's ``training`` flag
     as it was (:func:`mnist_viz._tf.inference`).
     """
-    keras = import_keras()
     captured: dict[int, object] = {}
     patched = []
     for layer in layers:
@@ -83,7 +83,7 @@ def capture(model, x, layers, *, inputs: bool = False, to_numpy: bool = True):
         def call(*args, _original=original, _key=id(layer), **kwargs):
             result = _original(*args, **kwargs)
             value = (args[0] if args else kwargs.get("inputs")) if inputs else result
-            captured[_key] = keras.ops.convert_to_numpy(value) if to_numpy else value
+            captured[_key] = numpy_of(value) if to_numpy else value
             return result
 
         object.__setattr__(layer, "call", call)

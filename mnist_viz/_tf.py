@@ -26,7 +26,7 @@ import importlib.util
 import os
 import sys
 
-__all__ = ["import_keras", "import_tensorflow", "backend", "is_tensorflow", "inference", "before_keras_saving"]
+__all__ = ["import_keras", "import_tensorflow", "backend", "is_tensorflow", "inference", "to_numpy", "before_keras_saving"]
 
 
 @contextlib.contextmanager
@@ -95,6 +95,20 @@ def import_tensorflow():
     with _quiet_stderr():
         import tensorflow as tf
     return tf
+
+
+def to_numpy(x):
+    """``keras.ops.convert_to_numpy(x)``; a torch tensor is detached and read directly (Keras' own
+    path goes through ``np.array(tensor)``, which NumPy 2 warns about on every call).
+
+    >>> import numpy as np
+    >>> to_numpy(import_keras().ops.ones((2,))).tolist()
+    [1.0, 1.0]
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(x, torch.Tensor) and x.dtype != torch.bfloat16:
+        return x.detach().cpu().numpy()
+    return import_keras().ops.convert_to_numpy(x)
 
 
 def before_keras_saving() -> None:

@@ -41,10 +41,29 @@ def pixel_version_mismatches() -> list[str]:
     return out
 
 
+def keras_backend() -> str:
+    """The Keras backend these tests run on (the user's choice: KERAS_BACKEND, keras.json, Keras' default)."""
+    from mnist_viz._tf import backend
+
+    return backend()
+
+
+def _skip_tensorflow_only(items) -> None:
+    """Tests marked ``tensorflow_only`` skip, saying why, when Keras runs on another backend."""
+    marked = [item for item in items if item.get_closest_marker("tensorflow_only") is not None]
+    if not marked or keras_backend() == "tensorflow":
+        return
+    skip = pytest.mark.skip(reason=f"TensorFlow only (tf.data, tf.distribute, TF determinism); Keras backend here is "
+                                   f"{keras_backend()!r}")
+    for item in marked:
+        item.add_marker(skip)
+
+
 def pytest_collection_modifyitems(config, items):
     """Image comparisons against gallery/ are only meaningful on the pinned stack: elsewhere (e.g.
     Python 3.10, where those releases do not install) they skip with the reason, instead of failing
-    on anti-aliasing differences."""
+    on anti-aliasing differences. TensorFlow-only tests skip on the other Keras backends."""
+    _skip_tensorflow_only(items)
     mismatches = pixel_version_mismatches()
     if not mismatches:
         return

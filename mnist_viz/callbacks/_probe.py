@@ -25,7 +25,7 @@ import numpy as np
 
 from mnist_viz._arrays import outputs_to_probabilities
 from mnist_viz._graph import capture, leaf_layers
-from mnist_viz._tf import import_keras, import_tensorflow, inference, is_tensorflow
+from mnist_viz._tf import import_keras, import_tensorflow, inference, is_tensorflow, to_numpy
 from mnist_viz.callbacks._chief import is_default_strategy
 
 keras = import_keras()
@@ -125,8 +125,8 @@ class ProbePass:
     def _convert(self, result):
         out, maxima = result
         layers = self.relu_layers()
-        return (np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32),
-                {id(layers[int(i)]): np.asarray(keras.ops.convert_to_numpy(v)) for i, v in maxima.items()})
+        return (np.asarray(to_numpy(out), dtype=np.float32),
+                {id(layers[int(i)]): np.asarray(to_numpy(v)) for i, v in maxima.items()})
 
 
 def _unit_max(value):

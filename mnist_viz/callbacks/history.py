@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from mnist_viz._io import atomic_write_text
-from mnist_viz.callbacks._base import Recorder, keras
+from mnist_viz.callbacks._base import Recorder, keras, variable_numpy
 from mnist_viz.callbacks._csvlog import CsvLog
 from mnist_viz.run_format import BATCHES_CSV, HISTORY_CSV
 
@@ -131,7 +131,7 @@ class HistoryRecorder(Recorder):
             self._read_count = False
             return None
         if self._read_count is None:  # the cheapest read that works here (one op; not under tf.distribute)
-            for reader in (lambda v: float(v.value), lambda v: float(keras.ops.convert_to_numpy(v))):
+            for reader in (lambda v: float(v.value), lambda v: float(variable_numpy(v))):
                 try:
                     reader(count)
                 except Exception:
@@ -226,6 +226,7 @@ def _learning_rate(model) -> float:
     if optimizer is None:
         return float("nan")
     try:
-        return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        rate = optimizer.learning_rate
+        return float(keras.ops.convert_to_numpy(getattr(rate, "value", rate)))
     except Exception:  # exotic optimizers without a readable learning rate
         return float("nan")
