@@ -7,8 +7,8 @@ penultimate activations, first-layer weights). Keras is imported only inside the
   :func:`leaf_layers` keeps the layers that compute, each once.
 * :func:`capture` runs the model once in inference mode and returns what chosen layers output (or
   receive), wherever they sit: each layer's ``call`` is wrapped for the duration of the pass, so no
-  symbolic sub-model is built and Sequential models without an ``Input`` work. Inside a
-  ``tf.function`` it captures symbolic tensors (``to_numpy=False``).
+  symbolic sub-model is built and Sequential models without an ``Input`` work. It runs on every
+  Keras backend; inside a ``tf.function`` it captures symbolic tensors (``to_numpy=False``).
 
 Example
 -------
@@ -26,7 +26,8 @@ Example
 """
 from __future__ import annotations
 
-from mnist_viz._tf import import_keras
+from mnist_viz._tf import import_keras, inference
+from mnist_viz._tf import to_numpy as numpy_of
 
 __all__ = ["is_nested", "walk_layers", "leaf_layers", "capture"]
 
@@ -67,10 +68,11 @@ def capture(model, x, layers, *, inputs: bool = False, to_numpy: bool = True):
     """Run ``model`` on ``x`` once in inference mode; return ``(output, {id(layer): value})``.
 
     ``value`` is what the layer returned (``inputs=True``: the input it was called on), from its
-    last call in the pass; layers that did not run are absent. ``to_numpy=False`` keeps tensors
-    (for use inside a ``tf.function``). Each layer's ``call`` is restored afterwards.
+    last call in the pass; layers that did not run are absent. ``to_numpy=False`` keeps the
+    backend's tensors (for use inside a ``tf.function``). Each layer's ``call`` is restored
+    afterwards; on torch the pass runs without gradients and leaves the module's ``training`` flag
+    as it was (:func:`mnist_viz._tf.inference`).
     """
-    keras = import_keras()
     captured: dict[int, object] = {}
     patched = []
     for layer in layers:
@@ -81,13 +83,14 @@ def capture(model, x, layers, *, inputs: bool = False, to_numpy: bool = True):
         def call(*args, _original=original, _key=id(layer), **kwargs):
             result = _original(*args, **kwargs)
             value = (args[0] if args else kwargs.get("inputs")) if inputs else result
-            captured[_key] = keras.ops.convert_to_numpy(value) if to_numpy else value
+            captured[_key] = numpy_of(value) if to_numpy else value
             return result
 
         object.__setattr__(layer, "call", call)
         patched.append(layer)
     try:
-        output = model(x, training=False)
+        with inference(model):  # torch: no gradients, the module's training flag kept
+            output = model(x, training=False)
     finally:
         for layer in patched:
             try:

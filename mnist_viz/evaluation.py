@@ -141,9 +141,10 @@ def load_model(path: str | os.PathLike):
     """``keras.saving.load_model(path, safe_mode=True)``; a file that needs ``safe_mode=False`` (a
     ``Lambda`` layer's code) or cannot be read raises ValueError saying so: no code in it runs.
     """
-    from mnist_viz._tf import import_keras
+    from mnist_viz._tf import before_keras_saving, import_keras
 
     keras = import_keras()
+    before_keras_saving()
     try:
         return keras.saving.load_model(path, safe_mode=True)
     except Exception as exc:

@@ -36,6 +36,7 @@ import numpy as np
 
 from mnist_viz._arrays import positive_int
 from mnist_viz._graph import capture, is_nested, leaf_layers, walk_layers
+from mnist_viz._tf import to_numpy
 
 __all__ = ["feature_maps", "penultimate_features", "first_layer_weights", "is_feature_map_layer"]
 
@@ -138,7 +139,7 @@ def first_layer_weights(model) -> tuple[str, np.ndarray]:
                 f"model {model.name!r} is not built yet, so layer {layer.name!r} has no weights; "
                 "build it with an Input, by calling it on a batch, or with feature_maps(model, images)"
             )
-        kernel = np.array(layer.kernel.numpy(), dtype=np.float32)
+        kernel = np.array(to_numpy(layer.kernel.value), dtype=np.float32)
         if kind == "conv" and kernel.ndim != 4:
             raise ValueError(f"first convolution layer {layer.name!r} has a {kernel.ndim}-D kernel; only Conv2D is shown")
         return kind, kernel

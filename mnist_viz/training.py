@@ -54,7 +54,7 @@ def train(
         Where the digits come from (see :func:`mnist_viz.data.load_mnist`).
     epochs, batch_size, seed
         The tutorial's defaults are 5 epochs at batch 128. The same seed gives the same run on the
-        same machine (Keras seeds plus TensorFlow op determinism).
+        same machine and backend (Keras seeds on every backend, plus op determinism on TensorFlow).
     out
         The run directory (default ``runs/<model name>``). An existing run there is replaced only with
         ``overwrite=True``; a non-empty folder that is not a run is never touched.
@@ -96,13 +96,14 @@ def train(
     from mnist_viz._tf import import_keras
 
     keras = import_keras()
-    import tensorflow as tf
+    keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's own generator
+    if keras.backend.backend() == "tensorflow":  # TensorFlow's kernels are deterministic only when asked
+        from mnist_viz._tf import import_tensorflow
 
-    keras.utils.set_random_seed(seed)
-    try:
-        tf.config.experimental.enable_op_determinism()
-    except Exception:  # pragma: no cover - older TF
-        pass
+        try:
+            import_tensorflow().config.experimental.enable_op_determinism()
+        except Exception:  # pragma: no cover - older TF
+            pass
 
     num_classes = len(dataset.class_names)
     if isinstance(model, str):

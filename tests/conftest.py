@@ -60,15 +60,35 @@ def xdist_group(item) -> str:
     return "trained_runs" if "trained_runs" in getattr(item, "fixturenames", ()) else item.path.name
 
 
+def keras_backend() -> str:
+    """The Keras backend these tests run on (the user's choice: KERAS_BACKEND, keras.json, Keras' default)."""
+    from mnist_viz._tf import backend
+
+    return backend()
+
+
+def _skip_tensorflow_only(items) -> None:
+    """Tests marked ``tensorflow_only`` skip, saying why, when Keras runs on another backend."""
+    marked = [item for item in items if item.get_closest_marker("tensorflow_only") is not None]
+    if not marked or keras_backend() == "tensorflow":
+        return
+    skip = pytest.mark.skip(reason=f"TensorFlow only (tf.data, tf.distribute, TF determinism); Keras backend here is "
+                                   f"{keras_backend()!r}")
+    for item in marked:
+        item.add_marker(skip)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
-    """Groups the tests for xdist (:func:`xdist_group`). Image comparisons against gallery/ are only
-    meaningful on the pinned stack: elsewhere (e.g. Python 3.10, where those releases do not install)
-    they skip with the reason, instead of failing on anti-aliasing differences."""
+    """Groups the tests for xdist (:func:`xdist_group`). TensorFlow-only tests skip on the other Keras
+    backends. Image comparisons against gallery/ are only meaningful on the pinned stack: elsewhere
+    (e.g. Python 3.10, where those releases do not install) they skip with the reason, instead of
+    failing on anti-aliasing differences."""
     if getattr(config.option, "dist", "no") == "loadgroup":
         for item in items:
             if item.get_closest_marker("xdist_group") is None:
                 item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+    _skip_tensorflow_only(items)
     mismatches = pixel_version_mismatches()
     if not mismatches:
         return

@@ -13,6 +13,8 @@ import pytest  # noqa: E402
 from mnist_viz.callbacks import _base  # noqa: E402
 from mnist_viz.callbacks._writer import RunWriter  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 def test_in_memory_recorder_writes_nothing():
     rec = _base.Recorder()

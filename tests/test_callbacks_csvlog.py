@@ -3,8 +3,11 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from mnist_viz.callbacks._csvlog import CsvLog
+
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
 
 
 def test_floats_read_back_bit_identical_and_missing_cells_are_nan():

@@ -9,14 +9,21 @@ import pytest  # noqa: E402
 import mnist_viz  # noqa: E402
 from mnist_viz.callbacks._environment import dataset_info, hardware, package_versions  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 def test_versions_name_the_backend_and_its_package():
     import keras
 
+    from importlib import metadata
+
+    backend = keras.backend.backend()
     versions = package_versions()
-    assert versions["keras_backend"] == keras.backend.backend() == "tensorflow"
+    assert versions["keras_backend"] == backend and backend in {"tensorflow", "jax", "torch"}
+    assert versions[backend] == metadata.version(backend)  # the backend's own package and its version
     assert versions["keras"] == keras.__version__ and versions["numpy"] == np.__version__
-    assert versions["mnist-viz"] == mnist_viz.__version__ and "tensorflow" in versions
+    assert versions["mnist-viz"] == mnist_viz.__version__
+    assert not {"tensorflow", "jax", "torch"} - {backend} & set(versions)  # no other backend's version
 
 
 def test_hardware_lists_the_backends_devices_as_text():

@@ -7,8 +7,11 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from mnist_viz.callbacks import _features  # noqa: E402
+
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
 
 
 def test_convnet_features_one_digit_per_class_and_the_embedding():

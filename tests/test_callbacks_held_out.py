@@ -14,6 +14,8 @@ from mnist_viz.callbacks import RunRecorder, _held_out  # noqa: E402
 from mnist_viz.callbacks._held_out import keras_split  # noqa: E402
 from mnist_viz.run import Run  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 @pytest.mark.parametrize("n, split", [(30, 0.2), (31, 0.1), (1000, 0.1), (7, 0.5), (10, 0.33)])
 def test_keras_split_is_keras_own_split(n, split):
@@ -77,6 +79,7 @@ def test_fit_validation_data_is_used_when_the_recorder_was_not_given_it(tmp_path
     np.testing.assert_array_equal(run.probe.labels, y[30:])
 
 
+@pytest.mark.tensorflow_only  # a tf.data.Dataset
 def test_a_validation_dataset_that_is_not_in_memory_gets_one_clear_warning(tmp_path):
     import tensorflow as tf
 

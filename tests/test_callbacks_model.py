@@ -4,9 +4,12 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from callback_helpers import keras  # noqa: E402
 from mnist_viz.callbacks._model import model_summary, save_model  # noqa: E402
+
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
 
 
 def test_summary_of_an_unbuilt_and_a_nested_model():

@@ -11,6 +11,8 @@ import pytest  # noqa: E402
 from callback_helpers import keras  # noqa: E402
 from mnist_viz.callbacks._output_kind import output_kind, warn_not_classifier  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 L = keras.layers
 
 

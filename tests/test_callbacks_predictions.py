@@ -10,6 +10,8 @@ from callback_helpers import keras, tiny_data, tiny_model  # noqa: E402
 from mnist_viz.callbacks import PredictionRecorder  # noqa: E402
 from mnist_viz.run import Run  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 class ProbsAtEpochEnd(keras.callbacks.Callback):
     def __init__(self, x):
@@ -17,7 +19,7 @@ class ProbsAtEpochEnd(keras.callbacks.Callback):
         self.x, self.probs = x, []
 
     def on_epoch_end(self, epoch, logs=None):
-        self.probs.append(np.asarray(self.model(self.x, training=False)))
+        self.probs.append(keras.ops.convert_to_numpy(self.model(self.x, training=False)))
 
 
 def test_probe_predictions_match_model_and_images_are_uint8(tmp_path):
@@ -48,7 +50,7 @@ def test_probe_applies_softmax_to_logits():
     model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     rec = PredictionRecorder(validation_data=(x, y))
     model.fit(x, y, epochs=1, verbose=0, callbacks=[rec])
-    logits = np.asarray(model(x))
+    logits = keras.ops.convert_to_numpy(model(x))
     expected = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
     np.testing.assert_allclose(rec.probabilities[0], expected, rtol=1e-5)
 

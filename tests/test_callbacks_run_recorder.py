@@ -13,6 +13,8 @@ from callback_helpers import keras, tiny_data, tiny_model  # noqa: E402
 from mnist_viz.callbacks import RunRecorder, _chief  # noqa: E402
 from mnist_viz.run import Run  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 def test_unbuilt_sequential_is_built_from_probe_and_recorded_before_training(tmp_path):
     x, y = tiny_data(n=16)
@@ -50,7 +52,7 @@ def test_run_recorder_writes_a_complete_run_directory(tmp_path):
     meta = info["metadata"]
     assert {k: meta[k] for k in ("seed", "note")} == {"seed": 7, "note": "hi"}  # yours, beside the recorder's
     assert set(meta) == {"seed", "note", "versions", "hardware", "timings"}  # no dataset= given: no "data"
-    assert meta["versions"]["keras_backend"] == "tensorflow" and meta["versions"]["keras"] == keras.__version__
+    assert meta["versions"]["keras_backend"] == keras.backend.backend() and meta["versions"]["keras"] == keras.__version__
     assert meta["hardware"]["cpu_count"] == os.cpu_count() and meta["timings"]["fit_seconds"] > 0
     assert info["recorded"] == {"by": "RunRecorder", "validation": "validation_data", "test_data": True,
                                 "record_weights": True, "record_predictions": True, "record_features": True,
@@ -218,7 +220,7 @@ def test_bad_test_labels_are_refused_before_training(tmp_path):
     with pytest.raises(ValueError, match="test_data\\[1\\] holds a negative label"):
         model.fit(x, np.arange(4), epochs=3, verbose=0,
                   callbacks=[RunRecorder(tmp_path / "r", test_data=(x, np.array([0, 1, -1, 2])))])
-    assert model.optimizer.iterations.numpy() == 0  # not one batch was trained
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations.value)) == 0  # not one batch was trained
     with pytest.raises(ValueError, match="test_data has 4 inputs but 3 labels"):
         RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:3]))
     assert RunRecorder(tmp_path / "r", test_data=(x, np.eye(10)[:4])).test_labels.tolist() == [0, 1, 2, 3]

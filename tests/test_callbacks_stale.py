@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import doctest
 
+import pytest
+
 from mnist_viz import run_format as fmt
 from mnist_viz.callbacks import _stale
+
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
 
 
 def test_every_record_and_temporary_goes_and_nothing_else(tmp_path):

@@ -8,6 +8,8 @@ import pytest
 
 from mnist_viz.callbacks import _stats
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -68,3 +70,13 @@ def test_choose_edges_kernel_range_zero_bias_borrows_its_layer_else_unit():
     np.testing.assert_allclose(edges[2][[0, -1]], [-1.0, 1.0])  # layer b has no range: ±1
     inf = _stats.choose_edges(["c"], [np.array([np.inf])], bins=2, range_factor=1.0)
     np.testing.assert_allclose(inf[0], [-1.0, 0.0, 1.0])
+
+
+def test_values_on_a_bin_edge_land_where_numpy_puts_them():
+    # float32 arithmetic puts 0 one bin low on some symmetric ranges (a zero bias on ±3·max|W|)
+    rng = np.random.default_rng(0)
+    for half in rng.uniform(0.01, 3.0, size=200):
+        edges = np.linspace(-half, half, 33)
+        flat = np.concatenate([np.zeros(3, np.float32), edges[1:-1].astype(np.float32), rng.normal(size=20).astype(np.float32)])
+        clipped = np.clip(flat.astype(np.float64), edges[0], edges[-1])
+        np.testing.assert_array_equal(_stats.histogram_counts(flat, edges), np.histogram(clipped, bins=edges)[0], err_msg=str(half))

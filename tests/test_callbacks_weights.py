@@ -11,6 +11,8 @@ from callback_helpers import keras, tiny_data, tiny_model  # noqa: E402
 from mnist_viz.callbacks import STATS_BYTES_PER_LAYER_EPOCH, WeightRecorder  # noqa: E402
 from mnist_viz.run import Run  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 class WeightsAtEpochEnd(keras.callbacks.Callback):
     def __init__(self):
@@ -18,10 +20,10 @@ class WeightsAtEpochEnd(keras.callbacks.Callback):
         self.snapshots = {}
 
     def on_train_begin(self, logs=None):
-        self.snapshots[-1] = {v.path: v.numpy().copy() for v in self.model.weights}
+        self.snapshots[-1] = {v.path: np.array(keras.ops.convert_to_numpy(v.value)) for v in self.model.weights}
 
     def on_epoch_end(self, epoch, logs=None):
-        self.snapshots[epoch] = {v.path: v.numpy().copy() for v in self.model.weights}
+        self.snapshots[epoch] = {v.path: np.array(keras.ops.convert_to_numpy(v.value)) for v in self.model.weights}
 
 
 def test_weight_stats_histograms_and_update_ratio_by_hand(tmp_path):
@@ -121,7 +123,7 @@ def test_dead_relu_functional_nested_conv_and_relu_layer():
     assert dead["conv"] == pytest.approx(0.25)  # a conv unit is dead only if dead at every position
     assert dead["act"] >= 0.4 - 1e-9  # units 0 and 4 of 5 can never fire; others may or may not
     act = keras.Model(inp, model.get_layer("act").output)(x)  # the symbolic way, by hand
-    manual = (np.asarray(act) > 0).any(axis=0)
+    manual = (keras.ops.convert_to_numpy(act) > 0).any(axis=0)
     assert dead["act"] == pytest.approx(1 - manual.mean())
     stats_weights = set(rec.stats["weight"])
     assert {"inner/conv/kernel", "pre/kernel", "out/bias"} <= stats_weights

@@ -8,6 +8,8 @@ import pytest  # noqa: E402
 from callback_helpers import tiny_data, tiny_model  # noqa: E402
 from mnist_viz.callbacks import HistoryRecorder, RunRecorder  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 def test_a_failed_background_write_is_raised_in_the_training_thread(tmp_path):
     blocker = tmp_path / "not_a_folder"

@@ -8,6 +8,8 @@ import pytest
 
 from mnist_viz.cli import main
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 REPO = Path(__file__).resolve().parents[1]
 
 

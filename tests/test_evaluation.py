@@ -17,6 +17,8 @@ from data_helpers import write_idx_folder
 
 from mnist_viz import run_format as fmt
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -12,6 +12,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 @pytest.fixture(scope="module")
 def keras():
@@ -57,7 +59,7 @@ def test_feature_maps_sequential_without_input(keras, features):
     # the maps are the real layer outputs
     x = _images(3)[..., None]
     expected = model.get_layer("c1")(x)
-    np.testing.assert_allclose(maps["c1"], np.asarray(expected), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(maps["c1"], keras.ops.convert_to_numpy(expected), rtol=1e-5, atol=1e-6)
 
 
 def test_feature_maps_accept_every_image_layout_and_scale_uint8(keras, features):
@@ -89,7 +91,7 @@ def test_feature_maps_nested_functional_and_layer_selection(keras, features):
     # the nested conv's maps equal running the sub-model's layers on the outer conv's output
     x = _images(2)[..., None]
     expected = model.get_layer("sub").get_layer("sc")(model.get_layer("fc1")(x))
-    np.testing.assert_allclose(picked["sc"], np.asarray(expected), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(picked["sc"], keras.ops.convert_to_numpy(expected), rtol=1e-5, atol=1e-6)
     assert features.penultimate_features(model, _images(4)).shape == (4, 12 * 12 * 3)
 
 
@@ -199,7 +201,7 @@ def test_maps_of_a_shared_conv_layer_come_once_and_equal_its_output(keras, featu
     maps = features.feature_maps(model, _images(2))
     assert list(maps) == ["shared"] and maps["shared"].shape == (2, 28, 28, 1)
     x = _images(2)[..., None]
-    np.testing.assert_allclose(maps["shared"], np.asarray(shared(shared(x))), rtol=1e-5, atol=1e-6)  # its last call
+    np.testing.assert_allclose(maps["shared"], keras.ops.convert_to_numpy(shared(shared(x))), rtol=1e-5, atol=1e-6)  # its last call
 
 
 def test_penultimate_features_are_the_classifiers_input_and_batches_agree(keras, features):
@@ -209,5 +211,5 @@ def test_penultimate_features_are_the_classifiers_input_and_batches_agree(keras,
     x = _images(5).reshape(5, 784)
     out = features.penultimate_features(model, x, batch_size=2)
     # float32 matmuls of 2- and 5-row batches differ in the last bits (summation order)
-    np.testing.assert_allclose(out, np.asarray(model.get_layer("h")(x)), rtol=1e-5, atol=1e-6)  # dropout off: inference mode
+    np.testing.assert_allclose(out, keras.ops.convert_to_numpy(model.get_layer("h")(x)), rtol=1e-5, atol=1e-6)  # dropout off: inference mode
     assert features.penultimate_features(model, x[:0]).shape == (0, 6)  # no images: no rows

@@ -9,6 +9,8 @@ import pytest  # noqa: E402
 from mnist_viz._graph import capture, is_nested, leaf_layers, walk_layers  # noqa: E402
 from mnist_viz._tf import import_keras  # noqa: E402
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 keras = import_keras()
 L = keras.layers
 
@@ -63,8 +65,8 @@ def test_sequential_without_input_and_nested_sequential():
     x = np.random.default_rng(0).random((4, 5)).astype("float32")
     h = inner.layers[0]
     out, seen = capture(model, x, [h])
-    np.testing.assert_allclose(seen[id(h)], np.asarray(inner(x)), rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(out), np.asarray(model(x)), rtol=1e-6)
+    np.testing.assert_allclose(seen[id(h)], keras.ops.convert_to_numpy(inner(x)), rtol=1e-6)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(out), keras.ops.convert_to_numpy(model(x)), rtol=1e-6)
 
 
 def test_capture_outputs_and_inputs_inside_a_nested_functional_model():
@@ -72,11 +74,11 @@ def test_capture_outputs_and_inputs_inside_a_nested_functional_model():
     x = np.random.default_rng(1).random((3, 6)).astype("float32")
     in_dense, out_layer = inner.get_layer("in_dense"), model.get_layer("out")
     _, outputs = capture(model, x, [in_dense, out_layer])
-    expected_inner = np.asarray(in_dense(model.get_layer("first")(x)))
+    expected_inner = keras.ops.convert_to_numpy(in_dense(model.get_layer("first")(x)))
     np.testing.assert_allclose(outputs[id(in_dense)], expected_inner, rtol=1e-6)
     assert outputs[id(out_layer)].shape == (3, 2)
     _, inputs = capture(model, x, [out_layer], inputs=True)
-    last_hidden = np.asarray(shared(inner(model.get_layer("first")(x))))
+    last_hidden = keras.ops.convert_to_numpy(shared(inner(model.get_layer("first")(x))))
     np.testing.assert_allclose(inputs[id(out_layer)], last_hidden, rtol=1e-6)
     _, twice = capture(model, x, [shared])  # called twice in the pass: the last call is kept
     np.testing.assert_allclose(twice[id(shared)], last_hidden, rtol=1e-6)

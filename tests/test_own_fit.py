@@ -14,7 +14,7 @@ from mnist_viz.report import build_report
 from mnist_viz.run import Run
 from report_notes import absences, report_notes
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backends]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "tests" / "scripts"

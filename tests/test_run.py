@@ -15,6 +15,8 @@ from mnist_viz._io import atomic_write_json, atomic_write_npz
 from report_runs import atomic_write_csv
 from mnist_viz.run import FORMAT_VERSION, Run, mark_interrupted, process_alive
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 
 def write_minimal_run(path, *, status="running", pid=None, epochs=2, hostname=None):
     import socket

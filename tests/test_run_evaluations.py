@@ -3,7 +3,10 @@ says, and reads each one's arrays only when asked."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from report_runs import write_evaluation, write_run
+
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
 
 
 def test_run_evaluations_read_from_the_run_directory(tmp_path):

@@ -11,6 +11,8 @@ import pytest
 from mnist_viz import run_format as fmt
 from mnist_viz._io import atomic_write_text
 
+pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
+
 REPO = Path(__file__).resolve().parents[1]
 
 

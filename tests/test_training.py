@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 
 import mnist_viz
+from mnist_viz._tf import backend as keras_backend
 from mnist_viz.training import train
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backends]
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,9 @@ def test_run_directory_contents(trained_runs):
     assert "not comparable with published MNIST results" in meta["data"]["subset_note"]
     assert len(meta["data"]["sha256"]) == 64
     assert "LeCun" in meta["data"]["citation"]
-    assert {"tensorflow", "keras", "numpy", "python"} <= set(meta["versions"])
-    assert meta["versions"]["keras_backend"] == "tensorflow" and "CPU" in meta["hardware"]["devices"]
+    backend = keras_backend()
+    assert {backend, "keras", "numpy", "python"} <= set(meta["versions"])
+    assert meta["versions"]["keras_backend"] == backend and "CPU" in meta["hardware"]["devices"]
     assert meta["timings"]["fit_seconds"] > 0 and meta["timings"]["end_records_seconds"] >= 0
     # the split train made: 10 % of the 4,000 embedded training digits held out, the rest trained on
     assert (meta["data"]["n_train"], meta["data"]["n_validation"], meta["data"]["n_test"]) == (3600, 400, 1000)

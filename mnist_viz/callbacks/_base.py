@@ -21,25 +21,37 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_viz._tf import import_keras
+from mnist_viz._tf import import_keras, to_numpy
 from mnist_viz._warn import warn_at_caller
 from mnist_viz.callbacks._writer import RunWriter
 
 keras = import_keras()
+_ON_TENSORFLOW = keras.backend.backend() == "tensorflow"  # fixed once Keras is imported
 
 __all__ = ["Recorder", "variable_numpy"]
 
 
 def variable_numpy(variable) -> np.ndarray:
-    """A fresh NumPy copy of a Keras variable's value."""
-    try:
-        return np.asarray(variable.numpy())
-    except Exception:
-        return np.asarray(keras.ops.convert_to_numpy(variable))
+    """A fresh NumPy copy of a Keras variable's value (never a view of a backend buffer that the
+    next train step may reuse: the copy goes to the writer thread)."""
+    if _ON_TENSORFLOW:
+        try:
+            return np.asarray(variable.numpy())  # a copy already; works under tf.distribute too
+        except Exception:
+            pass
+    return np.array(to_numpy(getattr(variable, "value", variable)), copy=True)
 
 
 class Recorder(keras.callbacks.Callback):
     """Base of the recorders: ``run_dir`` (None: in memory only) or a shared ``writer``."""
+
+    #: Keras runs the batch-end hooks of ``async_safe`` callbacks on a thread pool (JAX, torch)
+    #: while the next step trains. No recorder claims it: the ones with batch hooks
+    #: (:class:`~mnist_viz.callbacks.HistoryRecorder`, and RunRecorder passing them on) read the
+    #: loss tracker through ``self.model`` after each batch, which on JAX writes the training state
+    #: back into the variables; off the training thread that races with the next step (a step's
+    #: update can be lost). Recorders without batch hooks do not hold async dispatch back anyway.
+    async_safe = False
 
     def __init__(self, run_dir=None, *, writer: RunWriter | None = None):
         super().__init__()

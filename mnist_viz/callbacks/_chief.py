@@ -1,7 +1,9 @@
 """Who writes the records: under multi-worker training only the chief does.
 
-:func:`is_chief` decides like Keras' own callbacks. The ``TF_CONFIG`` part (:func:`chief_from_tf_config`)
-is plain Python; only the strategy lookup imports TensorFlow, when called.
+:func:`is_chief` decides like Keras' own callbacks, for the backend in use (``tf.distribute`` and
+``TF_CONFIG`` on TensorFlow, the process index on JAX, the rank on torch). The ``TF_CONFIG`` part
+(:func:`chief_from_tf_config`) is plain Python; only the strategy lookup on the TensorFlow backend
+imports TensorFlow, when called.
 
 Example
 -------
@@ -23,31 +25,50 @@ __all__ = ["is_chief", "chief_from_tf_config", "is_default_strategy"]
 def is_chief(strategy=None) -> bool:
     """Whether this process should write records: True for single-process training and the chief.
 
-    Decided like Keras' own callbacks: a distribution strategy (``strategy`` or the one active)
-    answers through ``strategy.extended.should_checkpoint``; without one, the ``TF_CONFIG``
+    Decided like Keras' own callbacks, for the Keras backend in use. A distribution strategy
+    (``strategy``, or on TensorFlow the one active) answers through
+    ``strategy.extended.should_checkpoint``. On TensorFlow without one, the ``TF_CONFIG``
     environment variable decides — the ``chief`` task, or ``worker`` 0 when the cluster has no
-    chief, or any process without a task. Evaluators and parameter servers never write.
+    chief, or any process without a task; evaluators and parameter servers never write. On JAX the
+    process with ``jax.process_index() == 0`` writes (one process, or ``keras.distribution`` over
+    several); on torch, rank 0 of an initialized ``torch.distributed`` group, else the one process.
+    TensorFlow is imported only when it is the backend.
 
     >>> import os, json
+    >>> from mnist_viz._tf import backend
     >>> os.environ["TF_CONFIG"] = json.dumps({"cluster": {"worker": ["a:1", "b:2"]},
     ...                                       "task": {"type": "worker", "index": 1}})
-    >>> is_chief()
-    False
+    >>> is_chief() is (backend() != "tensorflow")      # worker 1 of a TensorFlow cluster does not write
+    True
     >>> del os.environ["TF_CONFIG"]
     >>> is_chief()
     True
     """
-    from mnist_viz._tf import import_tensorflow
+    from mnist_viz._tf import backend
 
-    tf = import_tensorflow()
-    if strategy is None and tf.distribute.has_strategy():
-        strategy = tf.distribute.get_strategy()
+    name = backend()
+    if strategy is None and name == "tensorflow":
+        from mnist_viz._tf import import_tensorflow
+
+        tf = import_tensorflow()
+        if tf.distribute.has_strategy():
+            strategy = tf.distribute.get_strategy()
     if strategy is not None and not is_default_strategy(strategy):
         extended = getattr(strategy, "extended", None)
         should = getattr(extended, "should_checkpoint", None)
         if should is not None:
             return bool(should)
-    return chief_from_tf_config(os.environ.get("TF_CONFIG"))
+    if name == "tensorflow":
+        return chief_from_tf_config(os.environ.get("TF_CONFIG"))
+    if name == "jax":
+        import jax
+
+        return int(jax.process_index()) == 0
+    if name == "torch":
+        import torch.distributed as dist
+
+        return not (dist.is_available() and dist.is_initialized()) or int(dist.get_rank()) == 0
+    return True
 
 
 def is_default_strategy(strategy) -> bool:

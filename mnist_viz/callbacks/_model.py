@@ -17,6 +17,7 @@ import numpy as np
 
 from mnist_viz._graph import is_nested, leaf_layers
 from mnist_viz._io import atomic_write_text
+from mnist_viz._tf import before_keras_saving
 from mnist_viz.callbacks._base import keras
 from mnist_viz.callbacks._probe import is_relu_layer
 from mnist_viz.run_format import MODEL_CONFIG_JSON, MODEL_KERAS
@@ -78,6 +79,7 @@ def save_model(model, run_dir) -> list[str]:
     An ``OSError`` (a full disk) is raised: without its model the run must not read complete."""
     run_dir = Path(run_dir)
     problems = []
+    before_keras_saving()
     final = run_dir / MODEL_KERAS
     tmp = run_dir / f".{final.stem}.{os.getpid()}.tmp{final.suffix}"
     try:

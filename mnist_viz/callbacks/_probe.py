@@ -25,11 +25,10 @@ import numpy as np
 
 from mnist_viz._arrays import outputs_to_probabilities
 from mnist_viz._graph import capture, leaf_layers
-from mnist_viz._tf import import_keras, import_tensorflow
+from mnist_viz._tf import import_keras, import_tensorflow, inference, is_tensorflow, to_numpy
 from mnist_viz.callbacks._chief import is_default_strategy
 
 keras = import_keras()
-tf = import_tensorflow()
 
 __all__ = ["ProbePass", "is_relu_layer", "predict_probabilities"]
 
@@ -47,9 +46,11 @@ class ProbePass:
     class probabilities and, for every ReLU layer (nested models included), each unit's maximum
     over samples and positions.
 
-    The pass is a ``tf.function`` traced once, in which each ReLU layer's ``call`` is wrapped while
-    tracing to capture its output (:func:`mnist_viz._graph.capture`). If tracing fails it runs
-    eagerly instead. Results are cached per ``key`` (the epoch).
+    Each ReLU layer's ``call`` is wrapped during the pass to capture its output
+    (:func:`mnist_viz._graph.capture`). On TensorFlow the pass is a ``tf.function`` traced once (if
+    tracing fails it runs eagerly instead); on JAX and torch it runs eagerly with ``keras.ops``, on
+    torch without gradients and leaving the module's ``training`` flag as it was
+    (:func:`mnist_viz._tf.inference`). Results are cached per ``key`` (the epoch).
     """
 
     def __init__(self, model, x, *, batch_size: int):
@@ -73,22 +74,27 @@ class ProbePass:
         """``(probabilities (n, C), {id(layer): per-unit max})`` for the fixed input."""
         if key is not None and self._cached is not None and self._cached[0] == key:
             return self._cached[1], self._cached[2]
+        model = self.model  # on JAX, reading it syncs the training state into the variables
         if self._chunks is None:  # converted once: no 3 MB copy per epoch
-            self._chunks = [tf.convert_to_tensor(self.x[i:i + self.batch_size])
+            self._chunks = [keras.ops.convert_to_tensor(self.x[i:i + self.batch_size])
                             for i in range(0, len(self.x), self.batch_size)]
         outputs, maxima = [], {}
-        for chunk in self._chunks:
-            out, chunk_max = self._call(chunk)
-            outputs.append(out)
-            for layer_id, values in chunk_max.items():
-                maxima[layer_id] = np.maximum(maxima[layer_id], values) if layer_id in maxima else values
+        with inference(model):
+            for chunk in self._chunks:
+                out, chunk_max = self._call(chunk)
+                outputs.append(out)
+                for layer_id, values in chunk_max.items():
+                    maxima[layer_id] = np.maximum(maxima[layer_id], values) if layer_id in maxima else values
         probs = outputs_to_probabilities(np.concatenate(outputs)) if outputs else np.zeros((0, 0), np.float32)
         if key is not None:
             self._cached = (key, probs, maxima)
         return probs, maxima
 
     def _call(self, x):
+        if self._function is None and not is_tensorflow():
+            self._function = False  # eager keras.ops: no tf.function outside TensorFlow
         if self._function is None:
+            tf = import_tensorflow()
             _quiet_probe_retracing()
             try:
                 self.relu_layers()
@@ -109,7 +115,7 @@ class ProbePass:
         for i, layer in enumerate(layers):
             value = captured.get(id(layer))
             if value is not None:
-                maxima[str(i)] = tf.reduce_max(tf.reshape(value, [-1, tf.shape(value)[-1]]), axis=0)
+                maxima[str(i)] = _unit_max(value)
         while isinstance(out, (list, tuple)):
             out = out[0]
         if isinstance(out, dict):
@@ -119,8 +125,13 @@ class ProbePass:
     def _convert(self, result):
         out, maxima = result
         layers = self.relu_layers()
-        return (np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float32),
-                {id(layers[int(i)]): np.asarray(keras.ops.convert_to_numpy(v)) for i, v in maxima.items()})
+        return (np.asarray(to_numpy(out), dtype=np.float32),
+                {id(layers[int(i)]): np.asarray(to_numpy(v)) for i, v in maxima.items()})
+
+
+def _unit_max(value):
+    """Each unit's (last axis) maximum over samples and positions, with ``keras.ops`` (traceable)."""
+    return keras.ops.max(keras.ops.reshape(value, (-1, keras.ops.shape(value)[-1])), axis=0)
 
 
 class _ProbeRetracingFilter(logging.Filter):
@@ -141,13 +152,15 @@ def _quiet_probe_retracing() -> None:
 
 def predict_probabilities(model, x, batch_size: int) -> np.ndarray:
     """Class probabilities of ``x`` (softmax applied to logits), ``batch_size`` rows at a time;
-    ``model.predict`` under a distribution strategy."""
+    ``model.predict`` under a TensorFlow distribution strategy. On torch the module's ``training``
+    flag is what it was before."""
     strategy = getattr(model, "distribute_strategy", None)
-    if strategy is not None and not is_default_strategy(strategy):
-        out = model.predict(x, batch_size=batch_size, verbose=0)
-    else:
-        chunks = [np.asarray(model.predict_on_batch(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
-        out = np.concatenate(chunks) if chunks else np.zeros((0, 0), np.float32)
+    with inference(model):  # torch: predict() leaves the module in eval mode; its flag is restored
+        if strategy is not None and not is_default_strategy(strategy):
+            out = model.predict(x, batch_size=batch_size, verbose=0)
+        else:
+            chunks = [np.asarray(model.predict_on_batch(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
+            out = np.concatenate(chunks) if chunks else np.zeros((0, 0), np.float32)
     if isinstance(out, (list, tuple)):
         out = out[0]
     return outputs_to_probabilities(out)

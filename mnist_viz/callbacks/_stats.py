@@ -60,11 +60,22 @@ def histogram_counts(flat: np.ndarray, edges: np.ndarray) -> np.ndarray:
     the end bins, NaNs are not counted."""
     bins = len(edges) - 1
     lo, hi = edges[0], edges[-1]
+    if np.isnan(flat).any():
+        flat = flat[~np.isnan(flat)]
     pos = (flat - flat.dtype.type(lo)) * flat.dtype.type(bins / (hi - lo))
     np.clip(pos, 0, bins - 1, out=pos)
-    if np.isnan(pos).any():
-        pos = pos[~np.isnan(pos)]
-    return np.bincount(pos.astype(np.int32), minlength=bins).astype(np.int32)
+    whole = np.floor(pos)
+    index = whole.astype(np.int32)
+    # float32 rounding can put a value on (or within a few ulps of) a bin edge one bin off, e.g. a
+    # zero bias on symmetric edges: those few go where np.histogram puts them, [edge_i, edge_i+1)
+    pos -= whole  # the position within the bin, in [0, 1)
+    near = np.flatnonzero(np.abs(pos - pos.dtype.type(0.5)) > pos.dtype.type(0.499))
+    if near.size:
+        values, at = flat[near], index[near]
+        at -= (values < edges[at]) & (at > 0)
+        at += (values >= edges[at + 1]) & (at < bins - 1)
+        index[near] = at
+    return np.bincount(index, minlength=bins).astype(np.int32)
 
 
 def choose_edges(layers: list[str], values: list[np.ndarray], *, bins: int, range_factor: float) -> list[np.ndarray]:

@@ -56,8 +56,7 @@ class HistoryRecorder(Recorder):
         self._epoch_log, self._batch_log = CsvLog(), CsvLog()
         self._step = 0
         self._mean_keys: set[str] | None = None
-        self._tracker = None  # the model's loss tracker; False when it cannot be read
-        self._read_count = None
+        self._read_count = None  # how the loss tracker's count is read; False when it cannot be
         self._epoch, self._epoch_start, self._train_end = 0, time.perf_counter(), None
         self._pending: list[tuple[int, dict, float | None]] = []
         self._epoch_samples = float("nan")
@@ -122,11 +121,15 @@ class HistoryRecorder(Recorder):
 
     # -- internals ------------------------------------------------------------------------------
     def _samples_seen(self) -> float | None:
-        if self._tracker is None:
-            self._tracker = getattr(self.model, "_loss_tracker", None) or False
-        if self._tracker is False:
+        # read through ``self.model`` every time, never a kept variable: on JAX the model's getter
+        # syncs the training state first (the variables' own values are purged during fit)
+        if self._read_count is False:
             return None
-        count = self._tracker.count
+        tracker = getattr(self.model, "_loss_tracker", None)
+        count = getattr(tracker, "count", None)
+        if count is None:
+            self._read_count = False
+            return None
         if self._read_count is None:  # the cheapest read that works here (one op; not under tf.distribute)
             for reader in (lambda v: float(v.value), lambda v: float(variable_numpy(v))):
                 try:
@@ -136,7 +139,7 @@ class HistoryRecorder(Recorder):
                 self._read_count = reader
                 break
             else:
-                self._tracker = False
+                self._read_count = False
                 return None
         return self._read_count(count)
 
@@ -223,6 +226,7 @@ def _learning_rate(model) -> float:
     if optimizer is None:
         return float("nan")
     try:
-        return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        rate = optimizer.learning_rate
+        return float(keras.ops.convert_to_numpy(getattr(rate, "value", rate)))
     except Exception:  # exotic optimizers without a readable learning rate
         return float("nan")
