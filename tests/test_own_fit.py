@@ -14,7 +14,8 @@ from mnist_viz.report import build_report
 from mnist_viz.run import Run
 from report_notes import absences, report_notes
 
-pytestmark = [pytest.mark.slow, pytest.mark.backends]
+pytestmark = pytest.mark.slow  # TensorFlow only in CI time: the scripts train three models; the recorder tests cover
+# reading the running fit's hold-out on every backend (tests/test_callbacks_held_out.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "tests" / "scripts"
