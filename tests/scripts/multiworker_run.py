@@ -4,7 +4,7 @@ Run as ``python tests/scripts/multiworker_run.py OUT NAME``. With ``TF_CONFIG`` 
 (a two-worker cluster on 127.0.0.1) it is one worker of a ``tf.distribute.MultiWorkerMirroredStrategy``
 fit; without it, the same fit on one device. Either way a ``RunRecorder`` points at ``OUT/NAME``
 and, after ``fit``, ``OUT/NAME.done.json`` says what this process saw (replicas in sync, whether it
-is the chief). The fit is the tiny one of tests/scripts/mirrored_run.py: 72 samples at global batch
+is the chief). The fit is tests/scripts/tiny_fit.py's: 72 samples at global batch
 16 (4 full batches and one of 8), 2 epochs, plain SGD, no shuffling — so the two workers' averaged
 gradients equal the single device's up to float rounding.
 
@@ -18,7 +18,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["KERAS_BACKEND"] = "tensorflow"  # tf.distribute: TensorFlow only by nature
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 
-import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 tf.config.threading.set_intra_op_parallelism_threads(1)  # three processes share 2 cores
@@ -30,23 +29,10 @@ strategy = tf.distribute.MultiWorkerMirroredStrategy() if distributed else None
 
 import keras  # noqa: E402
 
-from mnist_viz.callbacks import RunRecorder, is_chief  # noqa: E402
+from mnist_viz.callbacks import is_chief  # noqa: E402
+from tiny_fit import recorded_fit, tiny_data, tiny_model  # noqa: E402
 
-rng = np.random.default_rng(0)
-x = rng.random((72, 784), dtype=np.float32)
-y = (np.arange(72) % 10).astype(np.int64)
-xv, yv = x[:24], y[:24]
-
-
-def build():
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [keras.Input((784,)), keras.layers.Dense(16, activation="relu", name="hidden"),
-         keras.layers.Dense(10, activation="softmax", name="out")],
-        name="tiny",
-    )
-    model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+x, y, xv, yv = data = tiny_data(72, 24)
 
 
 def build_from_local_shapes(model):
@@ -81,14 +67,12 @@ def reduce_scalars_across_workers():
 
 if strategy is not None:
     with strategy.scope():
-        model = build()
+        model = tiny_model()
     build_from_local_shapes(model)
     reduce_scalars_across_workers()
 else:
-    model = build()
-rec = RunRecorder(os.path.join(out, name), name="tiny", validation_data=(xv, yv), test_data=(xv, yv),
-                  save_model=False)
-model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0, validation_data=(xv, yv), callbacks=[rec])
+    model = tiny_model()
+rec = recorded_fit(model, data, os.path.join(out, name), "tiny")
 done = {"distributed": distributed, "is_chief": is_chief(strategy),
         "replicas": strategy.num_replicas_in_sync if strategy is not None else 1,
         "recorder_writes": rec.writes}
