@@ -14,6 +14,7 @@ Example
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 __version__ = "0.3.0"
 
@@ -38,7 +39,7 @@ _SUBMODULES = {"data", "idx", "models", "training", "evaluation", "callbacks", "
 __all__ = sorted(name for name, module in _LAZY.items() if module != "mnist_viz.callbacks") + ["__version__"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
@@ -50,5 +51,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'mnist_viz' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -26,12 +26,20 @@ import re
 import shutil
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from mnist_viz import run_format as fmt
 from mnist_viz._lock import RunLock, RunLockedError, holder
 from mnist_viz._process import now_iso
+
+if TYPE_CHECKING:
+    import keras
+
+    from mnist_viz.data import MnistData
+    from mnist_viz.run import Run
+    from mnist_viz.features_file import Features
 
 __all__ = ["evaluate", "default_name", "summary_line"]
 
@@ -42,7 +50,8 @@ ONE_HOT_LOSSES = frozenset({"categorical_crossentropy", "categorical_focal_cross
 BATCH_SIZE = 256
 
 
-def evaluate(run, data, *, name: str | None = None, overwrite: bool = False, quiet: bool = True):
+def evaluate(run: Run | str | os.PathLike[str], data: str | MnistData, *, name: str | None = None,
+             overwrite: bool = False, quiet: bool = True) -> Run:
     """Score the saved model of ``run`` on the test split of ``data``; return the reloaded :class:`~mnist_viz.run.Run`.
 
     Parameters
@@ -78,7 +87,8 @@ def evaluate(run, data, *, name: str | None = None, overwrite: bool = False, qui
     """
     from mnist_viz.run import Run
 
-    run_dir = fmt.check_run_dir(run.path if isinstance(run, Run) and run.path is not None else run)
+    # a Run without a folder (Run.from_dict) is refused by check_run_dir
+    run_dir = fmt.check_run_dir(cast("fmt.StrPath", run.path if isinstance(run, Run) and run.path is not None else run))
     if name is not None:
         fmt.check_evaluation_name(name, "name")
     model_path = run_dir / fmt.MODEL_KERAS
@@ -107,7 +117,7 @@ def evaluate(run, data, *, name: str | None = None, overwrite: bool = False, qui
     return run
 
 
-def default_name(data, dataset) -> str:
+def default_name(data: str | MnistData, dataset: MnistData) -> str:
     """The evaluation name :func:`evaluate` gives ``data`` (resolved to ``dataset``): ``"idx-<folder>"``
     for ``"idx:PATH"``, else the dataset's source (``"embedded"``, ``"keras"``, ...).
 
@@ -122,7 +132,7 @@ def default_name(data, dataset) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", base).lstrip(".")[:64] or "data"
 
 
-def summary_line(run, name: str) -> str:
+def summary_line(run: Run, name: str) -> str:
     """``"NAME: test accuracy 0.9xxx on N images -> RUN_DIR/evaluations/NAME"`` for evaluation ``name`` of ``run``.
 
     >>> from mnist_viz.run import Run
@@ -137,7 +147,7 @@ def summary_line(run, name: str) -> str:
     return f"{name}: test accuracy {acc} on {ev.n or 0:,} images{where}"
 
 
-def load_model(path: str | os.PathLike):
+def load_model(path: str | os.PathLike[str]) -> keras.Model:
     """``keras.saving.load_model(path, safe_mode=True)``; a file that needs ``safe_mode=False`` (a
     ``Lambda`` layer's code) or cannot be read raises ValueError saying so: no code in it runs.
     """
@@ -154,7 +164,7 @@ def load_model(path: str | os.PathLike):
                          f"code stored in a model file: {type(exc).__name__}: {reason}") from exc
 
 
-def _test_data(data):
+def _test_data(data: str | MnistData) -> MnistData:
     """``data`` as MnistData with a test split (a folder without the train files is fine: no warning;
     one without the test files is an error, not a warning too)."""
     from mnist_viz.training import resolve_data
@@ -168,7 +178,7 @@ def _test_data(data):
     return dataset
 
 
-def _score(model, dataset):
+def _score(model: keras.Model, dataset: MnistData) -> tuple[np.ndarray, dict[str, float], Features | None]:
     """(probabilities, metrics, features or None) of ``model`` on ``dataset``'s test split."""
     from mnist_viz.callbacks._features import model_features
     from mnist_viz.callbacks._output_kind import output_kind
@@ -193,8 +203,9 @@ def _score(model, dataset):
     y = np.asarray(dataset.y_test, np.int64)
     probabilities = predict_probabilities(model, x, BATCH_SIZE)
     sparse = y if kind.width != 1 else y.astype(np.float32)
-    targets = [one_hot(y, n_classes), sparse] if kind.loss in ONE_HOT_LOSSES else [sparse, one_hot(y, n_classes)]
-    metrics = {}
+    n = cast(int, n_classes)  # None (an output of unknown width) fails in one_hot, as it always did
+    targets = [one_hot(y, n), sparse] if kind.loss in ONE_HOT_LOSSES else [sparse, one_hot(y, n)]
+    metrics: dict[str, float] = {}
     for target in targets:  # the encoding the loss wants first, then the other one
         try:
             result = model.evaluate(x, target, batch_size=BATCH_SIZE, verbose=0, return_dict=True)
@@ -212,7 +223,8 @@ def _score(model, dataset):
     return probabilities, metrics, features
 
 
-def _write(run_dir: Path, name: str, entry: dict, probabilities, dataset, features) -> None:
+def _write(run_dir: Path, name: str, entry: dict[str, Any], probabilities: np.ndarray, dataset: MnistData,
+           features: Features | None) -> None:
     """The evaluation's files in a side folder, then swapped in; ``run.json`` lists it only once they are
     in place (a replaced evaluation is unlisted while its folder is swapped)."""
     final = fmt.evaluation_dir(run_dir, name)

@@ -30,24 +30,32 @@ Example
 from __future__ import annotations
 
 import weakref
-from typing import Callable, Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mnist_viz._arrays import positive_int
 from mnist_viz._graph import capture, is_nested, leaf_layers, walk_layers
 from mnist_viz._tf import to_numpy
 
+if TYPE_CHECKING:  # Keras has no type information: its classes read as Any to mypy
+    import keras
+
+_T = TypeVar("_T")
+
 __all__ = ["feature_maps", "penultimate_features", "first_layer_weights", "is_feature_map_layer"]
 
 # model -> {key: extractor}; entries disappear with the model.
-_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
 
 
 # --------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------
-def feature_maps(model, images, *, layers: Iterable[str] | None = None, batch_size: int = 256) -> dict[str, np.ndarray]:
+def feature_maps(model: keras.Model, images: ArrayLike, *, layers: str | Iterable[str] | None = None,
+                 batch_size: int = 256) -> dict[str, np.ndarray]:
     """The outputs of the model's convolution and pooling layers for ``images``.
 
     Parameters
@@ -85,7 +93,7 @@ def feature_maps(model, images, *, layers: Iterable[str] | None = None, batch_si
     return plan(model, x, batch_size=positive_int(batch_size, "batch_size"))
 
 
-def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
+def penultimate_features(model: keras.Model, images: ArrayLike, *, batch_size: int = 256) -> np.ndarray:
     """Activations of the layer feeding the final classifier (the input of the last layer with
     weights, walking into nested models), one row per image.
 
@@ -103,7 +111,7 @@ def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
     classifier = _cached(model, ("penultimate",), lambda: _last_weighted_layer(model))
     bs = positive_int(batch_size, "batch_size")
 
-    def fn(chunk):
+    def fn(chunk: np.ndarray) -> np.ndarray:
         return np.asarray(capture(model, chunk, [classifier], inputs=True)[1][id(classifier)])
 
     if len(x) == 0:
@@ -114,7 +122,7 @@ def penultimate_features(model, images, *, batch_size: int = 256) -> np.ndarray:
     return out.reshape(len(out), -1)
 
 
-def first_layer_weights(model) -> tuple[str, np.ndarray]:
+def first_layer_weights(model: keras.Model) -> tuple[str, np.ndarray]:
     """The kernel of the model's first Dense or Conv2D layer (walking into nested models).
 
     Returns ``("dense", (inputs, units))`` or ``("conv", (kh, kw, in, out))``. The model must be
@@ -146,7 +154,7 @@ def first_layer_weights(model) -> tuple[str, np.ndarray]:
     raise ValueError(f"model {model.name!r} has no Dense or Conv2D layer with a kernel")
 
 
-def is_feature_map_layer(layer) -> bool:
+def is_feature_map_layer(layer: keras.layers.Layer) -> bool:
     """True for convolution and (non-global) pooling layers: those drawn as feature maps.
 
     >>> import keras
@@ -160,18 +168,18 @@ def is_feature_map_layer(layer) -> bool:
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-def _keras():
+def _keras() -> ModuleType:
     from mnist_viz._tf import import_keras
 
-    return import_keras()
+    return cast(ModuleType, import_keras())
 
 
-def _check_model(model, name, keras) -> None:
+def _check_model(model: object, name: str, keras: ModuleType) -> None:
     if not isinstance(model, keras.Model):
         raise TypeError(f"{name} must be a keras.Model; got {type(model).__name__}")
 
 
-def _check_graph(model) -> None:
+def _check_graph(model: keras.Model) -> None:
     """Layers are taken in the order of the layer graph, which subclassed models do not have (their
     ``layers`` list the attributes, not the order of ``call``)."""
     graph = getattr(model, "_functional", None) or model
@@ -182,7 +190,7 @@ def _check_graph(model) -> None:
         )
 
 
-def _as_name_list(layers) -> list[str]:
+def _as_name_list(layers: str | Iterable[str]) -> list[str]:
     if isinstance(layers, str):
         return [layers]
     names = list(layers)
@@ -191,17 +199,17 @@ def _as_name_list(layers) -> list[str]:
     return names
 
 
-def _cached(model, key, build: Callable):
+def _cached(model: keras.Model, key: tuple[Any, ...], build: Callable[[], _T]) -> _T:
     try:
         per_model = _CACHE.setdefault(model, {})
     except TypeError:  # not weak-referenceable: no cache
         return build()
     if key not in per_model:
         per_model[key] = build()
-    return per_model[key]
+    return cast(_T, per_model[key])
 
 
-def _input_shape(model):
+def _input_shape(model: keras.Model) -> tuple[Any, ...] | None:  # dims: int or None
     try:
         inputs = model.inputs
     except (AttributeError, ValueError):
@@ -211,7 +219,7 @@ def _input_shape(model):
     return tuple(inputs[0].shape[1:])
 
 
-def _prepare_images(model, images, keras) -> np.ndarray:
+def _prepare_images(model: keras.Model, images: ArrayLike, keras: ModuleType) -> np.ndarray:
     """Reshape/scale ``images`` to the model's input and build an unbuilt model by calling it."""
     arr = np.asarray(images)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
@@ -243,7 +251,7 @@ def _prepare_images(model, images, keras) -> np.ndarray:
     return x
 
 
-def _guess_input_shape(model, keras, arr):
+def _guess_input_shape(model: keras.Model, keras: ModuleType, arr: np.ndarray) -> tuple[int, ...]:
     first = next(iter(leaf_layers(model)), None)
     cls = type(first).__name__ if first is not None else ""
     if cls.startswith("Dense"):
@@ -260,9 +268,9 @@ class _MapPlan:
     runs the whole model once per batch and captures those layers' outputs.
     """
 
-    def __init__(self, model, wanted):
+    def __init__(self, model: keras.Model, wanted: list[str] | None) -> None:
         self.name = model.name
-        self.entries = []  # (short name, path, layer), in the order the layers run
+        self.entries: list[tuple[str, str, Any]] = []  # (short name, path, layer), in the order the layers run
         for path, layer, nested in walk_layers(model):
             if nested:
                 _check_graph(layer)
@@ -287,15 +295,15 @@ class _MapPlan:
         shorts = [e[0] for e in self.entries]
         self.keys = [short if shorts.count(short) == 1 else path for short, path, _ in self.entries]
 
-    def _run(self, model, x, result: list):
+    def _run(self, model: keras.Model, x: np.ndarray, result: list[list[np.ndarray]]) -> None:
         _, seen = capture(model, x, [e[2] for e in self.entries])
         for maps, (_, path, layer) in zip(result, self.entries):
             if id(layer) not in seen:
                 raise ValueError(f"layer {path!r} did not run when model {self.name!r} was called")
             maps.append(np.asarray(seen[id(layer)]))
 
-    def __call__(self, model, x, *, batch_size=256):
-        result = [[] for _ in self.entries]
+    def __call__(self, model: keras.Model, x: np.ndarray, *, batch_size: int = 256) -> dict[str, np.ndarray]:
+        result: list[list[np.ndarray]] = [[] for _ in self.entries]
         if len(x) == 0:
             self._run(model, np.zeros((1,) + x.shape[1:], dtype=x.dtype), result)
             return {k: np.zeros((0,) + v[0].shape[1:], np.float32) for k, v in zip(self.keys, result)}
@@ -304,7 +312,7 @@ class _MapPlan:
         return {k: np.concatenate(v, axis=0) for k, v in zip(self.keys, result)}
 
 
-def _last_weighted_layer(model):
+def _last_weighted_layer(model: keras.Model) -> keras.layers.Layer:
     """The last layer with weights (inside a nested final model, its last one): the classifier
     whose input :func:`penultimate_features` returns."""
     for layer in reversed([layer for layer in model.layers if type(layer).__name__ != "InputLayer"]):

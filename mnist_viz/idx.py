@@ -24,6 +24,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mnist_viz._io import atomic_write_bytes
 
@@ -46,7 +47,7 @@ class IdxFormatError(ValueError):
     """An IDX file that cannot be read as it claims to be; the message names the file and the fault."""
 
 
-def _fail(path, what: str) -> IdxFormatError:
+def _fail(path: object, what: str) -> IdxFormatError:
     return IdxFormatError(f"{path}: {what}")
 
 
@@ -54,7 +55,7 @@ def _describe_start(head: bytes) -> str:
     return " ".join(f"{b:02x}" for b in head[:4]) or "nothing (empty file)"
 
 
-def read_idx(path: str | os.PathLike, *, ndim: int | None = None) -> np.ndarray:
+def read_idx(path: str | os.PathLike[str], *, ndim: int | None = None) -> np.ndarray:
     """Read an IDX file (gzip-compressed or raw) into a native-endian NumPy array.
 
     Parameters
@@ -158,7 +159,7 @@ def _type_code(dtype: np.dtype) -> int:
     raise TypeError(f"array dtype {dtype} cannot be stored in IDX; expected one of {names}")
 
 
-def write_idx(path: str | os.PathLike, array, *, gzip: bool | None = None) -> Path:
+def write_idx(path: str | os.PathLike[str], array: ArrayLike, *, gzip: bool | None = None) -> Path:
     """Write ``array`` as an IDX file, atomically (temporary file, then rename).
 
     Parameters

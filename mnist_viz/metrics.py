@@ -33,9 +33,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, positive_int
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "confusion_counts",
@@ -51,7 +57,7 @@ __all__ = [
 ]
 
 
-def _label_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+def _label_pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """``(y_true, y_pred)`` as int64 label vectors of the same length: ``y_true`` integer labels or
     one-hot rows, ``y_pred`` integer labels or 2-D scores (probabilities, logits, one-hot; the
     arg-max is taken). Non-integer labels, negative labels and mismatched lengths raise, naming the
@@ -62,7 +68,7 @@ def _label_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     return yt, yp
 
 
-def confusion_counts(y_true, y_pred, n_classes: int) -> np.ndarray:
+def confusion_counts(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np.ndarray:
     """(C, C) int64 counts, rows = true class, columns = predicted class, for classes ``0..C-1``
     (``sklearn.metrics.confusion_matrix`` with ``labels=range(C)``: a label outside is not counted).
 
@@ -75,10 +81,10 @@ def confusion_counts(y_true, y_pred, n_classes: int) -> np.ndarray:
     yt, yp = _label_pair(y_true, y_pred)
     if yt.size == 0:
         return np.zeros((n_classes, n_classes), dtype=np.int64)
-    return confusion_matrix(yt, yp, labels=np.arange(n_classes)).astype(np.int64)
+    return cast(np.ndarray, confusion_matrix(yt, yp, labels=np.arange(n_classes)).astype(np.int64))
 
 
-def recall_precision(counts) -> tuple[np.ndarray, np.ndarray]:
+def recall_precision(counts: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Per-class ``(recall, precision)`` of a (C, C) :func:`confusion_counts` matrix: recall is the
     diagonal over the row sums (the class's samples), precision the diagonal over the column sums
     (its predictions). **NaN** where a class has no samples (recall) or no predictions
@@ -98,7 +104,7 @@ def recall_precision(counts) -> tuple[np.ndarray, np.ndarray]:
         return diag / counts.sum(axis=1), diag / counts.sum(axis=0)
 
 
-def per_class_metrics(y_true, y_pred, n_classes: int):
+def per_class_metrics(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> pd.DataFrame:
     """DataFrame of ``precision``, ``recall``, ``f1`` and ``support`` per class,
     ``sklearn.metrics.precision_recall_fscore_support(..., zero_division=0)``: **0** where a class
     has no samples or no predictions, as a table or a CSV file wants. Precision and recall are
@@ -144,7 +150,7 @@ class ReliabilityBins:
         return self.count > 0
 
 
-def reliability_bins(y_true, probabilities, *, n_bins: int = 10) -> ReliabilityBins:
+def reliability_bins(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10) -> ReliabilityBins:
     """Per-bin count, mean confidence and accuracy of the top-class confidence, and the ECE.
 
     Bins are ``(lo, hi]`` on [0, 1]: a confidence exactly on an edge belongs to the bin it ends.
@@ -174,7 +180,7 @@ def reliability_bins(y_true, probabilities, *, n_bins: int = 10) -> ReliabilityB
     return ReliabilityBins(edges, count, mean_conf, accuracy, ece)
 
 
-def expected_calibration_error(y_true, probabilities, *, n_bins: int = 10) -> float:
+def expected_calibration_error(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10) -> float:
     """Expected calibration error of the top-class confidence: ``sum_b (n_b / n) * |acc_b - conf_b|``
     over ``n_bins`` equal-width bins (lo, hi] of [0, 1] (:func:`reliability_bins`).
 
@@ -184,7 +190,7 @@ def expected_calibration_error(y_true, probabilities, *, n_bins: int = 10) -> fl
     return reliability_bins(y_true, probabilities, n_bins=n_bins).ece
 
 
-def top_k(probabilities, k: int) -> np.ndarray:
+def top_k(probabilities: ArrayLike, k: int) -> np.ndarray:
     """(n, k) indices of the ``k`` most probable classes of each row, most probable first (ties:
     the lower class first).
 
@@ -196,7 +202,7 @@ def top_k(probabilities, k: int) -> np.ndarray:
     return np.argsort(-probs, axis=1, kind="stable")[:, :k]
 
 
-def most_confident_errors(y_true, probabilities) -> np.ndarray:
+def most_confident_errors(y_true: ArrayLike, probabilities: ArrayLike) -> np.ndarray:
     """Indices of the misclassified samples (arg-max differs from ``y_true``), most confident first
     (ties in their original order).
 
@@ -212,7 +218,7 @@ def most_confident_errors(y_true, probabilities) -> np.ndarray:
     return wrong[np.argsort(-conf, kind="stable")]
 
 
-def most_confused_pairs(y_true, y_pred, n_classes: int, *, n_pairs: int | None = None) -> list[tuple[int, int, int]]:
+def most_confused_pairs(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int, *, n_pairs: int | None = None) -> list[tuple[int, int, int]]:
     """``[(true, predicted, count), ...]`` of the off-diagonal confusion cells with errors, most
     errors first (ties by class order), at most ``n_pairs``.
 
@@ -227,7 +233,7 @@ def most_confused_pairs(y_true, y_pred, n_classes: int, *, n_pairs: int | None =
     return [(*divmod(int(f), n_classes), int(counts.flat[f])) for f in flat if counts.flat[f] > 0]
 
 
-def accuracy(y_true, y_pred) -> float:
+def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """The fraction of ``y_pred`` equal to ``y_true`` (NaN for no samples); the same number as the
     trace of :func:`confusion_counts` over its sum.
 

@@ -19,14 +19,19 @@ Example
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
 from mnist_viz._arrays import positive_int
 from mnist_viz._tf import import_keras
+
+if TYPE_CHECKING:  # Keras has no type information: keras.Model reads as Any to mypy
+    import keras
 
 #: model name -> input layout expected ("flat": (n, 784); "image": (n, 28, 28, 1))
 MODEL_INPUTS = {"dense": "flat", "convnet": "image"}
 
 
-def dense(*, num_classes: int = 10, sparse_labels: bool = False):
+def dense(*, num_classes: int = 10, sparse_labels: bool = False) -> keras.Model:
     """The tutorial's network: Dense(512, relu) "image" → Dense(10, softmax) "prediction".
 
     Compiled with ``rmsprop`` and categorical crossentropy (``sparse_labels=True`` compiles with
@@ -54,7 +59,7 @@ def dense(*, num_classes: int = 10, sparse_labels: bool = False):
     return model
 
 
-def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
+def convnet(*, num_classes: int = 10, sparse_labels: bool = False) -> keras.Model:
     """A small convnet: conv1 → pool1 → conv2 → pool2 → flatten → dropout → features (Dense 128) →
     prediction.
 
@@ -90,10 +95,12 @@ def convnet(*, num_classes: int = 10, sparse_labels: bool = False):
     return model
 
 
-BUILDERS = {"dense": dense, "convnet": convnet}
+BUILDERS: dict[str, Callable[..., keras.Model]] = {"dense": dense, "convnet": convnet}
+#: The names :func:`build` takes.
+ModelName = Literal["dense", "convnet"]
 
 
-def build(name: str, **kwargs):
+def build(name: ModelName, **kwargs: Any) -> keras.Model:
     """Build a model by name (``"dense"`` or ``"convnet"``).
 
     >>> build("dense").name

@@ -69,9 +69,9 @@ class WeightRecords:
     """
 
     stats: pd.DataFrame
-    histograms: dict = field(default_factory=dict)
+    histograms: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     dead_relu: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(fmt.DEAD_RELU_COLUMNS)))
-    index: list = field(default_factory=list)
+    index: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def weight_names(self) -> list[str]:
@@ -123,7 +123,7 @@ class Predictions:
     @property
     def predicted(self) -> np.ndarray:
         """Arg-max class per sample."""
-        return self.probabilities.argmax(axis=1)
+        return np.asarray(self.probabilities.argmax(axis=1))
 
     @property
     def accuracy(self) -> float:
@@ -154,9 +154,9 @@ class Run:
         weights: WeightRecords | None = None,
         probe: ProbeRecords | None = None,
         test: Predictions | None = None,
-        features=None,
-        info: dict | None = None,
-    ):
+        features: Features | Mapping[str, np.ndarray] | None = None,
+        info: Mapping[str, Any] | None = None,
+    ) -> None:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}; got {status!r}")
         self.path = Path(path) if path is not None else None
@@ -171,21 +171,21 @@ class Run:
         self.info = dict(info or {})
         self.info.setdefault("name", name)
         self.info.setdefault("status", status)
-        self._evaluations: dict | None = None
+        self._evaluations: dict[str, Evaluation] | None = None
 
     # -- derived views of run.json ------------------------------------------------------------
     @property
-    def metadata(self) -> dict:
+    def metadata(self) -> dict[str, Any]:
         """``run.json`` "metadata" (seed, data, versions, hardware, timings, your own keys)."""
         return self.info.get("metadata") or {}
 
     @property
-    def model_info(self) -> dict | None:
+    def model_info(self) -> dict[str, Any] | None:
         """``run.json`` "model": name, class_name, total/trainable params, layers."""
         return self.info.get("model")
 
     @property
-    def test_metrics(self) -> dict | None:
+    def test_metrics(self) -> dict[str, float] | None:
         """``run.json`` "test_metrics" (Keras ``evaluate`` on the test data), or None."""
         return self.info.get("test_metrics")
 
@@ -225,7 +225,7 @@ class Run:
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Run":
+    def load(cls, path: str | os.PathLike[str]) -> "Run":
         """Read a run directory written by :class:`~mnist_viz.callbacks.RunRecorder`.
 
         Works while training is still running (every file is replaced atomically) and after a
@@ -259,7 +259,7 @@ class Run:
         )
 
     @classmethod
-    def from_dict(cls, history: Mapping[str, Any], *, name: str = "run", metadata: dict | None = None) -> "Run":
+    def from_dict(cls, history: Mapping[str, Any], *, name: str = "run", metadata: Mapping[str, Any] | None = None) -> "Run":
         """A run from a dict of per-epoch lists (``History.history`` or your own logs).
 
         All lists must have the same length; ``None`` becomes NaN. An ``epoch`` key, if present,
@@ -291,7 +291,8 @@ class Run:
         return cls(history=frame, name=name, status="complete", info=info)
 
     @classmethod
-    def from_history(cls, history, *, name: str | None = None, metadata: dict | None = None) -> "Run":
+    def from_history(cls, history: object, *, name: str | None = None,
+                     metadata: Mapping[str, Any] | None = None) -> "Run":
         """A run from the ``History`` that ``model.fit`` returns.
 
         >>> class FakeHistory:  # what keras.callbacks.History looks like
@@ -316,7 +317,7 @@ class Run:
         return cls.from_dict(logs, name=name, metadata=metadata)
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike, *, name: str | None = None, separator: str = ",") -> "Run":
+    def from_csv(cls, path: str | os.PathLike[str], *, name: str | None = None, separator: str = ",") -> "Run":
         """A run from a Keras ``CSVLogger`` file (its ``NA`` cells read as NaN).
 
         >>> import tempfile, pathlib
@@ -340,7 +341,7 @@ class Run:
         return cls(history=frame, name=name, status="complete", info=info)
 
 
-def mark_interrupted(run_dir: str | os.PathLike, reason: str) -> Path:
+def mark_interrupted(run_dir: str | os.PathLike[str], reason: str) -> Path:
     """Mark the run in ``run_dir`` as interrupted (for ``KeyboardInterrupt`` and exceptions in ``fit``).
 
     Sets ``status`` to ``"interrupted"``, records ``reason`` as ``interrupted_reason`` and the time as

@@ -28,18 +28,22 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from mnist_viz._io import atomic_write_json, atomic_write_npz, load_npz, read_json
 # features.npz's keys and record live in their own module; re-exported as part of the format
 from mnist_viz.features_file import (FEATURE_ACTIVATION_INDICES, FEATURE_ACTIVATIONS_PREFIX,  # noqa: F401
                                      FEATURE_EMBEDDING, FEATURE_EMBEDDING_INDICES, FEATURE_FIRST_LAYER_KERNEL,
-                                     FEATURE_FIRST_LAYER_KIND, FEATURE_LAYER_NAMES, Features)
+                                     FEATURE_FIRST_LAYER_KIND, FEATURE_LAYER_NAMES, Features as Features)
 
 #: version of the run directory format this module reads and writes
 FORMAT_VERSION = 1
+#: A path argument: a string or any path-like object naming a file system path.
+StrPath = str | os.PathLike[str]
 #: the values ``run.json`` "status" can take
 STATUSES = ("running", "complete", "interrupted")
 
@@ -106,7 +110,7 @@ def probe_epoch_npz(epoch: int) -> str:
 EVALUATION_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 
 
-def check_evaluation_name(name, argument: str = "name") -> str:
+def check_evaluation_name(name: object, argument: str = "name") -> str:
     """``name`` when it is a valid evaluation name (:data:`EVALUATION_NAME`), else ValueError naming ``argument``.
 
     >>> check_evaluation_name("idx-mnist")
@@ -122,7 +126,7 @@ def check_evaluation_name(name, argument: str = "name") -> str:
     return name
 
 
-def evaluation_dir(run_dir: str | os.PathLike, name: str) -> Path:
+def evaluation_dir(run_dir: StrPath, name: str) -> Path:
     """``RUN_DIR/evaluations/NAME``, the folder of evaluation ``name`` (checked).
 
     >>> evaluation_dir("runs/dense", "idx-mnist").as_posix()
@@ -157,13 +161,13 @@ TEST_PROBABILITIES, TEST_LABELS, TEST_IMAGES = "probabilities", "labels", "image
 
 
 # -- the folder and run.json ---------------------------------------------------------------------
-def is_run_dir(path: str | os.PathLike) -> bool:
+def is_run_dir(path: StrPath) -> bool:
     """Whether ``path`` is a folder holding any of :data:`MARKERS` (what ``Run.load`` accepts)."""
     path = Path(path)
     return path.is_dir() and any((path / marker).exists() for marker in MARKERS)
 
 
-def check_run_dir(path: str | os.PathLike) -> Path:
+def check_run_dir(path: StrPath) -> Path:
     """``path`` as a Path when it is a run directory, else FileNotFoundError saying what is missing.
 
     >>> import tempfile
@@ -180,7 +184,7 @@ def check_run_dir(path: str | os.PathLike) -> Path:
     return path
 
 
-def check_run_info(info: dict, run_dir: str | os.PathLike) -> dict:
+def check_run_info(info: dict[str, Any], run_dir: StrPath) -> dict[str, Any]:
     """``info`` (``run.json`` of ``run_dir``) when this version reads it and its status is known."""
     version = info.get("format_version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
@@ -192,7 +196,7 @@ def check_run_info(info: dict, run_dir: str | os.PathLike) -> dict:
     return info
 
 
-def new_run_info(name: str, **values) -> dict:
+def new_run_info(name: str, **values: Any) -> dict[str, Any]:
     """A ``run.json`` dict: ``format_version``, ``name``, then ``values`` (keys of :data:`RUN_INFO_KEYS`).
 
     >>> new_run_info("m", status="complete", epochs_completed=2)
@@ -204,12 +208,12 @@ def new_run_info(name: str, **values) -> dict:
     return {"format_version": FORMAT_VERSION, "name": name, **values}
 
 
-def write_run_info(run_dir: str | os.PathLike, info: dict) -> Path:
+def write_run_info(run_dir: StrPath, info: Mapping[str, Any]) -> Path:
     """Write ``run.json`` atomically: the one writer of that file."""
     return atomic_write_json(Path(run_dir) / RUN_JSON, info)
 
 
-def read_run_info(run_dir: str | os.PathLike) -> dict:
+def read_run_info(run_dir: StrPath) -> dict[str, Any]:
     """``run.json`` of ``run_dir`` as a dict (``{}`` when the run has none)."""
     path = Path(run_dir) / RUN_JSON
     return read_json(path) if path.exists() else {}
@@ -239,18 +243,18 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
         return None
 
 
-def read_history(run_dir: str | os.PathLike) -> pd.DataFrame:
+def read_history(run_dir: StrPath) -> pd.DataFrame:
     """``history.csv`` indexed by epoch (an empty frame when the run has none)."""
     frame = _read_csv(Path(run_dir) / HISTORY_CSV)
     return index_by_epoch(frame if frame is not None else pd.DataFrame())
 
 
-def read_batches(run_dir: str | os.PathLike) -> pd.DataFrame | None:
+def read_batches(run_dir: StrPath) -> pd.DataFrame | None:
     """``batches.csv``, or None."""
     return _read_csv(Path(run_dir) / BATCHES_CSV)
 
 
-def read_weight_records(run_dir: str | os.PathLike) -> dict | None:
+def read_weight_records(run_dir: StrPath) -> dict[str, Any] | None:
     """``{"stats", "histograms", "dead_relu", "index"}`` from ``weights/``, or None without stats."""
     run_dir = Path(run_dir)
     stats = _read_csv(run_dir / WEIGHT_STATS_CSV)
@@ -270,7 +274,7 @@ def read_weight_records(run_dir: str | os.PathLike) -> dict | None:
     return {"stats": stats, "histograms": histograms, "dead_relu": dead, "index": index}
 
 
-def read_probe_records(run_dir: str | os.PathLike) -> dict | None:
+def read_probe_records(run_dir: StrPath) -> dict[str, Any] | None:
     """``{"images", "labels", "indices", "epochs", "probabilities" (E, n, C) float32}`` from
     ``probe/``, or None without ``probe/probe.npz``."""
     folder = Path(run_dir) / PROBE_DIR
@@ -293,7 +297,7 @@ def read_probe_records(run_dir: str | os.PathLike) -> dict | None:
             "probabilities": np.stack(probs) if probs else np.zeros((0, len(labels), n_classes), np.float32)}
 
 
-def read_test_predictions(run_dir: str | os.PathLike) -> dict | None:
+def read_test_predictions(run_dir: StrPath) -> dict[str, Any] | None:
     """``{"probabilities" float32, "labels" int64, "images"}`` of ``test_predictions.npz``, or None."""
     path = Path(run_dir) / TEST_NPZ
     if not path.exists():
@@ -303,38 +307,41 @@ def read_test_predictions(run_dir: str | os.PathLike) -> dict | None:
             "labels": arrays[TEST_LABELS].astype(np.int64), "images": arrays.get(TEST_IMAGES)}
 
 
-def read_features(run_dir: str | os.PathLike) -> Features | None:
+def read_features(run_dir: StrPath) -> Features | None:
     """``features.npz`` of ``run_dir`` as :class:`Features`, or None when the run has none."""
     path = Path(run_dir) / FEATURES_NPZ
     return Features.from_arrays(load_npz(path)) if path.exists() else None
 
 
 # -- record writers (each an atomic replace; the recorders queue them on their writer thread) -----
-def _with_images(arrays: dict, key: str, images) -> dict:
+def _with_images(arrays: dict[str, Any], key: str, images: ArrayLike | None) -> dict[str, Any]:
     return arrays if images is None else {**arrays, key: images}
 
 
-def write_probe_set(run_dir, *, labels, indices, images=None) -> Path:
+def write_probe_set(run_dir: StrPath, *, labels: ArrayLike, indices: ArrayLike,
+                    images: ArrayLike | None = None) -> Path:
     """``probe/probe.npz``: ``labels``, ``indices`` (int64) and uint8 ``images`` when given."""
     arrays = {PROBE_LABELS: np.asarray(labels, np.int64), PROBE_INDICES: np.asarray(indices, np.int64)}
     return atomic_write_npz(Path(run_dir) / PROBE_NPZ, _with_images(arrays, PROBE_IMAGES, images))
 
 
-def write_probe_epoch(run_dir, epoch: int, probabilities) -> Path:
+def write_probe_epoch(run_dir: StrPath, epoch: int, probabilities: ArrayLike) -> Path:
     """``probe/epoch_XXXX.npz``: the epoch's ``probabilities`` as float16."""
     return atomic_write_npz(Path(run_dir) / probe_epoch_npz(epoch),
                             {PROBE_PROBABILITIES: np.asarray(probabilities).astype(np.float16)})
 
 
-def write_test_predictions(run_dir, *, probabilities, labels, images=None) -> Path:
+def write_test_predictions(run_dir: StrPath, *, probabilities: ArrayLike, labels: ArrayLike,
+                           images: ArrayLike | None = None) -> Path:
     """``test_predictions.npz``: float32 ``probabilities``, int64 ``labels``, uint8 ``images`` when given."""
     arrays = {TEST_PROBABILITIES: np.asarray(probabilities, np.float32), TEST_LABELS: np.asarray(labels, np.int64)}
     return atomic_write_npz(Path(run_dir) / TEST_NPZ, _with_images(arrays, TEST_IMAGES, images))
 
 
-def write_weight_histograms(run_dir, epochs, edges: list, counts: list) -> Path:
+def write_weight_histograms(run_dir: StrPath, epochs: ArrayLike, edges: Sequence[np.ndarray],
+                            counts: Sequence[ArrayLike]) -> Path:
     """``weights/histograms.npz``: ``epochs`` and, per variable ``i``, ``edges_i`` and ``counts_i`` (E, B) int32."""
-    arrays = {HISTOGRAM_EPOCHS: np.asarray(epochs, dtype=np.int64)}
+    arrays: dict[str, np.ndarray] = {HISTOGRAM_EPOCHS: np.asarray(epochs, dtype=np.int64)}
     for i, (e, c) in enumerate(zip(edges, counts)):
         edges_key, counts_key = histogram_keys(i)
         arrays[edges_key] = e
@@ -342,19 +349,19 @@ def write_weight_histograms(run_dir, epochs, edges: list, counts: list) -> Path:
     return atomic_write_npz(Path(run_dir) / WEIGHT_HISTOGRAMS_NPZ, arrays)
 
 
-def write_snapshot(run_dir, epoch: int, weights: dict) -> Path:
+def write_snapshot(run_dir: StrPath, epoch: int, weights: Mapping[str, ArrayLike]) -> Path:
     """``weights/snapshot_epoch_XXXX.npz``: float16 copies of ``weights`` (path -> array), uncompressed."""
     arrays = {snapshot_key(name): np.asarray(w).astype(np.float16) for name, w in weights.items()}
     return atomic_write_npz(Path(run_dir) / snapshot_npz(epoch), arrays, compress=False)
 
 
-def remove_epoch_files(run_dir, which: str) -> None:
+def remove_epoch_files(run_dir: StrPath, which: Literal["snapshots", "probe"]) -> None:
     """Delete the per-epoch files an earlier ``fit`` left: ``"snapshots"`` or ``"probe"`` epochs."""
     folder, pattern = {"snapshots": (WEIGHTS_DIR, SNAPSHOT_GLOB), "probe": (PROBE_DIR, PROBE_EPOCH_GLOB)}[which]
     for stale in (Path(run_dir) / folder).glob(pattern):
         stale.unlink()
 
 
-def write_features(run_dir: str | os.PathLike, features: Features) -> Path:
+def write_features(run_dir: StrPath, features: Features) -> Path:
     """Write ``features.npz`` atomically."""
     return atomic_write_npz(Path(run_dir) / FEATURES_NPZ, features.to_arrays())

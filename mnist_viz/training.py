@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence, cast
 
 import numpy as np
 
@@ -26,23 +27,31 @@ from mnist_viz import run_format as fmt
 from mnist_viz._arrays import positive_int
 from mnist_viz._lock import holder
 
+if TYPE_CHECKING:
+    import keras
+
+    from mnist_viz.data import MnistData
+    from mnist_viz.data.load import Source
+    from mnist_viz.models import ModelName
+    from mnist_viz.run import Run
+
 
 
 def train(
-    model="dense",
-    data="embedded",
+    model: ModelName | keras.Model = "dense",
+    data: str | MnistData = "embedded",
     *,
     epochs: int = 5,
     batch_size: int = 128,
     seed: int = 0,
-    out: str | os.PathLike | None = None,
+    out: str | os.PathLike[str] | None = None,
     name: str | None = None,
     validation_fraction: float = 0.1,
     quiet: bool = False,
     overwrite: bool = False,
-    class_names=None,
+    class_names: Sequence[str] | None = None,
     dataset: str | None = None,
-):
+) -> Run:
     """Train ``model`` on ``data`` and write a run directory to ``out``; return the loaded :class:`Run`.
 
     Parameters
@@ -107,7 +116,7 @@ def train(
 
     num_classes = len(dataset.class_names)
     if isinstance(model, str):
-        net = models.build(model, num_classes=num_classes)
+        net = models.build(cast("ModelName", model), num_classes=num_classes)
         layout = models.MODEL_INPUTS[model]
     else:
         net = model
@@ -166,7 +175,8 @@ def train(
     return run
 
 
-def resolve_data(data, *, class_names=None, dataset=None):
+def resolve_data(data: str | MnistData, *, class_names: Sequence[str] | None = None,
+                 dataset: str | None = None) -> MnistData:
     """``MnistData`` from a source string (``"idx:PATH"`` included), with ``class_names`` and
     ``dataset`` passed to :func:`~mnist_viz.data.load_mnist`, or an ``MnistData`` as is.
 
@@ -187,10 +197,10 @@ def resolve_data(data, *, class_names=None, dataset=None):
         if not path:
             raise ValueError("data 'idx:' needs a folder after the colon, e.g. idx:data/mnist")
         return data_mod.load_mnist("idx", path, class_names=class_names, dataset=dataset)
-    return data_mod.load_mnist(data, class_names=class_names, dataset=dataset)
+    return data_mod.load_mnist(cast("Source", data), class_names=class_names, dataset=dataset)
 
 
-def _input_layout(model) -> str:
+def _input_layout(model: keras.Model) -> str:
     shape = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else None
     if shape == (784,):
         return "flat"

@@ -51,6 +51,7 @@ Example
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from mnist_viz.callbacks._chief import is_chief
 from mnist_viz.callbacks._writer import RunWriter, flush_writes
@@ -76,7 +77,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
         globals()[name] = value
@@ -84,5 +85,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,7 +110,7 @@ class MnistData:
     name: str = ""
     noun: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         names = check_class_names(self.class_names)
         object.__setattr__(self, "class_names", names)
         if not isinstance(self.name, str):
@@ -163,7 +164,7 @@ class MnistData:
         )
 
 
-def default_noun(class_names) -> str:
+def default_noun(class_names: Iterable[str]) -> str:
     """The noun of a dataset known by its class names only: "digit" for "0".."9", else "image".
 
     >>> default_noun(DIGIT_NAMES), default_noun(["T-shirt/top", "Trouser"])

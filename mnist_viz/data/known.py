@@ -41,6 +41,8 @@ Example
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from mnist_viz.data._checks import check_class_names
@@ -150,7 +152,7 @@ class KnownDataset:
         """Whether its IDX files carry MNIST's own names (so a folder of them needs ``dataset=``)."""
         return not self.idx_stem
 
-    def names(self, given=None) -> tuple[str, ...]:
+    def names(self, given: Sequence[str] | None = None) -> tuple[str, ...]:
         """Its class names, or ``given`` (checked) when it has one name per class: your own wording.
 
         >>> known_dataset("mnist").names(["zero", "one"])
@@ -206,7 +208,7 @@ class KnownDataset:
         return text
 
 
-def _emnist(split: str, names: tuple[str, ...], noun: str, **kw) -> KnownDataset:
+def _emnist(split: str, names: tuple[str, ...], noun: str, **kw: Any) -> KnownDataset:
     return KnownDataset(f"emnist-{split}", f"EMNIST {split}", noun, names, EMNIST_CITATION,
                         "https://www.nist.gov/itl/products-and-services/emnist-dataset",
                         idx_stem=f"emnist-{split}", transposed=True, **kw)
@@ -242,7 +244,7 @@ def normalise_key(name: str) -> str:
     return "-".join(str(name).strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-def known_dataset(name) -> KnownDataset:
+def known_dataset(name: str | KnownDataset) -> KnownDataset:
     """The :class:`KnownDataset` called ``name`` (a key of :data:`KNOWN_DATASETS`, its display name
     or the Keras module's spelling, in any case).
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Literal, Sequence
 
 from mnist_viz._arrays import positive_int
 from mnist_viz._warn import warn_at_caller
@@ -25,11 +25,13 @@ __all__ = ["load_mnist", "SOURCES"]
 
 #: Accepted values of ``load_mnist(source=...)``.
 SOURCES = ("auto", "embedded", "keras", "idx")
+#: The type of ``load_mnist(source=...)``.
+Source = Literal["auto", "embedded", "keras", "idx"]
 
 
 def load_mnist(
-    source: str = "auto",
-    path: str | os.PathLike | None = None,
+    source: Source = "auto",
+    path: str | os.PathLike[str] | None = None,
     *,
     dataset: str | None = None,
     class_names: Sequence[str] | None = None,
@@ -122,6 +124,7 @@ def load_mnist(
     known = None if dataset is None else known_dataset(dataset)
     given = None if class_names is None else check_class_names(class_names)
     if source == "idx":
+        assert path is not None  # checked above
         return _idx_source.load_idx_folder(Path(path), given, known)
     if known is not None and not known.keras:
         serves = "MNIST digits only" if source == "embedded" else "MNIST and Fashion-MNIST only"

@@ -11,16 +11,19 @@ Example
 """
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from mnist_viz._arrays import as_images, as_labels, positive_int
 
 __all__ = ["flatten_scale", "as_image_batch", "one_hot", "to_sparse"]
 
 
-def _pixels01(x, name: str) -> np.ndarray:
+def _pixels01(x: ArrayLike, name: str) -> NDArray[np.float32]:
     """float32 (n, 28, 28) in [0, 1] from uint8/integer 0..255 or float already in [0, 1]."""
-    arr = np.asarray(x)
+    arr: np.ndarray = np.asarray(x)
     try:
         arr = as_images(arr, name)
     except ValueError as exc:
@@ -31,9 +34,9 @@ def _pixels01(x, name: str) -> np.ndarray:
     if arr.size == 0:
         return arr.astype(np.float32)
     if np.issubdtype(arr.dtype, np.integer):
-        lo, hi = int(arr.min()), int(arr.max())
-        if lo < 0 or hi > 255:
-            raise ValueError(f"{name} holds integer pixels {lo}..{hi}; expected 0..255")
+        ilo, ihi = int(arr.min()), int(arr.max())
+        if ilo < 0 or ihi > 255:
+            raise ValueError(f"{name} holds integer pixels {ilo}..{ihi}; expected 0..255")
         return arr.astype(np.float32) / np.float32(255.0)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} holds NaN or infinite pixel values")
@@ -46,7 +49,7 @@ def _pixels01(x, name: str) -> np.ndarray:
     return arr.astype(np.float32)
 
 
-def flatten_scale(x) -> np.ndarray:
+def flatten_scale(x: ArrayLike) -> NDArray[np.float32]:
     """The tutorial's dense-net input: flatten each digit to 784 values and scale to [0, 1].
 
     Parameters
@@ -70,7 +73,7 @@ def flatten_scale(x) -> np.ndarray:
     return _pixels01(x, "x").reshape(-1, 784)
 
 
-def as_image_batch(x) -> np.ndarray:
+def as_image_batch(x: ArrayLike) -> NDArray[np.float32]:
     """Convnet input: digits as a float32 batch ``(n, 28, 28, 1)`` scaled to [0, 1].
 
     Accepts the same inputs as :func:`flatten_scale`.
@@ -85,7 +88,7 @@ def as_image_batch(x) -> np.ndarray:
     return _pixels01(x, "x")[..., None]
 
 
-def one_hot(y, num_classes: int = 10) -> np.ndarray:
+def one_hot(y: ArrayLike, num_classes: int = 10) -> NDArray[np.float32]:
     """One-hot labels as float32 ``(n, num_classes)``, as ``categorical_crossentropy`` wants.
 
     Parameters
@@ -112,7 +115,7 @@ def one_hot(y, num_classes: int = 10) -> np.ndarray:
     return np.eye(num_classes, dtype=np.float32)[labels]
 
 
-def to_sparse(y) -> np.ndarray:
+def to_sparse(y: ArrayLike) -> NDArray[np.int64]:
     """Integer labels int64 ``(n,)`` from sparse labels or one-hot rows.
 
     Parameters
@@ -129,4 +132,4 @@ def to_sparse(y) -> np.ndarray:
     >>> to_sparse([3, 1]).dtype
     dtype('int64')
     """
-    return as_labels(y, "y")
+    return cast("NDArray[np.int64]", as_labels(y, "y"))

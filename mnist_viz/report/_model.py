@@ -17,7 +17,7 @@ import html as _html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from mnist_viz._io import atomic_write_text
 
@@ -62,9 +62,9 @@ class Block:
     """
 
     kind: str
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
-    def __getattr__(self, name):  # jinja convenience: block.uri etc.
+    def __getattr__(self, name: str) -> Any:  # jinja convenience: block.uri etc.
         try:
             return self.__dict__["data"][name]
         except KeyError:
@@ -86,7 +86,7 @@ class Section:
     intro: str = ""
     level: int = 3
 
-    def add(self, kind: str, **data) -> Block:
+    def add(self, kind: str, **data: Any) -> Block:
         """Append a block of ``kind`` (a macro of ``blocks.html.j2``) with ``data`` as its fields.
 
         >>> s = Section("r0-summary", "Summary")
@@ -138,8 +138,8 @@ class Report:
     (40, True)
     """
 
-    def __init__(self, html: str, path: str | os.PathLike | None = None, *, title: str = "mnist_viz report",
-                 timings: dict | None = None):
+    def __init__(self, html: str, path: str | os.PathLike[str] | None = None, *, title: str = "mnist_viz report",
+                 timings: Mapping[str, float] | None = None) -> None:
         self.html = html
         self.path = Path(path) if path is not None else None
         self.title = title
@@ -150,7 +150,7 @@ class Report:
     def size_bytes(self) -> int:
         return len(self.html.encode("utf-8"))
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` atomically (whole file or nothing) and remember the path.
 
         >>> import tempfile, pathlib

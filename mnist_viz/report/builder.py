@@ -20,9 +20,15 @@ import sys
 import time
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union, cast
 
 from ._model import Report, ReportError, Section
+
+if TYPE_CHECKING:
+    from mnist_viz.run import Run
+
+#: What build_report takes as runs: a run directory or a Run, or several of them.
+Runs = Union["str | os.PathLike[str] | Run", Iterable["str | os.PathLike[str] | Run"]]
 
 __all__ = ["build_report", "CSP"]
 
@@ -32,7 +38,7 @@ _HERE = Path(__file__).parent
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script}; base-uri 'none'; form-action 'none'"
 
 
-def build_report(runs, path=None, *, title: str | None = None, quiet: bool = True,
+def build_report(runs: Runs, path: str | os.PathLike[str] | None = None, *, title: str | None = None, quiet: bool = True,
                  progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Report:
     """Build one self-contained HTML file from one or more runs and (optionally) write it.
 
@@ -77,7 +83,8 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
         return _build(runs, path, title=title, say=say, jobs=jobs, started=started)
 
 
-def _build(runs, path, *, title, say, jobs, started) -> Report:
+def _build(runs: Runs, path: str | os.PathLike[str] | None, *, title: str | None,
+           say: Callable[[str], None] | None, jobs: int | None, started: float) -> Report:
     loaded = load_runs(runs)
     if path is not None and Path(path).is_dir():
         raise ReportError(f"path {str(path)!r} is a folder; expected an .html file path")
@@ -88,7 +95,7 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
     from ._tasks import run_tasks
 
     timings: dict[str, float] = {}
-    tasks: list[tuple[str, Callable]] = []  # (progress label, () -> Section | (Section, drill))
+    tasks: list[tuple[str, Callable[[], Any]]] = []  # (progress label, () -> Section | (Section, drill))
     if len(loaded) >= 2:
         tasks.append(("comparison", partial(S.comparison_section, loaded, "comparison")))
     counts = []  # sections per run: its own, then one per evaluation
@@ -99,13 +106,13 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
     results = _run_tasks(tasks, jobs=jobs, say=say, timings=timings)
 
     comparison = None
-    drills: dict[str, dict] = {}
-    groups: list[dict] = []
+    drills: dict[str, Any] = {}
+    groups: list[dict[str, Any]] = []
     k = 0
     if len(loaded) >= 2:
         comparison, k = results[0], 1
     for i, run in enumerate(loaded):
-        sections = []
+        sections: list[Section] = []
         for result in results[k:k + counts[i]]:
             if isinstance(result, tuple):  # a section with a confusion matrix, and its drill-down data by id
                 result, found = result
@@ -131,7 +138,7 @@ def _build(runs, path, *, title, say, jobs, started) -> Report:
 
 
 #: tasks of the build in progress, read by forked workers (set just before the pool starts)
-_TASKS: list = []
+_TASKS: list[tuple[str, Callable[[], Any]]] = []
 #: the sections that draw the most, started first so two workers finish together
 _HEAVY = ("evaluation", "calibration", "predictions", "weights", "confusion", "internals", "evolution", "comparison",
           "curves")
@@ -160,7 +167,7 @@ def default_jobs() -> int:
 
 
 @contextlib.contextmanager
-def _drawing_conditions():
+def _drawing_conditions() -> Iterator[None]:
     """What a build runs under (forked workers inherit it): one BLAS/OpenMP thread, and a garbage
     collector that leaves the objects that existed before the build alone. Both are restored.
 
@@ -194,22 +201,23 @@ def _drawing_conditions():
         yield
 
 
-def _task(i: int):
+def _task(i: int) -> tuple[int, Any, float]:
     t0 = time.perf_counter()
     with _drawing_conditions():  # inherited from the parent (a no-op), unless a caller forks itself
         result = _TASKS[i][1]()
     return i, result, time.perf_counter() - t0
 
 
-def _run_tasks(tasks, *, jobs, say, timings) -> list:
+def _run_tasks(tasks: list[tuple[str, Callable[[], Any]]], *, jobs: int | None, say: Callable[[str], None] | None,
+               timings: dict[str, float]) -> list[Any]:
     """Results of ``tasks`` in order; in ``jobs`` forked workers when more than 1."""
     global _TASKS
     jobs = default_jobs() if jobs is None else int(jobs)
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1; got {jobs}")
-    results: list = [None] * len(tasks)
+    results: list[Any] = [None] * len(tasks)
 
-    def done(i, result, dt):
+    def done(i: int, result: Any, dt: float) -> None:
         results[i] = result
         timings[tasks[i][0]] = dt
         if say:
@@ -259,7 +267,7 @@ def warm_imports() -> float:
     return time.perf_counter() - t0
 
 
-def _task_local(tasks, i):
+def _task_local(tasks: list[tuple[str, Callable[[], Any]]], i: int) -> tuple[int, Any, float]:
     t0 = time.perf_counter()
     result = tasks[i][1]()
     return i, result, time.perf_counter() - t0
@@ -276,7 +284,7 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def load_runs(runs) -> list:
+def load_runs(runs: Runs) -> list[Run]:
     """``runs`` (one or many run directories / Run objects) as a list of loaded :class:`Run`.
 
     >>> load_runs("/no/such/run")
@@ -294,7 +302,7 @@ def load_runs(runs) -> list:
         raise ReportError(f"runs must be a run directory, a Run, or a list of them; got {type(runs).__name__}") from None
     if not items:
         raise ReportError("runs is empty; give at least one run directory or Run")
-    loaded = []
+    loaded: list[Run] = []
     for item in items:
         if isinstance(item, Run):
             loaded.append(item)
@@ -317,10 +325,10 @@ def load_runs(runs) -> list:
 # ----------------------------------------------------------------------------------------------
 # rendering
 # ----------------------------------------------------------------------------------------------
-_ENV = None
+_ENV: Any = None  # the jinja2.Environment, made on first use
 
 
-def _env():
+def _env() -> Any:
     global _ENV
     if _ENV is None:
         import jinja2
@@ -349,8 +357,8 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_page(*, title: str, groups: list[dict], comparison: Section | None, drills: dict, runs: list,
-                headline: list[dict], fmt) -> str:
+def render_page(*, title: str, groups: list[dict[str, Any]], comparison: Section | None, drills: dict[str, Any],
+                runs: list[Run], headline: list[dict[str, Any]], fmt: Any) -> str:
     """The page from the built sections (Jinja2, ``autoescape=True``).
 
     >>> from mnist_viz.report._format import fmt
@@ -382,4 +390,4 @@ def render_page(*, title: str, groups: list[dict], comparison: Section | None, d
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__,
     )
-    return html
+    return cast(str, html)
