@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any, Callable, Literal, Mapping
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,8 @@ import pandas as pd
 from mnist_viz._io import atomic_write_text
 from mnist_viz.callbacks._base import Recorder, keras, variable_numpy
 from mnist_viz.callbacks._csvlog import CsvLog
-from mnist_viz.run_format import BATCHES_CSV, HISTORY_CSV
+from mnist_viz.callbacks._writer import RunWriter
+from mnist_viz.run_format import BATCHES_CSV, HISTORY_CSV, StrPath
 
 __all__ = ["HistoryRecorder"]
 
@@ -48,17 +50,19 @@ class HistoryRecorder(Recorder):
     ([4, 4, 2], 4, 10.0)
     """
 
-    def __init__(self, run_dir=None, *, writer=None):
+    def __init__(self, run_dir: StrPath | None = None, *, writer: RunWriter | None = None) -> None:
         super().__init__(run_dir, writer=writer)
         self._reset()
 
-    def _reset(self):
+    def _reset(self) -> None:
         self._epoch_log, self._batch_log = CsvLog(), CsvLog()
         self._step = 0
         self._mean_keys: set[str] | None = None
-        self._read_count = None  # how the loss tracker's count is read; False when it cannot be
-        self._epoch, self._epoch_start, self._train_end = 0, time.perf_counter(), None
-        self._pending: list[tuple[int, dict, float | None]] = []
+        # how the loss tracker's count is read; False when it cannot be
+        self._read_count: Callable[[Any], float] | Literal[False] | None = None
+        self._epoch, self._epoch_start = 0, time.perf_counter()
+        self._train_end: float | None = None
+        self._pending: list[tuple[int, dict[str, float], float | None]] = []
         self._epoch_samples = float("nan")
         self._last_epoch_samples = float("nan")
 
@@ -85,24 +89,24 @@ class HistoryRecorder(Recorder):
         return first if isinstance(first, int) else None
 
     # -- callback hooks -------------------------------------------------------------------------
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
         self._decide_chief()
         self._reset()
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         self._epoch = int(epoch)
         self._epoch_start = time.perf_counter()
         self._train_end = None
         self._pending = []
         self._epoch_samples = float("nan")
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
         # the loss tracker counts the samples seen so far this epoch (~30 µs to read): exact batch
         # sizes even when a dataset's batches vary; the de-averaging waits for the epoch end
         self._pending.append((int(batch), _numbers(logs), self._samples_seen()))
         self._train_end = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         now = time.perf_counter()
         epoch_time = now - self._epoch_start
         train_time = (self._train_end or now) - self._epoch_start
@@ -115,6 +119,7 @@ class HistoryRecorder(Recorder):
         self._epoch_log.add(row)
         self._last_epoch_samples = samples
         if self.writes:
+            assert self.run_dir is not None  # a recorder writes only into a run directory
             self._submit(atomic_write_text, self.run_dir / HISTORY_CSV, self._epoch_log.text())
             self._submit(atomic_write_text, self.run_dir / BATCHES_CSV, self._batch_log.text())
         self._epoch_written()
@@ -131,7 +136,8 @@ class HistoryRecorder(Recorder):
             self._read_count = False
             return None
         if self._read_count is None:  # the cheapest read that works here (one op; not under tf.distribute)
-            for reader in (lambda v: float(v.value), lambda v: float(variable_numpy(v))):
+            readers: tuple[Callable[[Any], float], ...] = (lambda v: float(v.value), lambda v: float(variable_numpy(v)))
+            for reader in readers:
                 try:
                     reader(count)
                 except Exception:
@@ -143,10 +149,11 @@ class HistoryRecorder(Recorder):
                 return None
         return self._read_count(count)
 
-    def _find_mean_keys(self, logs) -> set[str]:
-        means, others = set(), set()
+    def _find_mean_keys(self, logs: Mapping[str, float]) -> set[str]:
+        means: set[str] = set()
+        others: set[str] = set()
 
-        def walk(metric):
+        def walk(metric: Any) -> None:
             inner = getattr(metric, "metrics", None)
             if isinstance(inner, (list, tuple)) and not isinstance(metric, keras.metrics.Mean):
                 for sub in inner:  # CompileMetrics and other containers
@@ -176,7 +183,7 @@ class HistoryRecorder(Recorder):
         sizes = np.diff([0.0] + counts).tolist()
         return sizes if all(size > 0 for size in sizes) else None
 
-    def _finish_batches(self):
+    def _finish_batches(self) -> None:
         """De-average the epoch's running means into per-batch values and add the rows."""
         if not self._pending:
             return
@@ -195,7 +202,8 @@ class HistoryRecorder(Recorder):
             cumulative = np.cumsum(sizes).tolist()
             sizes_out = [int(round(size)) for size in sizes]
             self._epoch_samples = cumulative[-1]
-        prev_total, prev_means = 0.0, {}
+        prev_total = 0.0
+        prev_means: dict[str, float] = {}
         for (batch, values, _), total, size in zip(self._pending, cumulative, sizes_out):
             row = {"epoch": self._epoch, "batch": batch, "step": self._step, "size": size}
             row.update(values)
@@ -210,9 +218,9 @@ class HistoryRecorder(Recorder):
         self._pending = []
 
 
-def _numbers(logs) -> dict:
+def _numbers(logs: Mapping[str, Any] | None) -> dict[str, float]:
     """The log values that are numbers, as floats."""
-    values = {}
+    values: dict[str, float] = {}
     for key, value in (logs or {}).items():
         try:
             values[key] = float(value)
@@ -221,7 +229,7 @@ def _numbers(logs) -> dict:
     return values
 
 
-def _learning_rate(model) -> float:
+def _learning_rate(model: Any) -> float:  # a keras.Model
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:
         return float("nan")

@@ -1,7 +1,10 @@
 """PredictionRecorder: class probabilities on a fixed probe set after every epoch."""
 from __future__ import annotations
 
+from typing import Any, Mapping, Sequence, Tuple, Union
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import as_labels, positive_int, to_uint8_images
@@ -9,6 +12,10 @@ from mnist_viz.callbacks._base import Recorder
 from mnist_viz.callbacks._held_out import fit_validation
 from mnist_viz.callbacks._output_kind import OutputKind, output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import ProbePass, predict_probabilities
+from mnist_viz.callbacks._writer import RunWriter
+
+#: The ``(x, y)`` arrays a recorder takes (``validation_data=``, ``test_data=``, ``training_data=``).
+DataPair = Tuple[Union[np.ndarray, Sequence[Any]], Union[np.ndarray, Sequence[Any]]]
 
 __all__ = ["PredictionRecorder"]
 
@@ -42,8 +49,9 @@ class PredictionRecorder(Recorder):
     ((2, 5, 3), True)
     """
 
-    def __init__(self, run_dir=None, *, validation_data=None, probe_size: int = 1000, seed: int = 0,
-                 batch_size: int = 1000, writer=None):
+    def __init__(self, run_dir: fmt.StrPath | None = None, *, validation_data: DataPair | None = None,
+                 probe_size: int = 1000, seed: int = 0, batch_size: int = 1000,
+                 writer: RunWriter | None = None) -> None:
         super().__init__(run_dir, writer=writer)
         self.probe_size = positive_int(probe_size, "probe_size")
         self.batch_size = positive_int(batch_size, "batch_size")
@@ -57,11 +65,14 @@ class PredictionRecorder(Recorder):
         self._validation_given = validation_data is not None
         self.set_validation_data(validation_data)
 
-    def set_validation_data(self, validation_data) -> None:
+    def set_validation_data(self, validation_data: DataPair | None) -> None:
         """Use ``validation_data=(x_val, y_val)`` (None: none) as the probe set's source: at most
         ``probe_size`` samples of it, drawn with ``seed``. A composing recorder that finds the data
         ``fit`` holds out calls this at train begin."""
-        self.x = self.labels = self.indices = self.images = None
+        self.x: np.ndarray | None = None
+        self.labels: np.ndarray | None = None
+        self.indices: np.ndarray | None = None
+        self.images: np.ndarray | None = None
         self._label_error: Exception | None = None
         self._forward = None
         if validation_data is None:
@@ -95,7 +106,7 @@ class PredictionRecorder(Recorder):
         """(E, n, C) probabilities recorded so far."""
         return np.stack(self._probs) if self._probs else np.zeros((0, 0, 0), np.float32)
 
-    def predict(self, x) -> np.ndarray:
+    def predict(self, x: ArrayLike) -> np.ndarray:
         """Class probabilities of ``x`` with the current weights (softmax applied to logits)."""
         return predict_probabilities(self.model, x, self.batch_size)
 
@@ -106,6 +117,7 @@ class PredictionRecorder(Recorder):
         self._check_labels()
 
     def _check_labels(self) -> None:
+        assert self.output is not None  # decided (or given) before the labels are checked
         if self.output.classifier and self._label_error is not None:
             raise self._label_error
 
@@ -124,7 +136,7 @@ class PredictionRecorder(Recorder):
             self._forward = ProbePass(self.model, self.x, batch_size=self.batch_size)
         return self._forward
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
         self._decide_chief()
         self._probs, self._epochs = [], []
         if self.owns_writer and not self._validation_given:  # alone: what the running fit validates on
@@ -134,11 +146,13 @@ class PredictionRecorder(Recorder):
         if not self._output_given:
             self.output = output_kind(self.model)
             self._check_labels()
+        assert self.output is not None
         if not self.output.classifier:
             if not self._output_given:
                 warn_not_classifier(self, self.output, "PredictionRecorder",
                                     "probe predictions, which need a classifier, are not recorded")
             if self.writes:
+                assert self.run_dir is not None  # a recorder writes only into a run directory
                 fmt.remove_epoch_files(self.run_dir, "probe")  # none of an earlier fit here survive
             return
         if self.x is None:
@@ -151,14 +165,17 @@ class PredictionRecorder(Recorder):
             )
             return
         if self.writes:
+            assert self.run_dir is not None
             fmt.remove_epoch_files(self.run_dir, "probe")  # from an earlier fit here
             self._submit(fmt.write_probe_set, self.run_dir, labels=self.labels, indices=self.indices,
                          images=self.images)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         if not self.records:
             return
-        probs, _ = self.forward.run(key=int(epoch))
+        forward = self.forward
+        assert forward is not None  # records implies a probe set
+        probs, _ = forward.run(key=int(epoch))
         self._probs.append(probs)
         self._epochs.append(int(epoch))
         if self.writes:

@@ -5,8 +5,10 @@ import copy
 import os
 import socket
 import time
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import as_labels, to_uint8_images
@@ -18,12 +20,15 @@ from mnist_viz.callbacks._environment import dataset_info, hardware, package_ver
 from mnist_viz.callbacks._features import model_features
 from mnist_viz.callbacks._held_out import fit_call, fit_validation, keras_split
 from mnist_viz.callbacks._model import model_summary, save_model
-from mnist_viz.callbacks._output_kind import output_kind, warn_not_classifier
+from mnist_viz.callbacks._output_kind import OutputKind, output_kind, warn_not_classifier
 from mnist_viz.callbacks._probe import predict_probabilities
 from mnist_viz.callbacks._stale import clear_records
 from mnist_viz.callbacks.history import HistoryRecorder
-from mnist_viz.callbacks.predictions import PredictionRecorder
+from mnist_viz.callbacks.predictions import DataPair, PredictionRecorder
 from mnist_viz.callbacks.weights import WeightRecorder
+
+if TYPE_CHECKING:
+    from mnist_viz.data import MnistData
 
 __all__ = ["RunRecorder"]
 
@@ -91,14 +96,17 @@ class RunRecorder(Recorder):
     ('demo', 'complete', 1, ['accuracy', 'loss'])
     """
 
-    def __init__(self, run_dir, *, name: str | None = None, validation_data=None, training_data=None,
-                 validation_split: float | None = None, probe_size: int = 1000, test_data=None,
-                 dataset=None, metadata: dict | None = None, record_weights: bool = True,
+    def __init__(self, run_dir: fmt.StrPath, *, name: str | None = None, validation_data: DataPair | None = None,
+                 training_data: DataPair | None = None, validation_split: float | None = None, probe_size: int = 1000,
+                 test_data: DataPair | None = None, dataset: MnistData | str | dict[str, Any] | None = None,
+                 metadata: dict[str, Any] | None = None, record_weights: bool = True,
                  record_predictions: bool = True, snapshot_every: int | None = None, save_model: bool = True,
-                 record_features: bool = True, feature_indices=None, class_names=None):
+                 record_features: bool = True, feature_indices: ArrayLike | None = None,
+                 class_names: Sequence[str] | None = None) -> None:
         if run_dir is None:
             raise ValueError("run_dir must be a folder path for the run directory; got None")
         super().__init__(run_dir)
+        assert self.run_dir is not None
         if metadata is not None and not isinstance(metadata, dict):
             raise TypeError(f"metadata must be a dict (merged into {fmt.RUN_JSON} 'metadata'); "
                             f"got {type(metadata).__name__}")
@@ -124,7 +132,7 @@ class RunRecorder(Recorder):
         self.training_data, self.validation_split = training_data, validation_split
         if class_names is None and self.dataset and self.dataset.get("class_names"):
             class_names = self.dataset["class_names"]
-        self.feature_indices = None
+        self.feature_indices: np.ndarray | None = None
         if feature_indices is not None:
             self.feature_indices = np.asarray(feature_indices).ravel()
             if self.feature_indices.dtype.kind not in "iu" or (self.feature_indices < 0).any():
@@ -136,7 +144,8 @@ class RunRecorder(Recorder):
                 raise ValueError(f"test_data has {len(test_data[0])} inputs but {len(test_data[1])} labels")
         # class labels (sparse or one-hot) checked now, not after the whole fit; a regression's targets
         # are not labels, so their error waits for train begin, when the output kind is known
-        self.test_labels, self._test_label_error = None, None
+        self.test_labels: np.ndarray | None = None
+        self._test_label_error: Exception | None = None
         if test_data is not None:
             try:
                 self.test_labels = as_labels(test_data[1], "test_data[1]", scores=True)
@@ -148,7 +157,7 @@ class RunRecorder(Recorder):
         self.save_model = bool(save_model)
         self.record_features = bool(record_features)
         self.validation_data = self._given_validation = validation_data
-        self._validation_source = None
+        self._validation_source: str | None = None
         self._t_begin = time.perf_counter()
         self._lock = RunLock(self.run_dir)
         self.class_names = None if class_names is None else [str(c) for c in class_names]
@@ -160,30 +169,31 @@ class RunRecorder(Recorder):
                                                snapshot_every=snapshot_every, writer=self.writer)
                                 if record_weights else None)
         self.recorders = [r for r in (self.history_recorder, self.weight_recorder, self.prediction_recorder) if r]
-        self.info: dict = {}
-        self.output = None  # what the model outputs, decided at train begin (_output_kind)
+        self.info: dict[str, Any] = {}
+        self.output: OutputKind | None = None  # what the model outputs, decided at train begin (_output_kind)
 
     # Keras hands model and params to every callback; pass them on.
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:  # a keras.Model
         super().set_model(model)
         self._each("set_model", model)
 
-    def set_params(self, params):
+    def set_params(self, params: dict[str, Any]) -> None:
         super().set_params(params)
         self._each("set_params", params)
 
-    def _each(self, hook: str, *args) -> None:
+    def _each(self, hook: str, *args: Any) -> None:
         for recorder in self.recorders:
             getattr(recorder, hook)(*args)
 
     # -- callback hooks -------------------------------------------------------------------------
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
         self._t_begin = time.perf_counter()
         self._decide_chief()  # for the children too: they share the writer
         self._find_validation()  # the data fit holds out, when this recorder was not handed it
         self._decide_output()  # before touching the folder: bad test labels fail here
         if self.writes:
             self._lock.acquire()  # one writer per run directory, for the whole fit
+            assert self.run_dir is not None
             clear_records(self.run_dir)  # no record of an earlier run here survives into this one
         params = dict(self.params or {})
         self.info = fmt.new_run_info(
@@ -194,21 +204,21 @@ class RunRecorder(Recorder):
             model=model_summary(self.model), metadata=self._metadata(), test_metrics=None)
         if self.class_names is not None:
             self.info["class_names"] = self.class_names
-        self.info["output"] = self.output.as_dict()
+        self.info["output"] = cast(OutputKind, self.output).as_dict()  # decided above
         self.info["recorded"] = self._recorded()
         self._write_info()
         self._each("on_train_begin", logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         self._each("on_epoch_begin", epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
         self._each("on_train_batch_begin", batch, logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
         self._each("on_train_batch_end", batch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         self._each("on_epoch_end", epoch, logs)
         info = self.info
         info["epochs_completed"] = info.get("epochs_completed", 0) + 1
@@ -228,7 +238,7 @@ class RunRecorder(Recorder):
         if self.writes:
             self.writer.flush()  # the epoch is on disk before training goes on
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
         t_end = time.perf_counter()
         self._each("on_train_end", logs)
         if self.test_data is not None:
@@ -251,9 +261,9 @@ class RunRecorder(Recorder):
             self._lock.release()
 
     # -- internals ------------------------------------------------------------------------------
-    def _metadata(self) -> dict:
+    def _metadata(self) -> dict[str, Any]:
         """run.json "metadata": the dataset, versions and backend, hardware, then your own keys."""
-        meta = {} if self.dataset is None else {"data": dict(self.dataset)}
+        meta: dict[str, Any] = {} if self.dataset is None else {"data": dict(self.dataset)}
         if self.dataset is not None and self.validation_data is not None:
             meta["data"]["n_validation"] = int(len(self.validation_data[0]))
         if self.dataset is not None and self.test_data is not None:
@@ -262,7 +272,7 @@ class RunRecorder(Recorder):
         meta.update(copy.deepcopy(self.metadata))
         return meta
 
-    def _recorded(self) -> dict:
+    def _recorded(self) -> dict[str, Any]:
         """run.json "recorded": what this recorder was given and asked to record, for the report's
         notes to name the argument that adds a missing view."""
         features_from = None
@@ -305,18 +315,18 @@ class RunRecorder(Recorder):
         if self.weight_recorder is not None:
             self.weight_recorder.set_probe_x(self.validation_data[0])
 
-    def _write_info(self):
+    def _write_info(self) -> None:
         if self.writes:
             self._submit(fmt.write_run_info, self.run_dir, copy.deepcopy(self.info))
 
-    def _record_features(self):
+    def _record_features(self) -> None:
         """``features.npz`` from the test images (else the validation images), when they are digits."""
         source = self.test_data if self.test_data is not None else self.validation_data
         if source is None or not self.writes:
             return
         x = np.asarray(source[0])
         labels = None  # a regression's targets are not classes: its first images get feature maps
-        if self.output.classifier:
+        if cast(OutputKind, self.output).classifier:  # decided at train begin
             labels = self.test_labels if self.test_data is not None else as_labels(source[1], "validation_data[1]",
                                                                                    scores=True)
         chosen = self.feature_indices
@@ -333,7 +343,7 @@ class RunRecorder(Recorder):
             return
         self._submit(fmt.write_features, self.run_dir, features)
 
-    def _decide_output(self):
+    def _decide_output(self) -> None:
         """What the model outputs (run.json ``output``); for a non-classifier one warning, and no probe
         or test predictions; for a classifier, test labels that are not class labels raise."""
         self.output = output_kind(self.model)
@@ -345,7 +355,8 @@ class RunRecorder(Recorder):
             warn_not_classifier(self, self.output, "RunRecorder", "history and weights are recorded; probe and "
                                 "test predictions, which need a classifier, are not")
 
-    def _record_test(self):
+    def _record_test(self) -> None:
+        assert self.test_data is not None
         x, y = self.test_data
         x = np.asarray(x)
         labels = self.test_labels
@@ -358,7 +369,9 @@ class RunRecorder(Recorder):
             self._warn_once("evaluate", f"RunRecorder could not evaluate test_data ({type(exc).__name__}: {exc}); "
                             + ("test_metrics holds accuracy from the predictions only" if classifier
                                else "no test_metrics are recorded"))
-            self.info["test_metrics"] = {"accuracy": accuracy(labels, probs.argmax(1))} if classifier else None
+            # a classifier has labels and probabilities
+            self.info["test_metrics"] = ({"accuracy": accuracy(cast(np.ndarray, labels), cast(np.ndarray, probs).argmax(1))}
+                                         if classifier else None)
         if self.writes and classifier:
             self._submit(fmt.write_test_predictions, self.run_dir, probabilities=probs, labels=labels,
                          images=to_uint8_images(x))

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from mnist_viz import run_format as fmt
@@ -15,6 +17,10 @@ from mnist_viz.callbacks._base import Recorder, variable_numpy
 from mnist_viz.callbacks._csvlog import CsvLog
 from mnist_viz.callbacks._held_out import fit_validation
 from mnist_viz.callbacks._probe import ProbePass, is_relu_layer
+from mnist_viz.callbacks._writer import RunWriter
+
+if TYPE_CHECKING:
+    from mnist_viz.callbacks.predictions import PredictionRecorder
 
 __all__ = ["WeightRecorder", "STATS_BYTES_PER_LAYER_EPOCH"]
 
@@ -61,8 +67,9 @@ class WeightRecorder(Recorder):
     ([-1, 0, 1], ['h'])
     """
 
-    def __init__(self, run_dir=None, *, bins: int = 32, range_factor: float = 3.0, probe_x=None, probe=None,
-                 dead_relu_samples: int = 256, snapshot_every: int | None = None, writer=None):
+    def __init__(self, run_dir: fmt.StrPath | None = None, *, bins: int = 32, range_factor: float = 3.0,
+                 probe_x: ArrayLike | None = None, probe: PredictionRecorder | None = None,
+                 dead_relu_samples: int = 256, snapshot_every: int | None = None, writer: RunWriter | None = None) -> None:
         super().__init__(run_dir, writer=writer)
         self.bins = positive_int(bins, "bins", minimum=2)
         if not (isinstance(range_factor, (int, float)) and range_factor > 0):
@@ -81,19 +88,21 @@ class WeightRecorder(Recorder):
         self.set_probe_x(probe_x)
         self._reset()
 
-    def set_probe_x(self, probe_x) -> None:
+    def set_probe_x(self, probe_x: ArrayLike | None) -> None:
         """Use the first ``dead_relu_samples`` inputs of ``probe_x`` (None: none) as the dead-ReLU probe
         batch when there is no shared probe set (a composing recorder may set it at train begin)."""
         self.probe_x = None if probe_x is None else np.asarray(probe_x)[: self.dead_relu_samples]
         self._own_forward = None
 
-    def _reset(self):
+    def _reset(self) -> None:
         self._stats_log, self._dead_log = CsvLog(fmt.STATS_COLUMNS), CsvLog(fmt.DEAD_RELU_COLUMNS)
-        self._index: list[dict] = []
-        self._variables, self._edges, self._counts = [], [], []
+        self._index: list[dict[str, Any]] = []
+        self._variables: list[Any] = []  # the model's weight variables
+        self._edges: list[np.ndarray] = []
+        self._counts: list[list[np.ndarray]] = []
         self._hist_epochs: list[int] = []
         self._previous: list[np.ndarray | None] = []
-        self._relu_layers: list | None = None
+        self._relu_layers: list[Any] | None = None  # Keras layers
 
     @property
     def stats(self) -> pd.DataFrame:
@@ -107,11 +116,11 @@ class WeightRecorder(Recorder):
         return self._dead_log.frame()
 
     @property
-    def index(self) -> list[dict]:
+    def index(self) -> list[dict[str, Any]]:
         """The recorded weight variables (``weights/index.json``): ``key``, ``layer``, ``weight``, ``shape``."""
         return copy.deepcopy(self._index)
 
-    def histograms(self) -> dict:
+    def histograms(self) -> dict[str, dict[str, np.ndarray]]:
         """``weight`` -> ``{"edges", "counts" (E, B), "epochs"}`` recorded so far."""
         self.flush()
         epochs = np.asarray(self._hist_epochs, dtype=np.int64)
@@ -122,7 +131,7 @@ class WeightRecorder(Recorder):
         }
 
     # -- callback hooks -------------------------------------------------------------------------
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
         self._decide_chief()
         self._reset()
         if self.owns_writer and not self._probe_x_given and self.probe is None:  # alone: fit's validation
@@ -131,6 +140,7 @@ class WeightRecorder(Recorder):
         if self._own_forward is not None:
             self._own_forward.reset()
         if self.writes:
+            assert self.run_dir is not None  # a recorder writes only into a run directory
             fmt.remove_epoch_files(self.run_dir, "snapshots")  # from an earlier fit here
         if not self.model.built and self.probe_x is not None:
             try:
@@ -141,16 +151,17 @@ class WeightRecorder(Recorder):
             self._setup()
             self._record(-1)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         if not self._index:
             self._setup()
         self._record(int(epoch))
         self._epoch_written()
 
     # -- internals ------------------------------------------------------------------------------
-    def _setup(self):
-        seen = set()
-        entries, variables = [], []
+    def _setup(self) -> None:
+        seen: set[int] = set()
+        entries: list[dict[str, Any]] = []
+        variables: list[Any] = []
         for layer in leaf_layers(self.model):
             for variable in layer.weights:
                 if id(variable) in seen:
@@ -167,9 +178,10 @@ class WeightRecorder(Recorder):
         self._counts = [[] for _ in entries]
         self._previous = [None] * len(entries)
         if self.writes:
+            assert self.run_dir is not None
             self._submit(atomic_write_json, self.run_dir / fmt.WEIGHT_INDEX_JSON, copy.deepcopy(entries))
 
-    def _record(self, epoch: int):
+    def _record(self, epoch: int) -> None:
         # On the training thread: copy the weights out (fresh arrays) and run the probe pass.
         # The statistics, histograms and files are made on the writer thread, in order.
         values = [variable_numpy(variable) for variable in self._variables]
@@ -179,8 +191,8 @@ class WeightRecorder(Recorder):
         else:
             self._summarize(epoch, values, None)
 
-    def _summarize(self, epoch: int, values: list, dead_text: str | None):
-        snapshot = {}
+    def _summarize(self, epoch: int, values: list[np.ndarray], dead_text: str | None) -> None:
+        snapshot: dict[str, np.ndarray] = {}
         take_snapshot = self.snapshot_every is not None and epoch >= 0 and (epoch + 1) % self.snapshot_every == 0
         for i, (entry, w) in enumerate(zip(self._index, values)):
             flat = _stats.flat_values(w)
@@ -194,6 +206,7 @@ class WeightRecorder(Recorder):
         self._hist_epochs.append(epoch)
         if dead_text is None:
             return
+        assert self.run_dir is not None  # dead_text is given when this recorder writes
         atomic_write_text(self.run_dir / fmt.WEIGHT_STATS_CSV, self._stats_log.text())
         fmt.write_weight_histograms(self.run_dir, self._hist_epochs, self._edges, self._counts)
         atomic_write_text(self.run_dir / fmt.DEAD_RELU_CSV, dead_text)
@@ -211,7 +224,7 @@ class WeightRecorder(Recorder):
             self._own_forward = ProbePass(self.model, self.probe_x, batch_size=len(self.probe_x))
         return self._own_forward
 
-    def _find_relu_layers(self):
+    def _find_relu_layers(self) -> list[Any]:
         layers = [layer for layer in leaf_layers(self.model) if is_relu_layer(layer)]
         if layers and self._forward() is None:
             self._warn_once(
@@ -223,12 +236,14 @@ class WeightRecorder(Recorder):
             return []
         return layers
 
-    def _record_dead_relu(self, epoch: int):
+    def _record_dead_relu(self, epoch: int) -> None:
         if self._relu_layers is None:
             self._relu_layers = self._find_relu_layers()
         if not self._relu_layers:
             return
-        _, maxima = self._forward().run(key=epoch)
+        forward = self._forward()
+        assert forward is not None  # relu layers are found only with a probe pass
+        _, maxima = forward.run(key=epoch)
         for layer in self._relu_layers:
             unit_max = maxima.get(id(layer))
             if unit_max is None:
@@ -243,7 +258,7 @@ class WeightRecorder(Recorder):
                                 "dead_fraction": float(1.0 - alive.mean()) if alive.size else float("nan")})
 
 
-def _weight_path(variable, model_name: str) -> str:
-    path = getattr(variable, "path", None) or variable.name
+def _weight_path(variable: Any, model_name: str) -> str:
+    path: str = getattr(variable, "path", None) or variable.name
     prefix = f"{model_name}/"
     return path[len(prefix):] if path.startswith(prefix) else path

@@ -38,8 +38,8 @@ _HERE = Path(__file__).parent
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script}; base-uri 'none'; form-action 'none'"
 
 
-def build_report(runs: Runs, path: str | os.PathLike[str] | None = None, *, title: str | None = None, quiet: bool = True,
-                 progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Report:
+def build_report(runs: Runs, path: str | os.PathLike[str] | None = None, *, title: str | None = None,
+                 quiet: bool = True, progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Report:
     """Build one self-contained HTML file from one or more runs and (optionally) write it.
 
     Parameters
