@@ -15,8 +15,8 @@ import re
 import subprocess
 import sys
 import textwrap
-import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,8 +35,13 @@ PUBLIC_MODULES = (
 )
 
 
-def _mypy_config() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+def _pyproject() -> dict[str, Any]:
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs tomllib (Python >= 3.11)")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _mypy_config() -> dict[str, Any]:
+    return _pyproject()["tool"]["mypy"]
 
 
 def _require_mypy() -> None:
@@ -67,10 +72,11 @@ def test_the_mypy_files_are_the_public_modules_and_exist():
 @pytest.mark.slow
 def test_mypy_strict_passes_on_the_public_modules():
     _require_mypy()
+    n_files = len(_mypy_config()["files"])
     result = _mypy()  # the files of [tool.mypy]
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"mypy --strict failed on the public modules:\n{output}"
-    assert f"no issues found in {len(_mypy_config()['files'])} source files" in output, output
+    assert f"no issues found in {n_files} source files" in output, output
 
 
 @pytest.mark.slow
@@ -109,6 +115,7 @@ def test_the_annotations_reach_a_users_code(tmp_path):
 def test_py_typed_is_in_the_installed_package():
     marker = importlib.resources.files("mnist_viz").joinpath("py.typed")
     assert marker.is_file(), f"mnist_viz/py.typed is missing from {importlib.resources.files('mnist_viz')}"
-    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "package-data"]["mnist_viz"]
-    assert "py.typed" in package_data  # so that a wheel (not only a checkout) carries it
+
+def test_py_typed_is_package_data():
+    """So that a wheel, not only a checkout, carries the marker."""
+    assert "py.typed" in _pyproject()["tool"]["setuptools"]["package-data"]["mnist_viz"]
