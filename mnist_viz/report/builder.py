@@ -47,7 +47,8 @@ def build_report(runs, path=None, *, title: str | None = None, quiet: bool = Tru
     quiet : bool
         No progress lines on stderr (default True; the CLI passes ``quiet=args.quiet``).
     progress : callable, optional
-        Receives one line per built section instead of stderr (implies progress is shown).
+        Receives one line per built section, in page order, instead of stderr (implies progress is
+        shown); its ``start(n)`` and ``tick(label)``, if any, hear of each section as it is drawn.
     jobs : int, optional
         Worker processes drawing sections in parallel (forked, so nothing is pickled but the
         results). Default: one per CPU core, up to 4, where ``fork`` is safe (Linux, no
@@ -208,12 +209,19 @@ def _run_tasks(tasks, *, jobs, say, timings) -> list:
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1; got {jobs}")
     results: list = [None] * len(tasks)
+    seconds: list = [None] * len(tasks)  # lines go out in page order, each once the sections before it are drawn
+    shown = 0
+    if hasattr(say, "start"):  # a bar (mnist_viz._progress.ReportProgress) hears of each section as it is drawn
+        say.start(len(tasks))
 
     def done(i, result, dt):
-        results[i] = result
-        timings[tasks[i][0]] = dt
-        if say:
-            say(f"report: {tasks[i][0]} ({dt:.2f} s)")
+        nonlocal shown
+        results[i], seconds[i], timings[tasks[i][0]] = result, dt, dt
+        if hasattr(say, "tick"):
+            say.tick(tasks[i][0])
+        while say and shown < len(tasks) and seconds[shown] is not None:
+            say(f"report: {tasks[shown][0]} ({seconds[shown]:.2f} s)")
+            shown += 1
 
     if jobs == 1 or len(tasks) < 3:
         for i in range(len(tasks)):
