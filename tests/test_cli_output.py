@@ -207,3 +207,14 @@ def test_train_on_a_terminal_shows_a_bar_and_prints_only_the_run_path(tmp_path):
     assert "\r" in stderr and "dense: epoch 2/2" in stderr and "batch" in stderr and "100%" in stderr
     assert re.search(r"dense: epoch 1/2 - \d+\.\d s - accuracy \d\.\d{4} - loss \d\.\d{4} - val_", stderr)
     assert f"dense: test accuracy " in stderr and "Traceback" not in stderr
+
+
+def test_evaluate_on_a_terminal_shows_its_steps_and_prints_only_the_folder(trained_runs, tmp_path):
+    import shutil
+
+    run = Path(shutil.copytree(trained_runs["dense"], tmp_path / "dense"))
+    proc, stdout, stderr = _run_cli_in_terminal("evaluate", str(run), "--data", "embedded", "--name", "again")
+    assert proc.returncode == 0, stderr[-3000:]
+    assert stdout == f"{run / 'evaluations' / 'again'}\n"
+    assert "\r" in stderr and "evaluate: 100%" in stderr and "3/3" in stderr and "step" in stderr
+    assert re.search(r"again: test accuracy \d\.\d{4} on 1,000 images -> ", stderr)
