@@ -93,20 +93,21 @@ def evaluate(run, data, *, name: str | None = None, overwrite: bool = False, qui
     if who is not None:
         raise RunLockedError(f"run {str(run_dir)!r} is being written by pid {who.get('pid', '?')} on host "
                              f"{who.get('host', '?')} (since {who.get('since', '?')}); evaluate it once that fit ends")
-    with RunLock(run_dir), Stages("evaluate", ("load model", "score", "write"), quiet=quiet) as stages:
+    with RunLock(run_dir):
         if name in (fmt.read_run_info(run_dir).get("evaluations") or {}) and not overwrite:
             raise FileExistsError(f"run {str(run_dir)!r} already has an evaluation named {name!r}; pass "
                                   "overwrite=True (--overwrite) to replace it or choose another name (--name)")
-        model = load_model(model_path)
-        stages.next()
-        probabilities, metrics, features = _score(model, dataset)
-        stages.next()
-        entry = {"data": {"source": dataset.source, "description": dataset.description, "n_test": dataset.n_test,
-                          "sha256": dataset.sha256, "citation": dataset.citation,
-                          "class_names": list(dataset.class_names)},
-                 "metrics": metrics, "created": now_iso(), "n": dataset.n_test}
-        _write(run_dir, name, entry, probabilities, dataset, features)
-        stages.next()
+        with Stages("evaluate", ("load model", "score", "write"), quiet=quiet) as stages:  # a bar on a terminal
+            model = load_model(model_path)
+            stages.next()
+            probabilities, metrics, features = _score(model, dataset)
+            stages.next()
+            entry = {"data": {"source": dataset.source, "description": dataset.description, "n_test": dataset.n_test,
+                              "sha256": dataset.sha256, "citation": dataset.citation,
+                              "class_names": list(dataset.class_names)},
+                     "metrics": metrics, "created": now_iso(), "n": dataset.n_test}
+            _write(run_dir, name, entry, probabilities, dataset, features)
+            stages.next()
     run = Run.load(run_dir)
     log(summary_line(run, name), quiet=quiet)
     return run
