@@ -7,6 +7,15 @@ traceback. ``--dataset NAME`` names a known dataset (Fashion-MNIST, KMNIST, EMNI
 line) gives names of your own. TensorFlow is imported only by ``train``,
 ``evaluate`` and ``demo``, after the arguments have been checked.
 
+Output: stdout gets only the path(s) a command wrote, one a line (``train``: the run directory,
+``evaluate``: the evaluation's folder, ``report`` and ``demo``: the HTML file), so
+``path=$(mnist-viz demo)`` captures just that. Everything else goes to stderr: progress, warnings,
+and whatever the work itself prints (Keras included: stdout is redirected to stderr while a command
+runs). When stderr is a terminal, long work shows a tqdm bar (training batches, report sections,
+evaluate's steps); when it is not (a pipe, a file, CI), plain lines instead: one per epoch, one per
+report section in page order, one summary line. ``--quiet`` silences all of it but errors and the
+path(s). ``--help`` on each command shows every option's default.
+
 Example
 -------
 >>> from mnist_viz.cli import main
@@ -17,16 +26,17 @@ mnist-viz: error: argument --model: invalid choice: 'resnet' (choose from 'dense
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from mnist_viz import _cli_args as values
+from mnist_viz import run_format as fmt
+
 MODELS = ("dense", "convnet")
-DATA_HELP = "auto | embedded | keras | idx:PATH (a folder of IDX files)"
-CLASS_NAMES_HELP = ('names of the classes in label order: "T-shirt/top,Trouser,..." or @FILE (one name a line); '
-                    "one per class of the labels")
 
 
 class UsageError(Exception):
@@ -38,125 +48,90 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _data_arg(value: str) -> str:
-    if value in ("auto", "embedded", "keras"):
-        return value
-    if value.startswith("idx:") and len(value) > 4:
-        return value
-    raise argparse.ArgumentTypeError(f"invalid data source {value!r}; expected {DATA_HELP}")
-
-
-def _int_at_least(minimum: int, what: str, maximum: int | None = None):
-    """An argparse ``type``: an integer in [``minimum``, ``maximum``], else a message saying what was
-    expected."""
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            number = None
-        if number is None or number < minimum or (maximum is not None and number > maximum):
-            raise argparse.ArgumentTypeError(f"expected {what}, got {value!r}")
-        return number
-
-    return parse
-
-
-def _class_names_arg(value: str) -> tuple[str, ...]:
-    """An argparse ``type``: ``"a,b,c"`` or ``@FILE`` (UTF-8, one name a line; blank lines at the
-    end are ignored) as a tuple of names, each stripped of surrounding blanks; an empty, repeated
-    or missing name, or a missing file, is an error."""
-    if value.startswith("@"):
-        path = Path(value[1:])
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except FileNotFoundError:
-            raise argparse.ArgumentTypeError(f"file {str(path)!r} does not exist; expected @FILE with one class "
-                                             "name a line") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
-            raise argparse.ArgumentTypeError(f"cannot read {str(path)!r} ({reason}); expected a UTF-8 text file "
-                                             "with one class name a line") from None
-        while lines and not lines[-1].strip():
-            lines.pop()
-        names, where = [line.strip() for line in lines], f"line {{}} of {path}"
-    else:
-        names, where = [name.strip() for name in value.split(",")], "name {} of the list"
-    if not any(names):
-        raise argparse.ArgumentTypeError(f"expected at least 2 class names, got {value!r}")
-    empty = next((i for i, name in enumerate(names) if not name), None)
-    if empty is not None:
-        raise argparse.ArgumentTypeError(f"{where.format(empty + 1)} is empty; every class needs a name "
-                                         f"(got {value!r})")
-    repeated = next((name for name in names if names.count(name) > 1), None)
-    if repeated is not None:
-        raise argparse.ArgumentTypeError(f"class name {repeated!r} is given more than once; names must be unique")
-    if len(names) < 2:
-        raise argparse.ArgumentTypeError(f"expected at least 2 class names, got {value!r}")
-    return tuple(names)
-
-
-def _dataset_arg(value: str) -> str:
-    """An argparse ``type``: a known dataset in any spelling ("Fashion-MNIST") as its key."""
-    from mnist_viz.data.known import KNOWN_DATASETS, normalise_key
-
-    key = normalise_key(value)
-    return key if key in KNOWN_DATASETS else value  # an unknown one: argparse lists the choices
-
-
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     from mnist_viz.data.known import DATASET_KEYS
 
-    p.add_argument("--dataset", type=_dataset_arg, choices=DATASET_KEYS, metavar="NAME", default=None,
+    p.add_argument("--dataset", type=values.dataset_key, choices=DATASET_KEYS, metavar="NAME", default=None,
                    help=f"a known dataset, one of {', '.join(DATASET_KEYS)}: its class names and citation, and "
-                        "its files in an idx: folder (needed for fashion-mnist and kmnist, which use MNIST's names)")
-    p.add_argument("--class-names", type=_class_names_arg, default=None, metavar="NAMES", help=CLASS_NAMES_HELP)
+                        "its files in an idx: folder (needed for fashion-mnist and kmnist, which use MNIST's names) "
+                        "(default: the one --data holds, MNIST for embedded and keras)")
+    p.add_argument("--class-names", type=values.class_names, default=None, metavar="NAMES",
+                   help=values.CLASS_NAMES_HELP + " (default: the dataset's own names)")
 
 
-_positive_int = _int_at_least(1, "a positive integer")
-_seed = _int_at_least(0, "an integer from 0 to 2**32 - 1", maximum=2**32 - 1)
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``(default: X)`` after the help of every option with a default, but flags; an option whose
+    default is None says in its own help what it defaults to."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "(default" in text or action.default in (None, argparse.SUPPRESS) or action.nargs == 0:
+            return text
+        return super()._get_help_string(action)
+
+
+QUIET_HELP = "no progress bar or log lines on stderr (errors, warnings and the written path(s) still show)"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mnist-viz", description="See what a Keras model learned on MNIST digits.")
+    """The ``mnist-viz`` argument parser; each command's ``--help`` shows every default.
+
+    >>> build_parser().parse_args(["train"]).epochs
+    5
+    """
+    parser = _Parser(prog="mnist-viz", description="See what a Keras model learned on MNIST digits.",
+                     epilog="stdout gets only the written path(s); progress and logs go to stderr.")
     from mnist_viz import __version__
 
     parser.add_argument("--version", action="version", version=f"mnist-viz {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{train,evaluate,report,demo}", parser_class=_Parser)
 
-    p = sub.add_parser("train", help="train a model and write a run directory")
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                              formatter_class=_HelpFormatter)
+
+    p = command("train", "train a model and write a run directory (its path is printed)")
     p.add_argument("--model", choices=MODELS, default="dense", help="dense (the tutorial's) or convnet")
-    p.add_argument("--data", type=_data_arg, default="auto", help=DATA_HELP)
+    p.add_argument("--data", type=values.data_source, default="auto", metavar="SOURCE", help=values.DATA_HELP)
     _add_data_options(p)
-    p.add_argument("--epochs", type=_positive_int, default=5)
-    p.add_argument("--batch-size", type=_positive_int, default=128)
-    p.add_argument("--seed", type=_seed, default=0)
-    p.add_argument("--out", default=None, help="run directory (default runs/MODEL)")
+    p.add_argument("--epochs", type=values.positive_int, default=5, metavar="N", help="passes over the training split")
+    p.add_argument("--batch-size", type=values.positive_int, default=128, metavar="N", help="images per training step")
+    p.add_argument("--seed", type=values.seed, default=0, metavar="N",
+                   help="seed of the weights, the shuffling and the validation split (0 to 2**32 - 1)")
+    p.add_argument("--out", default=None, metavar="DIR", help="run directory (default: runs/MODEL)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run at --out")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
-    p = sub.add_parser("evaluate", help="score a run's saved model on another test set (written into the run)")
-    p.add_argument("run", metavar="RUN_DIR")
-    p.add_argument("--data", type=_data_arg, required=True, help=DATA_HELP + "; only its test split is used")
+    p = command("evaluate", "score a run's saved model on another test set (written into the run)")
+    p.add_argument("run", metavar="RUN_DIR", help=f"a run directory holding {fmt.MODEL_KERAS} (from train)")
+    p.add_argument("--data", type=values.data_source, required=True, metavar="SOURCE",
+                   help=values.DATA_HELP + "; only its test split is used")
     _add_data_options(p)
-    p.add_argument("--name", default=None, help="evaluation name (default from --data: idx-<folder>, embedded, keras)")
+    p.add_argument("--name", default=None, metavar="NAME",
+                   help="evaluation name (default: from --data: idx-<folder>, embedded or keras)")
     p.add_argument("--overwrite", action="store_true", help="replace an evaluation of that name")
+    p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
-    p = sub.add_parser("report", help="build a self-contained HTML report from run directories")
-    p.add_argument("runs", nargs="+", metavar="RUN_DIR")
-    p.add_argument("-o", "--output", default=None, help="HTML file (default reports/<run names>.html)")
-    p.add_argument("--title", default=None)
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p = command("report", "build a self-contained HTML report from run directories")
+    p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="run directories, one section group each")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="HTML file (default: reports/<run names>.html)")
+    p.add_argument("--title", default=None, metavar="TEXT", help="page title (default: mnist_viz report: <run names>)")
+    p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
-    p = sub.add_parser("demo", help="train dense and convnet on the embedded digits and report both")
-    p.add_argument("--epochs", type=_positive_int, default=5)
-    p.add_argument("--runs-dir", default="runs")
-    p.add_argument("--reports-dir", default="reports")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p = command("demo", "train dense and convnet on the embedded digits and report both")
+    p.add_argument("--epochs", type=values.positive_int, default=5, metavar="N", help="epochs of each model")
+    p.add_argument("--runs-dir", default="runs", metavar="DIR",
+                   help="folder for the two runs (a new demo-<time> folder in it)")
+    p.add_argument("--reports-dir", default="reports", metavar="DIR", help="folder for the report (demo-<time>.html)")
+    p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 usage error or unreadable input)."""
+    """Run the CLI; returns the exit status (0 ok, 2 usage error or unreadable input, 130 interrupted).
+
+    The path(s) a command wrote are printed on stdout, one a line; all else goes to stderr.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     try:
@@ -164,7 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             raise UsageError("a command is required: train, evaluate, report or demo (see mnist-viz --help)")
         commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "report": _cmd_report, "demo": _cmd_demo}
-        return commands[args.command](args)
+        stdout = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):  # whatever the work prints is a log line
+            written = commands[args.command](args)
+        for path in written:
+            print(path, file=stdout, flush=True)
+        return 0
     except UsageError as exc:
         print(f"mnist-viz: error: {exc}", file=sys.stderr)
         return 2
@@ -222,7 +202,7 @@ def _check_names_fit_dataset(class_names, dataset) -> None:
                          f"{known.num_classes} classes; give one name per class, or leave --class-names out")
 
 
-def _cmd_train(args) -> int:
+def _cmd_train(args) -> list:
     dataset = _load_data_or_fail(args.data, class_names=args.class_names, dataset=args.dataset)
     out = Path(args.out) if args.out else Path("runs") / args.model
     _check_out(out, overwrite=args.overwrite)
@@ -238,13 +218,10 @@ def _cmd_train(args) -> int:
         quiet=args.quiet,
         overwrite=args.overwrite,
     )
-    if args.quiet:
-        return 0
-    print(f"run written to {out}")
-    return 0
+    return [out]
 
 
-def _cmd_evaluate(args) -> int:
+def _cmd_evaluate(args) -> list:
     from mnist_viz._lock import RunLockedError
     from mnist_viz.run_format import check_evaluation_name, check_run_dir
 
@@ -255,15 +232,14 @@ def _cmd_evaluate(args) -> int:
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     dataset = _load_data_or_fail(args.data, split="test", class_names=args.class_names, dataset=args.dataset)
-    from mnist_viz.evaluation import default_name, evaluate, summary_line
+    from mnist_viz.evaluation import default_name, evaluate
 
     name = args.name or default_name(args.data, dataset)
     try:
-        run = evaluate(args.run, dataset, name=name, overwrite=args.overwrite)
+        run = evaluate(args.run, dataset, name=name, overwrite=args.overwrite, quiet=args.quiet)
     except (OSError, ValueError, RunLockedError) as exc:
         raise UsageError(" ".join(str(exc).split())) from None
-    print(summary_line(run, name))
-    return 0
+    return [run.evaluations[name].path]
 
 
 def _check_out(out: Path, *, overwrite: bool) -> None:
@@ -296,7 +272,7 @@ def _check_report_output(output: Path) -> None:
     _check_writable_folder(output.parent, "-o")
 
 
-def _cmd_report(args) -> int:
+def _cmd_report(args) -> list:
     from mnist_viz.run_format import check_run_dir
 
     for run_dir in args.runs:
@@ -310,22 +286,35 @@ def _cmd_report(args) -> int:
         "-".join(Path(r).resolve().name for r in args.runs) + ".html"
     )
     _check_report_output(output)
-    from mnist_viz.report import ReportError, build_report
+    from mnist_viz.report import ReportError
 
     try:
-        report = build_report([Path(r) for r in args.runs], output, title=args.title, quiet=args.quiet)
+        report = _build_report([Path(r) for r in args.runs], output, title=args.title, quiet=args.quiet)
     except ReportError as exc:
         raise UsageError(str(exc)) from None
-    print(report.path)
-    return 0
+    return [report.path]
 
 
-def _cmd_demo(args) -> int:
+def _build_report(runs, output: Path, *, title, quiet: bool):
+    """build_report with its progress on stderr: a bar over the sections on a terminal, else its lines."""
+    from mnist_viz._progress import ReportProgress
+    from mnist_viz.report import build_report
+
+    progress = None if quiet else ReportProgress()
+    try:
+        return build_report(runs, output, title=title, quiet=quiet, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _cmd_demo(args) -> list:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     _check_writable_folder(Path(args.runs_dir), "--runs-dir")
     _check_writable_folder(Path(args.reports_dir), "--reports-dir")
     base = _unique(Path(args.runs_dir) / f"demo-{stamp}")
     report_path = _unique(Path(args.reports_dir) / f"demo-{stamp}.html")
+    from mnist_viz._progress import log
     from mnist_viz.data import load_mnist
     from mnist_viz.training import train
 
@@ -333,16 +322,11 @@ def _cmd_demo(args) -> int:
     started = time.perf_counter()
     runs = []
     for model in MODELS:
-        if not args.quiet:
-            print(f"training {model} on {dataset.description} ...", flush=True)
+        log(f"training {model} on {dataset.description} ...", quiet=args.quiet)
         runs.append(train(model, dataset, epochs=args.epochs, out=base / model, quiet=args.quiet))
-    from mnist_viz.report import build_report
-
-    report = build_report([r.path for r in runs], report_path, title="mnist_viz demo", quiet=args.quiet)
-    if not args.quiet:
-        print(f"demo finished in {time.perf_counter() - started:.0f} s; runs in {base}")
-    print(report.path)
-    return 0
+    report = _build_report([r.path for r in runs], report_path, title="mnist_viz demo", quiet=args.quiet)
+    log(f"demo finished in {time.perf_counter() - started:.0f} s; runs in {base}", quiet=args.quiet)
+    return [report.path]
 
 
 def _unique(path: Path) -> Path:

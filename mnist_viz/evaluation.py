@@ -33,6 +33,7 @@ import numpy as np
 from mnist_viz import run_format as fmt
 from mnist_viz._lock import RunLock, RunLockedError, holder
 from mnist_viz._process import now_iso
+from mnist_viz._progress import Stages, log
 
 if TYPE_CHECKING:
     import keras
@@ -66,7 +67,8 @@ def evaluate(run: Run | str | os.PathLike[str], data: str | MnistData, *, name: 
     overwrite : bool
         Replace an existing evaluation of that name (otherwise FileExistsError).
     quiet : bool
-        Without it, one line says the accuracy and where the evaluation went.
+        Without it, one line on stderr says the accuracy and where the evaluation went (and, when
+        stderr is a terminal, a bar shows the steps while it works).
 
     Raises
     ------
@@ -105,15 +107,19 @@ def evaluate(run: Run | str | os.PathLike[str], data: str | MnistData, *, name: 
         if name in (fmt.read_run_info(run_dir).get("evaluations") or {}) and not overwrite:
             raise FileExistsError(f"run {str(run_dir)!r} already has an evaluation named {name!r}; pass "
                                   "overwrite=True (--overwrite) to replace it or choose another name (--name)")
-        probabilities, metrics, features = _score(load_model(model_path), dataset)
-        entry = {"data": {"source": dataset.source, "description": dataset.description, "n_test": dataset.n_test,
-                          "sha256": dataset.sha256, "citation": dataset.citation,
-                          "class_names": list(dataset.class_names)},
-                 "metrics": metrics, "created": now_iso(), "n": dataset.n_test}
-        _write(run_dir, name, entry, probabilities, dataset, features)
+        with Stages("evaluate", ("load model", "score", "write"), quiet=quiet) as stages:  # a bar on a terminal
+            model = load_model(model_path)
+            stages.next()
+            probabilities, metrics, features = _score(model, dataset)
+            stages.next()
+            entry = {"data": {"source": dataset.source, "description": dataset.description, "n_test": dataset.n_test,
+                              "sha256": dataset.sha256, "citation": dataset.citation,
+                              "class_names": list(dataset.class_names)},
+                     "metrics": metrics, "created": now_iso(), "n": dataset.n_test}
+            _write(run_dir, name, entry, probabilities, dataset, features)
+            stages.next()
     run = Run.load(run_dir)
-    if not quiet:
-        print(summary_line(run, name), flush=True)
+    log(summary_line(run, name), quiet=quiet)
     return run
 
 

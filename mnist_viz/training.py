@@ -26,6 +26,7 @@ import numpy as np
 from mnist_viz import run_format as fmt
 from mnist_viz._arrays import positive_int
 from mnist_viz._lock import holder
+from mnist_viz._progress import fit_progress, log
 
 if TYPE_CHECKING:
     import keras
@@ -71,7 +72,8 @@ def train(
         Share of the training split held out (stratified) as validation data for the curves and
         the probe set.
     quiet
-        No progress output.
+        No progress output. Otherwise progress goes to stderr: a bar over the batches when stderr
+        is a terminal, one line per epoch when not, and a last line with the test metrics.
     class_names, dataset
         Passed to :func:`mnist_viz.data.load_mnist` with a source string (``class_names`` as
         ``--class-names``, ``dataset`` as ``--dataset``); an ``MnistData`` carries its own.
@@ -152,6 +154,7 @@ def train(
         dataset=dataset,
         metadata=metadata,
     )
+    progress = fit_progress(model_name, quiet=quiet)  # on stderr: a bar on a terminal, else a line per epoch
     try:
         net.fit(
             x_tr,
@@ -159,19 +162,22 @@ def train(
             epochs=epochs,
             batch_size=batch_size,
             validation_data=(x_va, y_va),
-            callbacks=[recorder],
+            callbacks=[recorder] if progress is None else [recorder, progress],
             shuffle=True,
-            verbose=0 if quiet else 2,
+            verbose=0,
         )
     except BaseException as exc:  # KeyboardInterrupt included: the run must read as interrupted
         if (out / fmt.RUN_JSON).exists():
             mark_interrupted(out, f"{type(exc).__name__}: {exc}")
         raise
+    finally:
+        if progress is not None:
+            progress.close()
     run = Run.load(out)
-    if not quiet and run.test_metrics:
+    if run.test_metrics:
         acc = run.test_metrics.get("accuracy")
         loss = run.test_metrics.get("loss")
-        print(f"{model_name}: test accuracy {acc:.4f}, test loss {loss:.4f} -> {out}", flush=True)
+        log(f"{model_name}: test accuracy {acc:.4f}, test loss {loss:.4f} -> {out}", quiet=quiet)
     return run
 
 

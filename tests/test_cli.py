@@ -123,7 +123,7 @@ def test_train_then_report_from_the_command_line(tmp_path):
     out = tmp_path / "runs" / "d"
     proc = _run_cli("train", "--model", "dense", "--data", "embedded", "--epochs", "1", "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stdout == f"{out}\n" and proc.stderr == ""  # --quiet: the run's path alone
     info = json.loads((out / "run.json").read_text())
     assert info["status"] == "complete" and info["epochs_completed"] == 1
     assert (out / "model.keras").exists() and (out / "model_config.json").exists()
@@ -134,7 +134,7 @@ def test_train_then_report_from_the_command_line(tmp_path):
     html = tmp_path / "r.html"
     proc = _run_cli("report", str(out), "-o", str(html), "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == str(html)
+    assert proc.stdout == f"{html}\n" and proc.stderr == ""
     text = html.read_text()
     assert text.lstrip().lower().startswith("<!doctype html>")
     assert "data:image/png;base64," in text
@@ -144,11 +144,17 @@ def test_train_then_report_from_the_command_line(tmp_path):
 def test_demo_trains_both_models_and_prints_the_report_path(tmp_path):
     from mnist_viz.run import Run
 
-    proc = _run_cli("demo", "--epochs", "1", "--quiet", "--runs-dir", str(tmp_path / "runs"),
+    proc = _run_cli("demo", "--epochs", "1", "--runs-dir", str(tmp_path / "runs"),
                     "--reports-dir", str(tmp_path / "reports"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    report = Path(proc.stdout.strip())
+    (line,) = proc.stdout.splitlines()  # `path=$(mnist-viz demo)` captures the report's path alone
+    report = Path(line)
+    assert proc.stdout == f"{report}\n"
     assert report.parent == tmp_path / "reports" and report.suffix == ".html" and report.is_file()
+    for progress in ("training dense on ", "dense: epoch 1/1 - ", "convnet: epoch 1/1 - ", "convnet: test accuracy ",
+                     "report: [2/2] convnet: summary (", "report: done in ", "demo finished in "):
+        assert progress in proc.stderr, progress  # on stderr, as plain lines: it is not a terminal
+    assert "\r" not in proc.stderr
     (base,) = (tmp_path / "runs").iterdir()
     assert base.name.startswith("demo-")
     runs = {p.name: Run.load(p) for p in base.iterdir()}
@@ -200,9 +206,10 @@ def test_evaluate_on_an_idx_test_set_from_the_command_line(dense_run, tmp_path):
     _, y = write_idx_folder(folder, train=False, n_test=40)["t10k"]
     proc = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""  # no warning that the (unneeded) train split is absent
     ev = Run.load(dense_run).evaluations["idx-digits"]
-    assert proc.stdout == (f"idx-digits: test accuracy {ev.test.accuracy:.4f} on 40 images -> "
+    assert proc.stdout == f"{dense_run / 'evaluations' / 'idx-digits'}\n"  # the written folder alone
+    # the summary on stderr, and no warning that the (unneeded) train split is absent
+    assert proc.stderr == (f"idx-digits: test accuracy {ev.test.accuracy:.4f} on 40 images -> "
                            f"{dense_run / 'evaluations' / 'idx-digits'}\n")
     assert ev.n == 40 and ev.test.labels.tolist() == y.tolist()
     assert (fmt.evaluation_dir(dense_run, "idx-digits") / fmt.FEATURES_NPZ).is_file()
@@ -210,8 +217,10 @@ def test_evaluate_on_an_idx_test_set_from_the_command_line(dense_run, tmp_path):
     again = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}")
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
     assert "already has an evaluation named 'idx-digits'" in again.stderr
-    renamed = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}", "--name", "mine", "--overwrite")
-    assert renamed.returncode == 0 and renamed.stdout.startswith("mine: test accuracy ")
+    renamed = _run_cli("evaluate", str(dense_run), "--data", f"idx:{folder}", "--name", "mine", "--overwrite",
+                       "--quiet")
+    assert renamed.returncode == 0 and renamed.stderr == ""
+    assert renamed.stdout == f"{dense_run / 'evaluations' / 'mine'}\n"
     assert sorted(Run.load(dense_run).evaluations) == ["idx-digits", "mine"]
 
 

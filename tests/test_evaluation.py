@@ -48,8 +48,8 @@ def test_evaluate_on_an_idx_test_set(run_dir, idx_test_set, capsys):
         warnings.simplefilter("always")
         run = mnist_viz.evaluate(run_dir, f"idx:{folder}", quiet=False)
     assert not [w for w in caught if "split is absent" in str(w.message)]  # a test-only folder is what it needs
-    assert capsys.readouterr().out == (f"idx-digits: test accuracy {run.evaluations['idx-digits'].accuracy:.4f} "
-                                       f"on 50 images -> {run_dir / 'evaluations' / 'idx-digits'}\n")
+    assert capsys.readouterr() == ("", f"idx-digits: test accuracy {run.evaluations['idx-digits'].accuracy:.4f} "
+                                       f"on 50 images -> {run_dir / 'evaluations' / 'idx-digits'}\n")  # on stderr
     folder_files = sorted(p.name for p in fmt.evaluation_dir(run_dir, "idx-digits").iterdir())
     assert folder_files == sorted([fmt.FEATURES_NPZ, fmt.TEST_NPZ])
     assert sorted(p.name for p in (run_dir / fmt.EVALUATIONS_DIR).iterdir()) == ["idx-digits"]  # no side folders

@@ -12,7 +12,6 @@ Example
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as _dt
 import hashlib
 import os
@@ -20,9 +19,10 @@ import sys
 import time
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Union, cast
 
 from ._model import Report, ReportError, Section
+from ._pool import default_jobs, drawing_conditions, run_in_order, warm_imports  # noqa: F401 (default_jobs, warm_imports: benchmarks)
 
 if TYPE_CHECKING:
     from mnist_viz.run import Run
@@ -53,7 +53,8 @@ def build_report(runs: Runs, path: str | os.PathLike[str] | None = None, *, titl
     quiet : bool
         No progress lines on stderr (default True; the CLI passes ``quiet=args.quiet``).
     progress : callable, optional
-        Receives one line per built section instead of stderr (implies progress is shown).
+        Receives one line per built section, in page order, instead of stderr (implies progress is
+        shown); its ``start(n)`` and ``tick(label)``, if any, hear of each section as it is drawn.
     jobs : int, optional
         Worker processes drawing sections in parallel (forked, so nothing is pickled but the
         results). Default: one per CPU core, up to 4, where ``fork`` is safe (Linux, no
@@ -79,7 +80,7 @@ def build_report(runs: Runs, path: str | os.PathLike[str] | None = None, *, titl
     """
     started = time.perf_counter()
     say = progress if progress is not None else (None if quiet else _stderr)
-    with _drawing_conditions():  # loading, drawing and rendering: one BLAS thread, a frozen GC
+    with drawing_conditions():  # loading, drawing and rendering: one BLAS thread, a frozen GC
         return _build(runs, path, title=title, say=say, jobs=jobs, started=started)
 
 
@@ -103,7 +104,7 @@ def _build(runs: Runs, path: str | os.PathLike[str] | None, *, title: str | None
         own = run_tasks(run, i, len(loaded))
         counts.append(len(own))
         tasks += own
-    results = _run_tasks(tasks, jobs=jobs, say=say, timings=timings)
+    results = run_in_order(tasks, jobs=jobs, say=say, timings=timings)
 
     comparison = None
     drills: dict[str, Any] = {}
@@ -135,149 +136,6 @@ def _build(runs: Runs, path: str | os.PathLike[str] | None, *, title: str | None
         where = f" -> {report.path}" if report.path else ""
         say(f"report: done in {total:.2f} s, {report.size_bytes / 1e6:.2f} MB{where}")
     return report
-
-
-#: tasks of the build in progress, read by forked workers (set just before the pool starts)
-_TASKS: list[tuple[str, Callable[[], Any]]] = []
-#: the sections that draw the most, started first so two workers finish together
-_HEAVY = ("evaluation", "calibration", "predictions", "weights", "confusion", "internals", "evolution", "comparison",
-          "curves")
-
-
-def default_jobs() -> int:
-    """Worker processes :func:`build_report` uses by default (1 = serial).
-
-    Parallel only where ``fork`` exists and is safe here: not with TensorFlow or an IPython
-    kernel (threads that a fork would copy in an unknown state) loaded in this process.
-
-    >>> default_jobs() >= 1
-    True
-    """
-    import multiprocessing
-
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # macOS system frameworks are not fork-safe; Windows has no fork
-    if any(m in sys.modules for m in ("tensorflow", "keras", "ipykernel", "torch", "jax")):
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
-
-
-@contextlib.contextmanager
-def _drawing_conditions() -> Iterator[None]:
-    """What a build runs under (forked workers inherit it): one BLAS/OpenMP thread, and a garbage
-    collector that leaves the objects that existed before the build alone. Both are restored.
-
-    Drawing is single-threaded Python; a multi-threaded BLAS call in it (the embedding's PCA)
-    only fights for the cores with the caller's own threads (TensorFlow's pools after training,
-    other processes), which made a 0.1 s SVD take 1-3 s. Matplotlib allocates millions of small
-    objects, so the collector runs full collections during a build, and each one walks every
-    object already in the process (some 400,000 once TensorFlow is imported): about a quarter
-    of a serial build's time. Freezing them (``gc.freeze``) keeps them out of those walks;
-    figures made and closed during the build are still collected.
-
-    >>> import gc
-    >>> with _drawing_conditions():
-    ...     frozen = gc.get_freeze_count() > 0
-    >>> frozen, gc.get_freeze_count()
-    (True, 0)
-    """
-    import gc
-
-    with contextlib.ExitStack() as stack:
-        try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-            pass
-        else:
-            stack.enter_context(threadpool_limits(1))
-        freeze = gc.isenabled() and gc.get_freeze_count() == 0  # never thaw a caller's own freeze
-        if freeze:
-            gc.freeze()
-            stack.callback(gc.unfreeze)
-        yield
-
-
-def _task(i: int) -> tuple[int, Any, float]:
-    t0 = time.perf_counter()
-    with _drawing_conditions():  # inherited from the parent (a no-op), unless a caller forks itself
-        result = _TASKS[i][1]()
-    return i, result, time.perf_counter() - t0
-
-
-def _run_tasks(tasks: list[tuple[str, Callable[[], Any]]], *, jobs: int | None, say: Callable[[str], None] | None,
-               timings: dict[str, float]) -> list[Any]:
-    """Results of ``tasks`` in order; in ``jobs`` forked workers when more than 1."""
-    global _TASKS
-    jobs = default_jobs() if jobs is None else int(jobs)
-    if jobs < 1:
-        raise ValueError(f"jobs must be >= 1; got {jobs}")
-    results: list[Any] = [None] * len(tasks)
-
-    def done(i: int, result: Any, dt: float) -> None:
-        results[i] = result
-        timings[tasks[i][0]] = dt
-        if say:
-            say(f"report: {tasks[i][0]} ({dt:.2f} s)")
-
-    if jobs == 1 or len(tasks) < 3:
-        for i in range(len(tasks)):
-            done(*_task_local(tasks, i))
-        return results
-    import multiprocessing
-
-    warm_imports()  # once here, not once per worker and build
-    order = sorted(range(len(tasks)), key=lambda i: _cost_rank(tasks[i][0]))
-    _TASKS = tasks
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            for i, result, dt in pool.imap_unordered(_task, order, chunksize=1):
-                done(i, result, dt)
-    finally:
-        _TASKS = []
-    return results
-
-
-#: modules the plot functions import lazily; a parallel build imports them before forking
-_DRAWING_MODULES = ("matplotlib.pyplot", "mnist_viz.plots", "seaborn", "sklearn.metrics", "sklearn.decomposition")
-
-
-def warm_imports() -> float:
-    """Import what drawing a report needs (Matplotlib, the plots, seaborn, scikit-learn parts);
-    returns the seconds it took. Forked workers then start with them loaded.
-
-    >>> warm_imports() >= 0.0
-    True
-    """
-    import importlib
-
-    t0 = time.perf_counter()
-    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
-        import matplotlib
-
-        matplotlib.use("Agg")
-    for name in _DRAWING_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a missing optional piece shows up as a note in its section
-            pass
-    return time.perf_counter() - t0
-
-
-def _task_local(tasks: list[tuple[str, Callable[[], Any]]], i: int) -> tuple[int, Any, float]:
-    t0 = time.perf_counter()
-    result = tasks[i][1]()
-    return i, result, time.perf_counter() - t0
-
-
-def _cost_rank(label: str) -> int:
-    for rank, word in enumerate(_HEAVY):
-        if word in label:
-            return rank
-    return len(_HEAVY)
 
 
 def _stderr(line: str) -> None:
