@@ -202,6 +202,55 @@ def test_the_confusion_matrix_is_a_grid_with_one_tab_stop(browser, report_file):
     context.close()
 
 
+def _luminance(rgb) -> float:
+    def lin(v):
+        v = v / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_focus_ring_on_the_strongest_cell_has_3_to_1(browser, report_file, scheme):
+    """Keyboard focus on the matrix's most strongly filled cell: the ring (the outline, drawn inside
+    the cell) against the cell's fill, and the page's own focus ring against the page, >= 3:1."""
+    context, page, errors = _open(browser, report_file.as_uri(), 1280, scheme)
+    cell = page.evaluate("""() => {
+      const tds = Array.from(document.querySelectorAll('#r1-cm td.diag'));
+      const td = tds.reduce((a, b) => +a.style.getPropertyValue('--a') >= +b.style.getPropertyValue('--a') ? a : b);
+      return td.querySelector('button.cell').dataset.cell; }""")
+    page.locator('#r1-cm button.cell[data-cell="0,0"]').focus()
+    t, p = map(int, cell.split(","))
+    for _ in range(t):
+        page.keyboard.press("ArrowDown")
+    for _ in range(p):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.dataset.cell") == cell
+    ring, fill, bg = page.evaluate("""() => {
+      const rgba = s => s.match(/[\\d.]+/g).map(Number);
+      const b = document.activeElement;
+      return [rgba(getComputedStyle(b).outlineColor), rgba(getComputedStyle(b.parentElement).backgroundColor),
+              rgba(getComputedStyle(document.body).backgroundColor)]; }""")
+    alpha = fill[3] if len(fill) > 3 else 1.0
+    over = [alpha * f + (1 - alpha) * g for f, g in zip(fill[:3], bg[:3])]  # the fill as seen on the page
+    assert _contrast(ring, over) >= 3.0, (ring, over)
+    link = page.locator('nav.toc a[href="#overview"]')
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # keyboard focus (:focus-visible)
+    outline = page.evaluate("document.activeElement.getAttribute('href') === '#overview' && "
+                            "getComputedStyle(document.activeElement).outlineColor")
+    assert outline, "the contents link did not take the keyboard focus"
+    assert _contrast([float(v) for v in re.findall(r"[\d.]+", outline)], bg) >= 3.0, (outline, bg)
+    assert not errors, errors
+    context.close()
+
+
 def test_scroll_boxes_are_tab_stops_only_where_they_scroll(browser, report_file):
     context, page, errors = _open(browser, report_file.as_uri(), 390, "light")
     boxes = page.eval_on_selector_all(

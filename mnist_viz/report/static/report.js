@@ -2,6 +2,7 @@
    sideways-scrolling boxes as tab stops, in-page links inside an iframe. No network, no eval, no innerHTML. */
 (function () {
   "use strict";
+  // a mark that the script ran (the layout does not depend on it: no shift; see the <noscript> style)
   document.documentElement.classList.add("js");
   var dataNode = document.getElementById("drill-data");
   var drills = {};
