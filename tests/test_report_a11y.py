@@ -2,6 +2,8 @@
 size) finds zero violations in light and dark mode, at 1280 px and 390 px, with and without
 JavaScript, with a drill-down cell selected and at each epoch of the slider; the confusion matrices
 are ARIA grids (arrow keys, Home/End, one tab stop each); at 390 px the page never scrolls sideways.
+A second, synthetic report (tests/report_runs.py) adds the interrupted and running status badges, a
+held-out evaluation and long class names.
 
 axe-core is injected through Playwright (``page.add_script_tag``, in a context with
 ``bypass_csp=True``: the report's Content-Security-Policy allows only its own script). It is found
@@ -155,6 +157,41 @@ def test_no_axe_violations_with_a_cell_selected_and_at_each_epoch(axe, browser, 
         page.locator("#r1-slider-range").fill(str(i))
         assert page.locator("#r1-evolution .frame").nth(i).is_visible()
         _assert_clean(page, axe, f"{scheme}, slider at frame {i}")
+    assert not errors, errors
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def status_report(tmp_path_factory) -> Path:
+    """A report of synthetic runs (tests/report_runs.py, no TensorFlow): an interrupted run with a
+    held-out evaluation, a running one and a complete one with long class names (turned column heads)."""
+    from report_runs import write_evaluation, write_run
+
+    from mnist_viz._io import atomic_write_json, read_json
+    from mnist_viz.report import build_report
+
+    base = tmp_path_factory.mktemp("a11y-status")
+    stopped = write_run(base / "stopped", status="interrupted", epochs=3, planned=5)
+    write_evaluation(stopped, "held-out")
+    running = write_run(base / "running", status="running", epochs=2, planned=4, conv=True)
+    named = write_run(base / "named", seed=3)
+    info = read_json(named / "run.json")
+    info["metadata"]["data"]["class_names"] = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+                                               "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    atomic_write_json(named / "run.json", info)
+    return build_report([stopped, running, named], base / "report.html").path
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_no_axe_violations_with_every_status_and_long_class_names(axe, browser, status_report, scheme, width):
+    context, page, errors = _open(browser, status_report.as_uri(), width, scheme)
+    badges = page.eval_on_selector_all(".status", "els => [...new Set(els.map(e => e.textContent.trim()))]")
+    assert set(badges) == {"interrupted", "running", "complete"}
+    assert page.locator("table.cm.long-names").count() > 0
+    _assert_clean(page, axe, f"{scheme}, {width} px, every status, long class names")
+    if width < 500:
+        _no_sideways_scroll(page)
     assert not errors, errors
     context.close()
 
