@@ -83,3 +83,70 @@ def test_docstring_examples_run(name, tmp_path, monkeypatch):
                                  report=True, verbose=False)
     assert result.attempted > 0, f"{name} has no docstring examples"
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed (see the output above)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# the page's own strings (accessibility, issue 13); tests/test_report_a11y.py audits the page in a browser
+from report_runs import parse, two_run_report, two_runs  # noqa: E402,F401 (fixtures)
+
+ONE_PLURAL = r"(?<![\d.,])1 (?:test |validation |probe )?(?:digits|images|samples|runs|epochs|items|cells)\b"
+
+
+def _attrs(page: str, name: str) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(v) for v in re.findall(rf'\b{name}="([^"]*)"', page)]
+
+
+def test_no_one_with_a_plural_in_the_page(two_run_report):
+    import re
+
+    page = two_run_report.html
+    texts = parse(page).text + _attrs(page, "aria-label") + _attrs(page, "alt") + _attrs(page, "title")
+    labels = _attrs(page, "aria-label")
+    assert any(re.search(r": 1 digit$", t) for t in labels)  # a confusion cell holding one digit says so
+    bad = [t for t in texts if re.search(ONE_PLURAL, t)]
+    assert not bad, bad
+    script = parse(page).scripts[-1][1]
+    assert "=== 1 ? nouns[0] : nouns[1]" in script  # the drill-down caption picks the noun the same way
+
+
+def test_section_landmarks_and_headings_are_unique_across_runs(two_run_report):
+    import re
+
+    page = two_run_report.html
+    headings = {}
+    for sid in re.findall(r'<section id="([^"]+)"[^>]* aria-labelledby="\1-h"', page):
+        m = re.search(rf'<h[23] id="{re.escape(sid)}-h">(.*?)</h[23]>', page, flags=re.S)
+        headings[sid] = re.sub(r"<[^>]+>", "", m.group(1)).strip()
+    assert len(headings) >= 10
+    assert len(set(headings.values())) == len(headings), headings
+    assert headings["r0-summary"].startswith("Summary") and headings["r0-summary"].endswith("run dense")
+
+
+def test_every_colour_cue_has_a_text_marker(two_run_report):
+    import re
+
+    page = two_run_report.html
+    items = re.findall(r'<li class="(ok|bad)">(.*?)</li>', page, flags=re.S)
+    assert items and {"ok", "bad"} == {k for k, _ in items}
+    for kind, body in items:
+        verdict = re.search(r'<span class="verdict">(.*?)</span></span>', body, flags=re.S).group(1)
+        assert ("✓" in verdict and "right" in verdict) if kind == "ok" else ("✗" in verdict and "wrong" in verdict)
+        hits = re.findall(r'<span class="bar hit"><span class="mark">(.*?)</span><b', body, flags=re.S)
+        misses = re.findall(r'<span class="bar"><span class="mark">(.*?)</span><b', body, flags=re.S)
+        assert len(hits) <= 1 and all("✓" in h and "true class" in h for h in hits)
+        assert all(m == "" for m in misses)
+        assert len(hits) + len(misses) == 3
+    # the caption explains the markers with the colours
+    assert "✓ and a green bar: the true class; ✗ and an orange" in page
+
+
+def test_only_the_drill_down_status_line_is_live(two_run_report):
+    import re
+
+    page = two_run_report.html
+    live = re.findall(r'<(\w+)([^>]*)aria-live="polite"', page)
+    assert live and all(tag == "p" and 'class="drill-caption"' in attrs for tag, attrs in live)
+    assert '<div class="drill"' in page and not re.search(r'<div class="drill"[^>]*aria-live', page)

@@ -37,12 +37,16 @@ def test_drill_down_index_points_at_the_right_digits(two_runs, two_run_report):
         assert list(conf) == sorted(conf, reverse=True)  # most confident first
     with Image.open(io.BytesIO(decode_data_uri(data["r0-cm"]["sprite"]))) as sprite:
         assert sprite.size == (28 * data["r0-cm"]["per_cell"], 28 * len(cells))
-    # every clickable cell of the table has an entry
+    # every cell of the table is a button (the ARIA grid); each non-empty one has an entry
     page = two_run_report.html
     table = page[page.index('id="r0-cm"'):]
     table = table[: table.index("</table>")]
-    keys = set(re.findall(r'data-cell="(\d+,\d+)"', table))
-    assert keys == set(cells)
+    buttons = re.findall(r'data-cell="(\d+),(\d+)" tabindex="(-?\d)" aria-label="[^"]*: (\d+) ', table)
+    assert len(buttons) == 10 * 10
+    assert {f"{t},{p}" for t, p, _, n in buttons if n != "0"} == set(cells)
+    # one tab stop: the first cell (report.js moves it)
+    assert [(t, p) for t, p, tab, _ in buttons if tab == "0"] == [("0", "0")]
+    assert 'role="grid"' in page[page.rindex("<table", 0, page.index('id="r0-cm"')):page.index('id="r0-cm"')]
 
 
 def _old_as_uint8(images) -> np.ndarray:

@@ -69,7 +69,8 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
           nouns=(noun, plural(noun)), name_chars=min(max(len(c) for c in names), MAX_LABEL_CHARS),
           caption="Drag the slider to step through the epochs; without JavaScript every epoch is shown in a row. "
                   "Left: confusion matrix of the probe set (rows true, columns predicted). Right: the three most "
-                  f"probable classes of one probe {noun} per class (green bar: the true class; orange frame: wrong).")
+                  f"probable classes of one probe {noun} per class (✓ and a green bar: the true class; ✗ and an orange "
+                  "frame: the most probable class is wrong).")
     if len(chosen) < len(p.epochs):
         s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
     return s

@@ -1,6 +1,8 @@
-/* mnist_viz report: confusion-cell drill-down, the epoch slider, in-page links inside an iframe. No network, no eval, no innerHTML. */
+/* mnist_viz report: confusion-cell drill-down (an ARIA grid: arrow keys, one tab stop), the epoch slider,
+   sideways-scrolling boxes as tab stops, in-page links inside an iframe. No network, no eval, no innerHTML. */
 (function () {
   "use strict";
+  // a mark that the script ran (the layout does not depend on it: no shift; see the <noscript> style)
   document.documentElement.classList.add("js");
   var dataNode = document.getElementById("drill-data");
   var drills = {};
@@ -23,7 +25,7 @@
     var tName = heads[+parts[0] + 1] ? heads[+parts[0] + 1].textContent.trim() : parts[0];
     var pName = heads[+parts[1] + 1] ? heads[+parts[1] + 1].textContent.trim() : parts[1];
     var nouns = (table.getAttribute("data-nouns") || "digit|digits").split("|");
-    if (!cell) { caption.textContent = "No " + nouns[1] + " in this cell."; return; }
+    if (!cell) { caption.textContent = "True " + tName + ", predicted " + pName + ": no test " + nouns[1] + "."; return; }
     var shown = cell.idx.length;
     caption.textContent = "True " + tName + ", predicted " + pName + ": " + cell.n + " test " +
       (cell.n === 1 ? nouns[0] : nouns[1]) + (cell.n > shown ? " (the " + shown + " most confident shown)" : "") + ".";
@@ -46,6 +48,42 @@
     }
   }
 
+  // The ARIA grid pattern: one tab stop per matrix (the last focused cell); arrow keys move by one
+  // cell, Home/End to the row's ends, Ctrl+Home/Ctrl+End to the first/last cell.
+  function gridKeys(table) {
+    var rows = [];
+    var trs = table.querySelectorAll("tbody tr");
+    for (var r = 0; r < trs.length; r++) { rows.push(trs[r].querySelectorAll("button.cell")); }
+    function moveTo(b) {
+      var all = table.querySelectorAll("button.cell");
+      for (var i = 0; i < all.length; i++) { all[i].setAttribute("tabindex", all[i] === b ? "0" : "-1"); }
+      b.focus();
+    }
+    table.addEventListener("focusin", function (ev) {
+      var b = ev.target.closest ? ev.target.closest("button.cell") : null;
+      if (b && b.getAttribute("tabindex") !== "0") { moveTo(b); }
+    });
+    table.addEventListener("keydown", function (ev) {
+      var b = ev.target.closest ? ev.target.closest("button.cell") : null;
+      if (!b || ev.altKey || ev.metaKey) { return; }
+      var r = -1, c = -1;
+      for (var i = 0; i < rows.length && r < 0; i++) {
+        for (var j = 0; j < rows[i].length; j++) { if (rows[i][j] === b) { r = i; c = j; break; } }
+      }
+      if (r < 0) { return; }
+      var last = rows.length - 1, end = rows[r].length - 1;
+      var to = {
+        ArrowRight: [r, Math.min(c + 1, end)], ArrowLeft: [r, Math.max(c - 1, 0)],
+        ArrowDown: [Math.min(r + 1, last), c], ArrowUp: [Math.max(r - 1, 0), c],
+        Home: ev.ctrlKey ? [0, 0] : [r, 0], End: ev.ctrlKey ? [last, rows[last].length - 1] : [r, end]
+      }[ev.key];
+      if (!to) { return; }
+      ev.preventDefault();
+      var next = rows[to[0]][Math.min(to[1], rows[to[0]].length - 1)];
+      if (next) { moveTo(next); }
+    });
+  }
+
   var tables = document.querySelectorAll("table.cm[data-drill]");
   for (var t = 0; t < tables.length; t++) {
     (function (table) {
@@ -56,6 +94,7 @@
       });
       var buttons = table.querySelectorAll("button.cell");
       for (var k = 0; k < buttons.length; k++) { buttons[k].setAttribute("aria-pressed", "false"); }
+      gridKeys(table);
     })(tables[t]);
   }
 
@@ -87,6 +126,21 @@
     if (target) { jumpTo(target); }
   });
 
+  // Boxes that may scroll sideways (wide tables, the epoch frames) are tab stops in the markup, so
+  // that a keyboard can scroll them without JavaScript; here only those that do scroll stay so.
+  function scrollStops() {
+    var boxes = document.querySelectorAll(".table-wrap, .frames");
+    for (var i = 0; i < boxes.length; i++) {
+      var scrolls = boxes[i].scrollWidth > boxes[i].clientWidth + 1;
+      if (scrolls) { boxes[i].setAttribute("tabindex", "0"); } else { boxes[i].removeAttribute("tabindex"); }
+    }
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    if (resizeTimer) { clearTimeout(resizeTimer); }
+    resizeTimer = setTimeout(scrollStops, 100);
+  });
+
   var sliders = document.querySelectorAll("[data-slider]");
   for (var s = 0; s < sliders.length; s++) {
     (function (box) {
@@ -102,9 +156,10 @@
         out.textContent = label;
         range.setAttribute("aria-valuetext", label);
       }
-      range.addEventListener("input", show);
-      range.addEventListener("change", show);
+      range.addEventListener("input", function () { show(); scrollStops(); });
+      range.addEventListener("change", function () { show(); scrollStops(); });
       show();
     })(sliders[s]);
   }
+  scrollStops();
 })();
