@@ -151,3 +151,29 @@ def test_a_dark_drawing_that_fails_leaves_the_light_figure(monkeypatch):
     s = Section("r0-x", "X")
     assert add_figure(s, draw, what="confusion matrix")
     assert s.blocks[0].uri.startswith("data:image/png;base64,") and s.blocks[0].uri_dark is None
+
+
+def test_the_dark_drawing_takes_the_light_ones_layout_and_matches_a_laid_out_one():
+    """The dark pass places the Axes (and suptitle) where the light pass's layout engine put them
+    instead of running the engine again: the PNG is the same as with the engine, and a figure with
+    other Axes is laid out by its own engine."""
+    import numpy as np
+
+    from mnist_viz import plots
+    from mnist_viz.report import _figures
+    from mnist_viz.run import Run
+
+    run = Run.from_dict({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.5], "accuracy": [0.6, 0.8, 0.9]})
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 300)
+    y_pred = np.where(rng.random(300) < .8, y, 0)
+    for draw in (lambda: plots.training_curves(run), lambda: plots.class_metrics(y, y_pred)):
+        _png, _w, _h, _alt, layout = _figures._draw(draw, 60)
+        assert layout is not None and len(layout[0]) >= 1
+        own = _figures._draw(draw, 60, "dark")
+        placed = _figures._draw(draw, 60, "dark", layout)
+        assert own[0] == placed[0] and placed[4] is None  # placed: no engine left to measure
+    other = plots.training_curves(Run.from_dict({"loss": [0.9, 0.5]}))
+    fig = other if hasattr(other, "savefig") else other.figure
+    assert not _figures._place(fig, ([(0, 0, 1, 1)] * (len(fig.axes) + 1), [None, None, None]))
+    assert fig.get_layout_engine() is not None  # untouched
