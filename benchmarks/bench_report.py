@@ -9,7 +9,9 @@ one run <= 2 s (aim 1 s) and <= 1.5 MB (aim 1 MB); two runs <= 3 MB.
 Each figure is drawn twice, light and dark (the page swaps them by ``prefers-color-scheme``); the
 one-run and two-run reports are also built with light figures only (``_figures.DARK_FIGURES =
 False``) and the ratios printed: what the dark figures cost in size and build time. ``--no-dark``
-measures light figures only.
+measures light figures only. Measured (2 cores, loaded machine): size x1.43 (one run, 0.40 -> 0.57
+MB) and x1.48 (two runs); CPU time x1.8: the dark pass costs about 0.85 of the light one because it
+takes the light pass's layout instead of running the layout engine again (x1.95 without that).
 
 Two modes are measured, each in the process it describes:
 
