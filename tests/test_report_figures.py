@@ -94,3 +94,86 @@ def test_an_embedded_figure_is_closed_and_a_draw_that_returns_no_figure_is_a_not
     assert not add_figure(s, lambda: plt.figure().add_subplot().plot([0, 1]), what="lines")  # a list of lines
     assert [b.kind for b in s.blocks] == ["figure", "note"]
     assert s.blocks[1].text.startswith("Could not draw the lines: AttributeError")
+
+
+def _png(uri: str):
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")) / 255.0
+
+
+def _luminance(px) -> float:
+    return float(px[0] * 0.2126 + px[1] * 0.7152 + px[2] * 0.0722)
+
+
+def test_each_figure_is_drawn_light_and_dark_and_the_page_swaps_them(two_runs):
+    import re
+
+    from mnist_viz.report import build_report
+
+    page = build_report(two_runs[0]).html
+    figures = re.findall(r'<figure class="fig".*?</figure>', page, flags=re.S)
+    pictures = [f for f in figures if "<picture" in f]
+    assert len(figures) >= 8 and len(pictures) == len(figures)
+    for fig in pictures:
+        source = re.search(r'<source media="screen and \(prefers-color-scheme: dark\)" srcset="([^"]+)" '
+                           r'width="(\d+)" height="(\d+)">', fig)
+        img = re.search(r'<img src="([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]+)">', fig)
+        assert source and img and source.group(2, 3) == img.group(2, 3) and img.group(4)
+        dark, light = _png(source.group(1)), _png(img.group(1))
+        assert dark.shape == light.shape
+        assert _luminance(dark[0, 0]) < 0.3 < 0.9 < _luminance(light[0, 0])
+
+
+def test_without_dark_figures_the_page_has_plain_images(two_runs, monkeypatch):
+    from mnist_viz.report import _figures, build_report
+
+    monkeypatch.setattr(_figures, "DARK_FIGURES", False)
+    page = build_report(two_runs[0]).html
+    assert '<figure class="fig"' in page and "<picture" not in page and "prefers-color-scheme: dark)\" srcset" not in page
+
+
+def test_a_dark_drawing_that_fails_leaves_the_light_figure(monkeypatch):
+    from mnist_viz import plots
+    from mnist_viz.plots._theme import current_theme
+    from mnist_viz.report._figures import add_figure
+    from mnist_viz.report._model import Section
+
+    def draw():
+        if current_theme() == "dark":
+            raise RuntimeError("no dark")
+        return plots.confusion_matrix([0, 1, 1], [0, 1, 0])
+
+    s = Section("r0-x", "X")
+    assert add_figure(s, draw, what="confusion matrix")
+    assert s.blocks[0].uri.startswith("data:image/png;base64,") and s.blocks[0].uri_dark is None
+
+
+def test_the_dark_drawing_takes_the_light_ones_layout_and_matches_a_laid_out_one():
+    """The dark pass places the Axes (and suptitle) where the light pass's layout engine put them
+    instead of running the engine again: the PNG is the same as with the engine, and a figure with
+    other Axes is laid out by its own engine."""
+    import numpy as np
+
+    from mnist_viz import plots
+    from mnist_viz.report import _figures
+    from mnist_viz.run import Run
+
+    run = Run.from_dict({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.5], "accuracy": [0.6, 0.8, 0.9]})
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 300)
+    y_pred = np.where(rng.random(300) < .8, y, 0)
+    for draw in (lambda: plots.training_curves(run), lambda: plots.class_metrics(y, y_pred)):
+        _png, _w, _h, _alt, layout = _figures._draw(draw, 60)
+        assert layout is not None and len(layout[0]) >= 1
+        own = _figures._draw(draw, 60, "dark")
+        placed = _figures._draw(draw, 60, "dark", layout)
+        assert own[0] == placed[0] and placed[4] is None  # placed: no engine left to measure
+    other = plots.training_curves(Run.from_dict({"loss": [0.9, 0.5]}))
+    fig = other if hasattr(other, "savefig") else other.figure
+    assert not _figures._place(fig, ([(0, 0, 1, 1)] * (len(fig.axes) + 1), [None, None, None]))
+    assert fig.get_layout_engine() is not None  # untouched

@@ -30,7 +30,7 @@ def test_deltas_skip_what_no_run_has_and_dash_what_one_lacks():
     s = comparison_section([a, b], "comparison")
     table = s.blocks[1].table
     assert table.columns == ["metric", "a", "b", "Δ b"]
-    assert table.rows == [["best val accuracy", "0.9", "—", "—"], ["best epoch", "2", "—", "—"],
+    assert table.rows == [["best val accuracy", "0.900", "—", "—"], ["best epoch", "2", "—", "—"],
                           ["epochs", "2", "3", "+1"]]  # parameters and fit seconds: no run has them
     assert s.blocks[-1].text == "Confusion matrices side by side need test predictions from at least two runs."
 
@@ -62,7 +62,18 @@ def test_side_by_side_matrices_are_drawn_by_compare_confusion(monkeypatch):
     monkeypatch.setattr(plots, "compare_confusion", spy)
     runs = gd.compared_test_runs(200) + [Run.from_dict({"loss": [0.5]}, name="untested")]
     s = comparison_section(runs, "comparison")
-    assert calls == [["dense", "convnet"]]
+    assert calls == [["dense", "convnet"]] * 2  # drawn light and dark
     figure = [b for b in s.blocks if b.kind == "figure"][-1]
     assert figure.alt == "Test confusion matrices side by side for dense, convnet."
     assert figure.caption == "Test confusion matrices, one per run (counts)."
+
+
+def test_a_row_is_one_quantity_written_alike_with_signed_deltas():
+    from mnist_viz.report.sections import comparison_section
+    from mnist_viz.run import Run
+
+    a = Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.99]}, name="a")
+    b = Run.from_dict({"loss": [0.8, 0.4], "val_accuracy": [0.85, 0.8919]}, name="b")
+    c = Run.from_dict({"loss": [0.8, 0.4], "val_accuracy": [0.85, 1.0]}, name="c")
+    rows = {r[0]: r[1:] for r in comparison_section([a, b, c], "comparison").blocks[1].table.rows}
+    assert rows["best val accuracy"] == ["0.990", "0.892", "1.000", "-0.098", "+0.010"]

@@ -27,7 +27,6 @@ def test_run_without_images_or_features_still_renders(tmp_path):
 
 def test_counts_and_per_class_table_are_the_metrics_ones(tmp_path):
     from mnist_viz import metrics
-    from mnist_viz.report._format import fmt
     from mnist_viz.report.sections import confusion_section
     from mnist_viz.run import Run
 
@@ -38,8 +37,11 @@ def test_counts_and_per_class_table_are_the_metrics_ones(tmp_path):
     counts = metrics.confusion_counts(y_true, y_pred, 10)
     assert s.blocks[1].counts == counts.tolist() and s.blocks[1].max == counts.max() and s.blocks[1].drill
     per_class = metrics.per_class_metrics(y_true, y_pred, 10)
-    assert s.blocks[3].table.rows == [[str(c)] + [fmt(v) for v in row]
-                                      for c, row in enumerate(per_class.itertuples(index=False))]
+    rows = s.blocks[3].table.rows
+    assert [r[0] for r in rows] == [str(c) for c in range(10)]
+    for j, column in enumerate(["precision", "recall", "f1"], start=1):  # fixed decimals per column
+        assert [r[j] for r in rows] == [f"{v:.3f}" for v in per_class[column]]
+    assert [r[4] for r in rows] == [f"{v:,}" for v in per_class["support"]]
     assert sum(cell["n"] for cell in drill["cells"].values()) == len(y_true)
 
 

@@ -64,7 +64,9 @@ def test_a_long_run_shows_twelve_evenly_spaced_epochs_and_says_so():
     epochs = [f["epoch"] for f in slider.frames]
     assert len(epochs) == MAX_SLIDER_FRAMES and epochs[0] == 1 and epochs[-1] == 30
     assert s.blocks[-1].text == "12 of 30 epochs are shown (evenly spaced, always the last)."
-    assert len(s.blocks[1].table.rows) == 30  # the accuracy table has every epoch
+    rows = s.blocks[1].table.rows
+    assert len(rows) == 30 and [r[0] for r in rows] == [str(e) for e in range(1, 31)]  # every epoch
+    assert all(len(r[1].split(".")[1]) == 3 for r in rows)  # one column, three decimals in every cell
 
 
 def test_probe_labels_beyond_the_probability_columns_are_an_error_note_not_a_crash(tmp_path):

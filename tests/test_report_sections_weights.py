@@ -15,9 +15,9 @@ def test_weight_tables_per_epoch_start_at_init(tmp_path):
     assert [b.kind for b in s.blocks] == ["figure", "table", "table", "table", "downloads"]
     norms, ratios, dead = (b.table for b in s.blocks[1:4])
     assert norms.columns == ["epoch", "dense/bias", "dense/kernel", "dense_1/bias", "dense_1/kernel"]
-    assert [r[0] for r in norms.rows] == ["init", "1", "2", "3"] and norms.rows[0][1:] == ["4"] * 4
+    assert [r[0] for r in norms.rows] == ["init", "1", "2", "3"] and norms.rows[0][1:] == ["4.000"] * 4
     assert [r[0] for r in ratios.rows] == ["1", "2", "3"]  # no update before the first epoch
-    assert dead.rows == [["1", "0.05"], ["2", "0.05"], ["3", "0.05"]]
+    assert dead.rows == [["1", "0.050"], ["2", "0.050"], ["3", "0.050"]]
     assert s.blocks[4].links[0][0] == "w-weight-stats.csv"
 
 

@@ -21,6 +21,7 @@ Example
 from __future__ import annotations
 
 from ._style import set_alt_text
+from ._theme import ink
 
 __all__ = ["new_figure", "new_axes", "new_subplots", "image_canvas", "draw_message", "message_figure"]
 
@@ -67,7 +68,7 @@ def image_canvas(width_in: float, shape, *, top_in: float):
 def draw_message(ax, text: str) -> None:
     """Write ``text`` in the middle of an empty ``ax`` (used for empty inputs) and hide its frame."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.3", wrap=True)
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color=ink("0.3"), wrap=True)
 
 
 def message_figure(text: str, alt: str, *, figsize=(4.8, 2.0)):

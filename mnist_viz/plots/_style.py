@@ -45,7 +45,9 @@ def plot_style():
     """Context manager applying the project's style file (and nothing outside the block)."""
     import matplotlib.pyplot as plt
 
-    with plt.style.context(str(STYLE_FILE)):
+    from ._theme import style_files  # the dark style file after the base one in theme("dark")
+
+    with plt.style.context(style_files(STYLE_FILE)):
         yield
 
 

@@ -27,6 +27,7 @@ from ._figure import new_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import upscale
 from ._style import DIGIT_CMAP, SEQUENTIAL_CMAP, cmap_with_gaps, digit_range, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["activations"]
 
@@ -193,7 +194,7 @@ def activations(image, model, *, layers=None, max_maps=16, noun=DEFAULT_NOUN):
         ax0.set_title("input 28×28", loc="left")
         ax0.set_anchor("W")
         _bare(ax0)
-        cmap = cmap_with_gaps(SEQUENTIAL_CMAP, bad="white")
+        cmap = cmap_with_gaps(SEQUENTIAL_CMAP, bad=ink("white"))
         for i, (name, shape, m, mos) in enumerate(mosaics, start=1):
             ax = fig.add_subplot(gs[i])
             ax.imshow(mos, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")

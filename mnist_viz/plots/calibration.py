@@ -22,6 +22,7 @@ from mnist_viz.metrics import expected_calibration_error, reliability_bins
 
 from ._figure import draw_message, new_figure
 from ._style import OKABE_ITO, WRONG_COLOR, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["calibration", "expected_calibration_error"]
 
@@ -76,9 +77,9 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
             return ax
         width = np.diff(edges)
         used = bins.used
-        ax.plot([0, 1], [0, 1], linestyle="--", color="0.4", linewidth=1, label="perfect calibration")
+        ax.plot([0, 1], [0, 1], linestyle="--", color=ink("0.4"), linewidth=1, label="perfect calibration")
         ax.bar(edges[:-1][used], acc[used], width=width[used], align="edge", color=OKABE_ITO[0], alpha=0.85,
-               edgecolor="white", linewidth=0.8, label="accuracy", gid="accuracy")
+               edgecolor=ink("white"), linewidth=0.8, label="accuracy", gid="accuracy")
         # The gap between accuracy and confidence, in solid colours only (the report's 128-colour PNG
         # palette turned a see-through tint over the blue bar into a grey block):
         # overconfident bins (confidence > accuracy): a pale vermillion block with a hatch above the bar;
@@ -92,7 +93,7 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
                 ax.bar(edges[:-1][sel], np.abs(conf[sel] - acc[sel]), bottom=np.minimum(acc[sel], conf[sel]),
                        width=width[sel], align="edge", edgecolor=WRONG_COLOR, linewidth=0.8, label=label, gid="gap",
                        **style)
-        ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color="black",
+        ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color=ink("black"),
                 label="bin (mean confidence, accuracy)")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
@@ -104,7 +105,7 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
         ax.tick_params(labelbottom=False)
         # confidence histogram in a strip under the diagram, sharing its x axis
         hist_ax = ax.inset_axes((0.0, -0.34, 1.0, 0.26), sharex=ax)
-        hist_ax.bar(edges[:-1], count, width=width, align="edge", color="0.6", edgecolor="white", linewidth=0.5)
+        hist_ax.bar(edges[:-1], count, width=width, align="edge", color=ink("0.6"), edgecolor=ink("white"), linewidth=0.5)
         hist_ax.set_ylabel("samples")
         hist_ax.set_xlabel("confidence (top-class probability)")
         hist_ax.set_gid("confidence_histogram")

@@ -19,6 +19,7 @@ from ._figure import draw_message, new_axes
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
+from ._theme import ink
 
 __all__ = ["class_metrics"]
 
@@ -78,7 +79,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
             for k, (vals, label, color) in enumerate(
                     ((p, "precision", OKABE_ITO[0]), (r, "recall", OKABE_ITO[1]), (f, "F1", OKABE_ITO[2]))):
                 ax.bar(x + (k - 1) * w, vals, width=w, color=color, label=label)
-            ax.axhline(accuracy, color="0.3", linestyle="--", linewidth=1, label=f"accuracy {accuracy:.1%}")
+            ax.axhline(accuracy, color=ink("0.3"), linestyle="--", linewidth=1, label=f"accuracy {accuracy:.1%}")
             _bar_ticks(ax, x, names, s, fontsize=7 if n <= 15 else 5)
             ax.set_xlim(-0.6, n - 0.4)
             lo = min(float(np.min(np.concatenate([p, r, f]))), accuracy)
@@ -97,7 +98,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
                 for j in range(3):
                     ax.text(j, i, f"{table[i, j]:.2f}", ha="center", va="center", fontsize=fs,
                             color=text_color(im.cmap(table[i, j])))
-                ax.text(3.0, i, f"{s[i]:,}", ha="center", va="center", fontsize=fs, color="black")
+                ax.text(3.0, i, f"{s[i]:,}", ha="center", va="center", fontsize=fs, color=ink("black"))
             ax.set_xlim(-0.5, 3.5)
             ax.set_xticks([0, 1, 2, 3], ["precision", "recall", "F1", "support"])
             ax.xaxis.tick_top()

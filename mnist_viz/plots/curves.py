@@ -18,6 +18,7 @@ import pandas as pd
 
 from ._figure import draw_message, new_axes, new_subplots
 from ._style import OKABE_ITO, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["training_curves"]
 
@@ -217,11 +218,11 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
                        gid="per_batch", zorder=1)
             if best is not None:
                 i, col, _ = best
-                a.axvline(x[i], color=_BEST_COLOR, linestyle="--", linewidth=1, zorder=0,
+                a.axvline(x[i], color=ink(_BEST_COLOR), linestyle="--", linewidth=1, zorder=0,
                           label=f"best epoch {x[i]:.0f}", gid="best_epoch")
                 if f"val_{metric}" in frame.columns and np.isfinite(frame[f"val_{metric}"].iloc[i]):
                     a.plot([x[i]], [frame[f"val_{metric}"].iloc[i]], marker="*", markersize=11,
-                           color=_VAL_COLOR, markeredgecolor="black", linestyle="none", zorder=5)
+                           color=_VAL_COLOR, markeredgecolor=ink("black"), linestyle="none", zorder=5)
             a.set_title(metric)
             a.set_xlabel("epoch")
             a.legend(loc="best")

@@ -21,6 +21,7 @@ from ._figure import draw_message, new_axes
 from ._inputs import class_names_and_count
 from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["embedding"]
 
@@ -130,10 +131,10 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
     placed = np.column_stack([spread[:, 0] / sx + x0, spread[:, 1] / sy + y0])
     for c, (cx, cy), (lx, ly), moved in zip(classes, centres, placed, np.hypot(*(spread - inches).T) > 0.05):
         if moved:
-            ax.plot([cx, lx], [cy, ly], color="0.25", linewidth=0.8, zorder=4, gid="class_label_leader")
-            ax.plot([cx], [cy], marker="o", markersize=3, color="0.25", zorder=4, gid="class_label_leader")
-        ax.text(lx, ly, names[c], ha="center", va="center", fontsize=fontsize, fontweight="bold", color="black",
-                bbox={"boxstyle": "round,pad=0.2" if long else "circle,pad=0.2", "fc": "white", "ec": colors[c],
+            ax.plot([cx, lx], [cy, ly], color=ink("0.25"), linewidth=0.8, zorder=4, gid="class_label_leader")
+            ax.plot([cx], [cy], marker="o", markersize=3, color=ink("0.25"), zorder=4, gid="class_label_leader")
+        ax.text(lx, ly, names[c], ha="center", va="center", fontsize=fontsize, fontweight="bold", color=ink("black"),
+                bbox={"boxstyle": "round,pad=0.2" if long else "circle,pad=0.2", "fc": ink("white"), "ec": colors[c],
                       "alpha": 0.85, "lw": 1.5},
                 gid="class_label", zorder=5)
     ax.set_xlim(x0, x1)
@@ -236,14 +237,14 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
             for c in range(n_classes):
                 sel = (y == c) & wrong
                 if sel.any():
-                    ax.scatter(xy[sel, 0], xy[sel, 1], s=size * 2.2, color=ERROR_COLOR, marker=ERROR_MARKER,
+                    ax.scatter(xy[sel, 0], xy[sel, 1], s=size * 2.2, color=ink(ERROR_COLOR), marker=ERROR_MARKER,
                                linewidths=1.2, gid=f"errors_{c}", zorder=3)
         _centroid_labels(ax, xy, y, names, colors, n_classes)
         handles, labels_ = ax.get_legend_handles_labels()
         if wrong is not None:
             from matplotlib.lines import Line2D
 
-            handles.append(Line2D([], [], marker=ERROR_MARKER, color=ERROR_COLOR, linestyle="none", markersize=6))
+            handles.append(Line2D([], [], marker=ERROR_MARKER, color=ink(ERROR_COLOR), linestyle="none", markersize=6))
             labels_.append(f"misclassified ({int(wrong.sum())})")
         ax.legend(handles, labels_, loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=1.5,
                   title="true class", handletextpad=0.2)

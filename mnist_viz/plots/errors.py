@@ -23,6 +23,7 @@ from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT, digit_title, draw_digits, frame_digit
 from ._style import WRONG_COLOR, digit_range, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["misclassified", "confused_pairs"]
 
@@ -169,7 +170,7 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
             for col, i in enumerate(examples):
                 c0 = head + col * pitch_x + 1
                 mosaic[r0:r0 + DIGIT, c0:c0 + DIGIT] = imgs[i]
-                frame_digit(ax, r0, c0, "0.6", 0.8)
+                frame_digit(ax, r0, c0, ink("0.6"), 0.8)
                 digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", 7)
         draw_digits(ax, mosaic, vmin, vmax)
         fig.suptitle(f"Most confused class pairs ({count(order.size, 'error')} in {count(y.size, noun)}; "

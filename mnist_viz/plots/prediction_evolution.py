@@ -29,6 +29,7 @@ from ._figure import message_figure, new_subplots
 from ._inputs import class_names_for
 from ._labels import class_ticks, short_names
 from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["prediction_evolution"]
 
@@ -161,7 +162,7 @@ def _accuracy_figure(eps, overall, per_class, names):
     for c in range(n_classes):
         ax.plot(x, per_class[:, c], color=colors[c], linewidth=1, marker="o", markersize=2.5, alpha=0.9,
                 label=names[c], gid=f"class_{c}")
-    ax.plot(x, overall, color="black", linewidth=2.2, marker="o", markersize=3.5, label="overall", gid="overall")
+    ax.plot(x, overall, color=ink("black"), linewidth=2.2, marker="o", markersize=3.5, label="overall", gid="overall")
     ax.set_ylim(min(0.0, np.nanmin(per_class)) if np.isfinite(per_class).any() else 0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("epoch")

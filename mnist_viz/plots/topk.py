@@ -24,6 +24,7 @@ from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT
 from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["topk_grid"]
 
@@ -149,8 +150,8 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
                 yc = y0 + rank * slot + slot / 2
                 is_true = int(cls) == true
                 bars.append(_rect(bx, yc - bar_h / 2, max(p, 0.0) * _BAR_W, bar_h))
-                bar_colors.append(color if rank == 0 else OTHER_BAR_COLOR)
-                bar_edges.append("black" if is_true else "none")
+                bar_colors.append(color if rank == 0 else ink(OTHER_BAR_COLOR))
+                bar_edges.append(ink("black") if is_true else "none")
                 (true_path if is_true else labels_path).add(shown[cls], bx - 1.5, yc, ha="right")
                 probs_path.add(f"{p:.2f}", bx + _BAR_W + 2.5, yc, ha="left")
         vmin, vmax = digit_range(imgs)
@@ -164,8 +165,8 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
                                          gid="frames"))
         ax.add_collection(PolyCollection(bars, facecolors=bar_colors, edgecolors=bar_edges, linewidths=0.8,
                                          gid="bars"))
-        for pt, gid, colour in ((labels_path, "bar_labels", "black"), (true_path, "true_labels", "black"),
-                                (probs_path, "bar_probs", "0.25"), (ok_titles, "titles_correct", CORRECT_COLOR),
+        for pt, gid, colour in ((labels_path, "bar_labels", ink("black")), (true_path, "true_labels", ink("black")),
+                                (probs_path, "bar_probs", ink("0.25")), (ok_titles, "titles_correct", CORRECT_COLOR),
                                 (wrong_titles, "titles_wrong", WRONG_COLOR)):
             patch = pt.patch(colour, gid)
             if patch is not None:

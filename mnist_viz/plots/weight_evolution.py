@@ -22,6 +22,7 @@ import pandas as pd
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
 from ._figure import draw_message, new_figure
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text
+from ._theme import ink
 
 __all__ = ["weight_evolution"]
 
@@ -104,7 +105,7 @@ def _ridge(ax, h, name, cmap):
         base = -j * spacing  # first epoch on top, later ones below
         colour = cmap(j / max(1, len(rows) - 1))
         ax.fill_between(centres, base, base + y, color=colour, alpha=0.75, linewidth=0, zorder=len(rows) - j)
-        ax.plot(centres, base + y, color="white", linewidth=0.7, zorder=len(rows) - j)
+        ax.plot(centres, base + y, color=ink("white"), linewidth=0.7, zorder=len(rows) - j)
     ax.set_yticks([-j * spacing for j in range(len(rows))], [epoch_label(eps[r]) for r in rows])
     ax.set_ylabel("epoch")
     ax.set_xlim(edges[0], edges[-1])
@@ -189,7 +190,7 @@ def weight_evolution(records, *, kind="ridge", variables=None):
                 mesh = _heat(ax, hists[name], name)
             ax.set_title(name)
             ax.set_xlabel("weight value")
-            ax.axvline(0, color="0.5", linewidth=0.6, linestyle=":", zorder=0)
+            ax.axvline(0, color=ink("0.5"), linewidth=0.6, linestyle=":", zorder=0)
         if mesh is not None:
             fig.colorbar(mesh, cax=fig.add_axes(cbar_box), label="count + 1 (log)")
 
@@ -221,7 +222,7 @@ def weight_evolution(records, *, kind="ridge", variables=None):
         ax_ur.set_xlabel("epoch")
         if ax_ur.lines:
             ax_ur.set_yscale("log")
-            ax_ur.axhline(UPDATE_RATIO_GUIDE, color="0.4", linestyle=":", linewidth=1, gid="rule_of_thumb",
+            ax_ur.axhline(UPDATE_RATIO_GUIDE, color=ink("0.4"), linestyle=":", linewidth=1, gid="rule_of_thumb",
                           label="~1e-3 rule of thumb")
         else:
             draw_message(ax_ur, "no update ratios yet\n(needs two records)")
@@ -249,7 +250,7 @@ def weight_evolution(records, *, kind="ridge", variables=None):
             if a.axison:
                 epoch_ticks(a, frame["x"] if a is not ax_dead or not len(dead) else display_epochs(dead["epoch"]))
         if n_h == 0:
-            fig.suptitle("weight histograms were not recorded", fontsize="small", color="0.3")
+            fig.suptitle("weight histograms were not recorded", fontsize="small", color=ink("0.3"))
     n_epochs = int(frame.loc[frame["epoch"] >= 0, "epoch"].nunique())
     summary = _weights_summary(stats, dead)
     set_alt_text(

@@ -37,8 +37,10 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure_png(fig, *, dpi: int = FIGURE_DPI, quantize: bool = True) -> tuple[bytes, int, int]:
-    """Render a Matplotlib figure to (PNG bytes, width, height), palette-quantized to keep it small.
+def figure_png(fig, *, dpi: int = FIGURE_DPI, quantize: bool = True, background: str = "white",
+               colors: int = PALETTE_COLORS) -> tuple[bytes, int, int]:
+    """Render a Matplotlib figure to (PNG bytes, width, height), palette-quantized to ``colors``
+    colours to keep it small, flattened onto ``background`` (the dark theme's for a dark figure).
 
     The figure is closed afterwards.
 
@@ -55,7 +57,7 @@ def figure_png(fig, *, dpi: int = FIGURE_DPI, quantize: bool = True) -> tuple[by
     # without encoding a full-colour PNG first (that alone costs ~0.1 s per figure).
     try:
         fig.set_dpi(dpi)
-        fig.patch.set_facecolor("white")
+        fig.patch.set_facecolor(background)
         fig.patch.set_alpha(1.0)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
@@ -65,7 +67,7 @@ def figure_png(fig, *, dpi: int = FIGURE_DPI, quantize: bool = True) -> tuple[by
         _close(fig)
     out = io.BytesIO()
     if quantize:
-        pal = rgb.quantize(colors=PALETTE_COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        pal = rgb.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
         pal.save(out, format="PNG", compress_level=7)
     else:
         rgb.save(out, format="PNG", compress_level=6)

@@ -20,7 +20,7 @@ from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import FEATURES_NPZ
 
 from .._figures import add_figure, one_line
-from .._format import fmt
+from .._format import rows_by_column
 from .._missing import note_missing
 from .._model import Section, Table
 from .._testset import test_set_caption
@@ -37,7 +37,7 @@ def reliability_table(y_true, probabilities, *, n_bins: int = N_BINS) -> tuple[l
 
     >>> rows, ece = reliability_table([0, 1, 0], [[0.9, 0.1], [0.3, 0.7], [0.35, 0.65]], n_bins=5)
     >>> rows  # bin, samples, mean confidence, accuracy, gap
-    [['0.6–0.8', '2', '0.675', '0.5', '-0.175'], ['0.8–1.0', '1', '0.9', '1', '0.1']]
+    [['0.6–0.8', '2', '0.675', '0.500', '-0.175'], ['0.8–1.0', '1', '0.900', '1.000', '0.100']]
     >>> round(ece, 4)
     0.15
     """
@@ -47,9 +47,8 @@ def reliability_table(y_true, probabilities, *, n_bins: int = N_BINS) -> tuple[l
     rows = []
     for b in np.flatnonzero(bins.used):
         c, a = float(bins.mean_confidence[b]), float(bins.accuracy[b])
-        rows.append([f"{bins.edges[b]:.1f}–{bins.edges[b + 1]:.1f}", fmt(int(bins.count[b])), fmt(c), fmt(a),
-                     fmt(a - c)])
-    return rows, bins.ece
+        rows.append([f"{bins.edges[b]:.1f}–{bins.edges[b + 1]:.1f}", int(bins.count[b]), c, a, a - c])
+    return rows_by_column(rows), bins.ece
 
 
 def calibration_section(run, sid: str) -> Section:

@@ -10,11 +10,13 @@ Example
 """
 from __future__ import annotations
 
+import numbers
+
 from mnist_viz import plots
 
 from .. import _embed
 from .._figures import add_figure
-from .._format import fmt
+from .._format import column_texts
 from .._model import Section, Table
 from .summary import headline_metrics
 
@@ -29,7 +31,7 @@ def comparison_section(runs, sid: str) -> Section:
     >>> b = Run.from_dict({"loss": [0.8, 0.4], "val_accuracy": [0.85, 0.95]}, name="b")
     >>> s = comparison_section([a, b], "comparison")
     >>> [b.kind for b in s.blocks], s.blocks[1].table.rows[0]
-    (['figure', 'table', 'downloads', 'note'], ['best val accuracy', '0.9', '0.95', '+0.05'])
+    (['figure', 'table', 'downloads', 'note'], ['best val accuracy', '0.900', '0.950', '+0.050'])
     """
     s = Section(sid, "Comparison")
     names = [r.name for r in runs]
@@ -40,8 +42,7 @@ def comparison_section(runs, sid: str) -> Section:
     else:
         s.note("No curves to overlay: none of the runs recorded loss or accuracy per epoch.")
     cols = ["metric"] + names + [f"Δ {nm}" for nm in names[1:]]
-    rows = [[k] + [fmt(v) for v in values] + _deltas(values) for k, values in _facts(runs)
-            if not all(v is None for v in values)]
+    rows = [[k] + _row(values) for k, values in _facts(runs) if not all(v is None for v in values)]
     s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + names[0]))
     import pandas as pd
 
@@ -65,13 +66,22 @@ def _facts(runs) -> list[tuple[str, list]]:
         ("fit seconds", [(r.metadata.get("timings") or {}).get("fit_seconds") for r in runs])]
 
 
-def _deltas(values: list) -> list[str]:
-    """Each value after the first minus the first, signed ("—" where either is not a number)."""
-    out = []
-    for v in values[1:]:
-        if isinstance(v, (int, float)) and isinstance(values[0], (int, float)):
-            d = v - values[0]
-            out.append(("+" if d > 0 else "") + fmt(d))
-        else:
-            out.append("—")
-    return out
+def _deltas(values: list) -> list:
+    """Each value after the first minus the first (None where either is not a number)."""
+    def number(v):
+        return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+    return [v - values[0] if number(v) and number(values[0]) else None for v in values[1:]]
+
+
+def _row(values: list) -> list[str]:
+    """One quantity's cells: its values, then the signed deltas, all its numbers written alike
+    (:func:`~mnist_viz.report._format.column_texts`: the columns are runs, so a row is one quantity).
+
+    >>> _row([0.9, 0.95, 0.8919]), _row([1200, 1100]), _row(["adam", "sgd"])
+    (['0.900', '0.950', '0.892', '+0.050', '-0.008'], ['1,200', '1,100', '-100'], ['adam', 'sgd', '—'])
+    """
+    deltas = _deltas(values)
+    texts = column_texts(values + deltas)
+    return texts[:len(values)] + [("+" if d is not None and d > 0 else "") + t
+                                  for d, t in zip(deltas, texts[len(values):])]

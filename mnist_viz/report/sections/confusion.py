@@ -18,7 +18,7 @@ from mnist_viz.run_format import TEST_NPZ
 from .. import _embed
 from .._drill import drill_data
 from .._figures import add_figure
-from .._format import fmt
+from .._format import rows_by_column
 from .._missing import note_missing
 from .._model import Section, Table
 from .._testset import test_set_caption
@@ -91,7 +91,7 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
     add_figure(s, lambda: plots.class_metrics(y_true, y_pred, class_names=names),
                caption="Precision, recall and F1 per class; support under each class name.", what="per-class metrics")
     s.table(Table(["class", "precision", "recall", "F1", "support"],
-                  [[r[0]] + [fmt(v) for v in r[1:]] for r in per_class.itertuples(index=False)],
+                  rows_by_column(per_class.itertuples(index=False)),
                   caption="Per-class metrics on the test set"))
     import pandas as pd
 

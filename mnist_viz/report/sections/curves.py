@@ -5,7 +5,7 @@ Example
 >>> from mnist_viz.run import Run
 >>> s = curves_section(Run.from_dict({"loss": [0.9, 0.5]}), "r0-curves")
 >>> s.blocks[2].table.rows
-[['1', '0.9'], ['2', '0.5']]
+[['1', '0.900'], ['2', '0.500']]
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from mnist_viz.plots._labels import MAX_LABEL_CHARS
 
 from .._drill import digit_thumbs
 from .._figures import add_figure
-from .._format import fmt
+from .._format import rows_by_column
 from .._missing import note_missing
 from .._model import Section, Table
 
@@ -61,7 +61,7 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
                        "epoch.",
                what="probe accuracy over epochs")
     acc = p.accuracy()
-    s.table(Table(["epoch", "probe accuracy"], [[fmt(int(e) + 1), fmt(float(a))] for e, a in zip(p.epochs, acc)],
+    s.table(Table(["epoch", "probe accuracy"], rows_by_column([int(e) + 1, float(a)] for e, a in zip(p.epochs, acc)),
                   caption="Probe accuracy after each epoch"), details="Table: probe accuracy per epoch")
     chosen = _frame_indices(len(p.epochs), MAX_SLIDER_FRAMES)
     frames = _slider_frames(p, acc, chosen, names, slider_id)

@@ -83,17 +83,22 @@ def user_metadata(meta: dict) -> dict:
 
 
 def metadata_text(value, limit: int = MAX_METADATA_CHARS) -> str:
-    """A metadata value as one table cell: text as it is, numbers as the page writes them, lists and
-    dicts as compact JSON; cut to ``limit`` characters with "…".
+    """A metadata value as one table cell: text as it is, numbers as the page writes them, a list of
+    plain values as text ("CPU", "512, 256"), other lists and dicts as compact JSON; cut to
+    ``limit`` characters with "…".
 
     >>> metadata_text(0.001), metadata_text("adam"), metadata_text({"units": [512, 256], "dropout": 0.2})
     ('0.001', 'adam', '{"units": [512, 256], "dropout": 0.2}')
+    >>> metadata_text(["CPU"]), metadata_text([{"a": 1}])
+    ('CPU', '[{"a": 1}]')
     >>> metadata_text(list(range(100)), limit=20)
-    '[0, 1, 2, 3, 4, 5, …'
+    '0, 1, 2, 3, 4, 5, 6…'
     """
+    plain = (str, bool, int, float)
     if isinstance(value, str):
         text = value
-    elif value is None or isinstance(value, (bool, int, float)):
+    elif value is None or isinstance(value, plain) or (
+            isinstance(value, (list, tuple)) and all(v is None or isinstance(v, plain) for v in value)):
         text = fmt(value)
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
