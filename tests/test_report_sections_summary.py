@@ -16,7 +16,7 @@ def test_a_complete_run_has_headline_dataset_model_and_reproducibility(tmp_path)
     kinds = [b.kind for b in s.blocks]
     assert kinds == ["metrics", "table", "note", "pre", "table", "table"]
     items = dict(s.blocks[0].items)
-    assert items["status"] == "complete" and items["test loss"] == "0.3" and items["best epoch"] == "3"
+    assert items["status"] == "complete" and items["test loss"] == "0.300" and items["best epoch"] == "3"
     assert s.blocks[1].table.caption == "Dataset" and ["classes", ", ".join(map(str, range(10)))] in s.blocks[1].table.rows
     model = s.blocks[4].table
     assert model.caption == "Model dense (Sequential): 25,450 parameters, 25,450 trainable"

@@ -93,7 +93,15 @@ def _task(i: int) -> tuple[int, Any, float]:
 
 def run_in_order(tasks: list[tuple[str, Callable[[], Any]]], *, jobs: int | None, say: Callable[[str], None] | None,
                timings: dict[str, float]) -> list[Any]:
-    """Results of ``tasks`` in order; in ``jobs`` forked workers when more than 1."""
+    """Results of ``tasks`` in order; in ``jobs`` forked workers when more than 1. ``say`` gets one
+    line per task in page order; one with ``start(n)``/``tick(label)`` hears of each task as it ends.
+
+    >>> lines = []
+    >>> run_in_order([("a", lambda: 1), ("b", lambda: 2)], jobs=1, say=lines.append, timings={})
+    [1, 2]
+    >>> [line.split(" (")[0] for line in lines]
+    ['report: a', 'report: b']
+    """
     global _TASKS
     jobs = default_jobs() if jobs is None else int(jobs)
     if jobs < 1:

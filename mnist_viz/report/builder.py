@@ -228,6 +228,7 @@ def render_page(*, title: str, groups: list[dict[str, Any]], comparison: Section
     from markupsafe import Markup
 
     from ._embed import safe_json
+    from ._format import rows_by_column
 
     script = _static("report.js")
     css = _static("report.css")
@@ -244,6 +245,8 @@ def render_page(*, title: str, groups: list[dict[str, Any]], comparison: Section
         comparison=comparison,
         runs=runs,
         headline=headline,
+        # the overview's number columns, each written alike (epochs, test accuracy, test loss)
+        overview=rows_by_column([[h.get("epochs"), h.get("test accuracy"), h.get("test loss")] for h in headline]),
         fmt=fmt,
         generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=__version__,

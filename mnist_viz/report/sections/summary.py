@@ -21,7 +21,7 @@ import json
 from mnist_viz._words import plural, run_noun
 from mnist_viz.run_format import RESERVED_METADATA_KEYS
 
-from .._format import fmt, shape_text
+from .._format import column_texts, fmt, shape_text
 from .._missing import note_missing
 from .._model import Section, Table
 
@@ -48,7 +48,7 @@ def summary_section(run, sid: str) -> Section:
     >>> from mnist_viz.run import Run
     >>> s = summary_section(Run.from_dict({"loss": [0.9, 0.5], "val_accuracy": [0.8, 0.9]}), "r0-summary")
     >>> s.title, [b.kind for b in s.blocks], dict(s.blocks[0].items)["best val accuracy"]
-    ('Summary', ['metrics', 'note', 'note'], '0.9')
+    ('Summary', ['metrics', 'note', 'note'], '0.900')
     """
     s = Section(sid, "Summary")
     meta = run.metadata or {}
@@ -57,7 +57,7 @@ def summary_section(run, sid: str) -> Section:
     if run.status != "complete":
         planned = run.info.get("epochs_planned")
         status_text += f" ({run.epochs_completed} of {planned} epochs)" if planned else f" ({run.epochs_completed} epochs)"
-    s.add("metrics", items=[("status", status_text)] + [(k, fmt(v)) for k, v in headline.items()])
+    s.add("metrics", items=[("status", status_text)] + [(k, column_texts([v])[0]) for k, v in headline.items()])  # 0.873, not 0.8675 beside 0.4064
     if not headline:
         note_missing(s, "No test metrics", run, "test_metrics")
     if run.status == "interrupted" and run.info.get("interrupted_reason"):
