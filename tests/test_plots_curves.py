@@ -80,7 +80,7 @@ def test_training_curves_bad_input():
         mp.training_curves({"loss": ["a", "b"]})
     with pytest.raises(TypeError, match=r"history.history\['val_loss'\] must be a list of numbers"):
         mp.training_curves(SimpleNamespace(history={"loss": [0.5, 0.4], "val_loss": [0.6, "high"]}))
-    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(3 needed"):
+    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(2 needed"):
         mp.training_curves(gd.history(), ax=plt.subplots()[1])
 
 

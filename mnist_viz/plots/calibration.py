@@ -14,14 +14,20 @@ Example
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, positive_int
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import expected_calibration_error, reliability_bins
 
-from ._figure import draw_message, new_figure
+from ._figure import check_axes, draw_message, new_figure
 from ._style import OKABE_ITO, WRONG_COLOR, plot_style, set_alt_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["calibration", "expected_calibration_error"]
 
@@ -29,7 +35,7 @@ __all__ = ["calibration", "expected_calibration_error"]
 GAP_FILL = "#F7D9C4"
 
 
-def calibration(y_true, probabilities, *, n_bins=10, ax=None):
+def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10, ax: Axes | None = None) -> Axes:
     """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal
     (a pale hatched block above the bar where the model is overconfident, a hatch over the bar's top
     where it is underconfident), the expected calibration error (ECE, weighted by bin counts) in the
@@ -67,7 +73,7 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
     bins = reliability_bins(yt, probs, n_bins=n_bins)
     edges, count, conf, acc, ece = bins.edges, bins.count, bins.mean_confidence, bins.accuracy, bins.ece
     with plot_style():
-        if ax is None:
+        if check_axes(ax) is None:
             fig = new_figure(figsize=(5.0, 6.4), layout=None)
             ax = fig.add_axes((0.13, 0.31, 0.82, 0.55))  # room above for the legend, below for the histogram
         if yt.size == 0:

@@ -10,20 +10,28 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import per_class_metrics
 
-from ._figure import draw_message, new_axes
+from ._figure import axes_size, draw_message, new_axes
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+
 __all__ = ["class_metrics"]
 
 
-def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bars", ax=None):
+def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence[object] | None = None,
+                  n_classes: int | None = None, kind: Literal["bars", "table"] = "bars", ax: Axes | None = None) -> Axes:
     """Per-class precision, recall and F1 (``sklearn.metrics.precision_recall_fscore_support``) with
     the support of each class.
 
@@ -117,7 +125,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
 def _bar_ticks(ax, x, names, support, *, fontsize):
     """Each class name over its support (``n=…``) under its bars: cut names, wrapped onto two lines
     when wider than a group of bars, turned 90° on one line when still too wide."""
-    pitch = ax.get_position().width * ax.figure.get_figwidth() / max(len(x), 1)
+    pitch = axes_size(ax)[0] / max(len(x), 1)
     shown = short_names(names)
     labels = [f"{nm}\nn={c:,}" for nm, c in zip(shown, support)]
     if widest(labels, fontsize) > 0.92 * pitch:

@@ -12,15 +12,23 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_precision
 
-from ._figure import draw_message, new_figure
+from ._figure import axes_size, check_axes, draw_message, new_figure
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest
 from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from numpy.typing import ArrayLike
 
 __all__ = ["confusion_matrix"]
 
@@ -73,8 +81,34 @@ def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
     return ax, cax, None
 
 
-def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_classes=None, margins=True,
-                     cmap=SEQUENTIAL_CMAP, values_format=None, colorbar=True, im_kw=None, text_kw=None, ax=None):
+def _cell_inches(ax: Axes, n: int, margins: bool, colorbar: bool) -> float:
+    """The side of one cell, in inches, of an ``n``-class matrix drawn square into ``ax`` as placed
+    now (a colorbar beside it takes 8 % of the width; the margins take 1.35 cells)."""
+    w, h = axes_size(ax)
+    return min(w * (0.92 if colorbar else 1.0), h) / (n + (1 + _MARGIN_GAP if margins else 0))
+
+
+def _fitting_size(fontsize: float, texts: list[list[str]], cell_in: float) -> float:
+    """``fontsize``, or smaller (not under 4 pt) so that the widest of ``texts`` takes at most 85 %
+    of a cell ``cell_in`` inches wide and a line of text 80 % of its height.
+
+    >>> _fitting_size(8, [["0.93", "0.01"]], 0.5), _fitting_size(8, [["0.93"]], 0.2)
+    (8, 5.8)
+    """
+    flat = [t for row in texts for t in row]
+    wide = widest(flat, fontsize) if flat else 0.0
+    fit = fontsize
+    if wide > 0.85 * cell_in:
+        fit = fontsize * 0.85 * cell_in / wide
+    fit = min(fit, 0.8 * cell_in * 72 / 1.2)
+    return fontsize if fit >= fontsize else max(4.0, round(float(np.floor(fit * 10) / 10), 1))
+
+
+def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal["true", "pred", "all"] | None = None,
+                     class_names: Sequence[object] | None = None, n_classes: int | None = None, margins: bool = True,
+                     cmap: str | Colormap = SEQUENTIAL_CMAP, values_format: str | None = None, colorbar: bool = True,
+                     im_kw: dict[str, Any] | None = None, text_kw: dict[str, Any] | None = None,
+                     ax: Axes | None = None) -> Axes:
     """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
     right margin and precision in the bottom margin.
 
@@ -111,7 +145,9 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         Passed to ``imshow`` of the matrix and to each cell's ``text`` (as scikit-learn's
         ``ConfusionMatrixDisplay.plot``), e.g. ``text_kw={"fontsize": 6}``.
     ax : matplotlib Axes, optional
-        Where to draw (default: a fresh figure).
+        Where to draw (default: a fresh figure). In a given Axes the cell and margin values are
+        sized to its cells as placed when called (smaller type in a small Axes, so that no two
+        overlap); ``text_kw={"fontsize": ...}`` still wins.
 
     Returns
     -------
@@ -139,6 +175,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
     margin_colorbar = margins and colorbar and normalize is None and not annotate
     with plot_style():
         cax = mcax = None
+        given = check_axes(ax) is not None
         if ax is None:
             ax, cax, mcax = _cm_axes(n, names, margins=margins, colorbar=colorbar, margin_colorbar=margin_colorbar)
         if yt.size == 0:
@@ -168,11 +205,14 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         im = ax.imshow(cm, **{"cmap": cmap_obj, "vmin": 0, "vmax": vmax, "interpolation": "nearest",
                               **(im_kw or {}), "extent": (-0.5, n - 0.5, n - 0.5, -0.5)})
         fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
+        cell_texts = [[format(v, fmt) for v in row] for row in cm] if annotate else []
+        if given:  # the user's Axes: the cell texts sized to its cells as placed now
+            fontsize = _fitting_size(fontsize, cell_texts, _cell_inches(ax, n, margins, colorbar))
         if annotate:
             dark = is_dark(im.cmap(im.norm(cm)))  # one colormap call for every cell
             for i in range(n):
                 for j in range(n):
-                    ax.text(j, i, format(cm[i, j], fmt), **{"ha": "center", "va": "center", "fontsize": fontsize,
+                    ax.text(j, i, cell_texts[i][j], **{"ha": "center", "va": "center", "fontsize": fontsize,
                                                             "color": "white" if dark[i, j] else "black",
                                                             **(text_kw or {}), "gid": "cell"})
         ticks = list(range(n))
@@ -191,6 +231,8 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
             pct = "{:.0%}" if annotate else "{:.0f}"
             scale = 1 if annotate else 100
             msize = fontsize if annotate else 6.5
+            if given:
+                msize = _fitting_size(msize, [["100%"]], _cell_inches(ax, n, margins, colorbar))
 
             def fmt_pct(v):
                 return "–" if np.isnan(v) else pct.format(v * scale)
@@ -211,7 +253,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         else:
             ticks_x = ticks
         tick_size = 8 if n <= 20 else 7
-        side = ax.get_position().width * ax.figure.get_figwidth()
+        side = axes_size(ax)[0]
         class_ticks(ax, "x", ticks_x, xlabels, fontsize=tick_size, rotation=_x_rotation(n, names, margins, side, tick_size),
                     pitch_in=_pitch(n, margins, side))
         class_ticks(ax, "y", ticks_x, ylabels, fontsize=tick_size, pitch_in=_pitch(n, margins, side))

@@ -12,15 +12,22 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 
 from mnist_viz._arrays import as_labels, check_same_length
 from mnist_viz._words import count, noun_for
 
-from ._figure import draw_message, new_axes
+from ._figure import axes_size, draw_message, new_axes
 from ._inputs import class_names_and_count
 from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["embedding"]
 
@@ -112,9 +119,8 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
     centres = np.array(centres)
     ax.autoscale_view()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    bbox = ax.get_position()
-    w_in = max(bbox.width * ax.figure.get_figwidth(), 1e-3)
-    h_in = max(bbox.height * ax.figure.get_figheight(), 1e-3)
+    w_in, h_in = axes_size(ax)
+    w_in, h_in = max(w_in, 1e-3), max(h_in, 1e-3)
     sx, sy = w_in / max(x1 - x0, 1e-12), h_in / max(y1 - y0, 1e-12)  # data -> inches
     inches = np.column_stack([(centres[:, 0] - x0) * sx, (centres[:, 1] - y0) * sy])
     shown = [names[c] for c in classes]
@@ -140,8 +146,10 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
     ax.set_ylim(y0, y1)
 
 
-def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, n_classes=None, random_state=0,
-              ax=None, noun=None):
+def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = None,
+              method: Literal["pca", "tsne"] = "pca", class_names: Sequence[object] | None = None,
+              n_classes: int | None = None, random_state: int = 0, ax: Axes | None = None,
+              noun: str | None = None) -> Axes:
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
 

@@ -16,11 +16,14 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, Literal
+
 import numpy as np
 import pandas as pd
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import draw_message, new_figure
+from ._figure import FigureLike, FigureTarget, draw_message, target_figure
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text
 
 __all__ = ["weight_evolution"]
@@ -128,7 +131,8 @@ def _heat(ax, h, name):
     return mesh
 
 
-def weight_evolution(records, *, kind="ridge", variables=None):
+def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
+                     variables: Sequence[str] | None = None, fig: FigureTarget = None) -> FigureLike:
     """How the weights moved during training, from :class:`~mnist_viz.WeightRecorder` records.
 
     Top: one panel per weight variable with its value histogram after each epoch — ridge lines
@@ -147,10 +151,13 @@ def weight_evolution(records, *, kind="ridge", variables=None):
     kind : {"ridge", "heatmap"}
     variables : list of str, optional
         Weight variables whose histograms are drawn (default: every ``kernel``; all when none is).
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
+        (``gs[0, 1]``), instead of a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         The histogram panels on top, then the L2 norm, update ratio and dead-ReLU panels.
 
     Example
@@ -178,7 +185,7 @@ def weight_evolution(records, *, kind="ridge", variables=None):
 
     cmap = matplotlib.colormaps[SEQUENTIAL_CMAP]
     with plot_style():
-        fig, top_gs, bottom_gs, cbar_box = _weight_layout(h_rows, per_row, colorbar=kind == "heatmap")
+        fig, top_gs, bottom_gs, cbar_box = _weight_layout(h_rows, per_row, colorbar=kind == "heatmap", fig=fig)
         mesh = None
         for i, name in enumerate(with_hist):
             r, c = divmod(i, per_row)
@@ -260,13 +267,14 @@ def weight_evolution(records, *, kind="ridge", variables=None):
     return fig
 
 
-def _weight_layout(h_rows, per_row, *, colorbar):
+def _weight_layout(h_rows: int, per_row: int, *, colorbar: bool, fig: FigureTarget) -> tuple[Any, Any, Any, Any]:
     """The figure of :func:`weight_evolution` with its panels placed in inches, no layout engine
     (constrained layout took half of the drawing time): ``h_rows`` rows of ``per_row`` histogram
     panels over one row of three line panels, gaps wide enough for every tick and axis label these
-    panels carry. Returns (fig, top gridspec or None, bottom gridspec, colorbar box or None)."""
+    panels carry (on ``fig``, :func:`~mnist_viz.plots._figure.target_figure`, at the same fractions).
+    Returns (fig, top gridspec or None, bottom gridspec, colorbar box or None)."""
     width, height = 10.0, 2.4 * h_rows + 2.9
-    fig = new_figure(figsize=(width, height), layout=None)
+    canvas = target_figure(fig, figsize=(width, height), layout=None)
     left, right, gap = 0.8, 0.15, 0.85  # inches: y labels + ticks on the left, between panels
     top, bottom, row_gap, bottom_h = 0.3, 0.5, 0.8, 2.0  # titles, x labels + ticks, bottom panels
 
@@ -274,11 +282,11 @@ def _weight_layout(h_rows, per_row, *, colorbar):
         """rows × cols panels in the box x0..x1, y0..y1 (inches from bottom-left)."""
         pw = (x1 - x0 - (cols - 1) * gap) / cols
         ph = (y1 - y0 - (rows - 1) * vgap) / rows
-        return fig.add_gridspec(rows, cols, left=x0 / width, right=x1 / width, bottom=y0 / height,
+        return canvas.add_gridspec(rows, cols, left=x0 / width, right=x1 / width, bottom=y0 / height,
                                 top=y1 / height, wspace=gap / pw, hspace=vgap / ph)
 
     if not h_rows:  # a line of suptitle ("not recorded") above the panels' titles
-        return fig, None, grid(1, 3, left, width - right, bottom, height - top - 0.25, 0.0), None
+        return canvas, None, grid(1, 3, left, width - right, bottom, height - top - 0.25, 0.0), None
     bottom_top = bottom + bottom_h
     bottom_gs = grid(1, 3, left, width - right, bottom, bottom_top, 0.0)
     hist_right = width - (1.0 if colorbar else right)  # room for the heatmaps' colorbar and its label
@@ -286,7 +294,7 @@ def _weight_layout(h_rows, per_row, *, colorbar):
     y0, y1 = bottom_top + row_gap, height - top
     pad = 0.05 * (y1 - y0)  # the colorbar spans 90 % of the histogram rows
     cbar_box = ((hist_right + 0.12) / width, (y0 + pad) / height, 0.12 / width, (y1 - y0 - 2 * pad) / height)
-    return fig, top_gs, bottom_gs, cbar_box
+    return canvas, top_gs, bottom_gs, cbar_box
 
 
 def layer_colors(stats, dead) -> dict[str, str]:
