@@ -50,8 +50,8 @@ FigureTarget = Union["Figure", "SubFigure", "SubplotSpec", None]
 #: what a multi-panel plot draws into and returns
 FigureLike = Union["Figure", "SubFigure"]
 
-__all__ = ["FigureTarget", "FigureLike", "check_axes", "target_figure", "figure_size", "axes_size", "new_figure",
-           "new_axes", "new_subplots", "image_canvas", "draw_message", "message_figure", "panel_axes"]
+__all__ = ["FigureTarget", "FigureLike", "check_axes", "target_figure", "figure_size", "axes_size", "usable_size", "new_figure",
+           "new_axes", "new_subplots", "image_canvas", "draw_message", "message_figure", "panel_axes", "square_pixels"]
 
 
 def check_axes(ax: object, name: str = "ax") -> Axes | None:
@@ -110,6 +110,17 @@ def axes_size(ax: Axes) -> tuple[float, float]:
     return float(ax.bbox.width / dpi), float(ax.bbox.height / dpi)
 
 
+def usable_size(ax: Axes, *, left: float = 0.0, right: float = 0.0, bottom: float = 0.0,
+                top: float = 0.0) -> tuple[float, float]:
+    """:func:`axes_size`, less the inches its decorations (``left`` for the y tick labels and label,
+    ``bottom`` ...) will take from it when the figure has a layout engine (constrained or tight
+    layout fits them inside the Axes' grid cell; without one they sit outside the box)."""
+    w, h = axes_size(ax)
+    if ax.get_figure(root=True).get_layout_engine() is None:
+        return w, h
+    return max(w - left - right, 0.1 * w), max(h - bottom - top, 0.1 * h)
+
+
 def new_figure(*, figsize: tuple[float, float], layout: str | None = "constrained") -> Figure:
     """A fresh Figure of ``figsize`` inches (``layout=None``: no layout engine)."""
     import matplotlib.pyplot as plt
@@ -156,8 +167,14 @@ def image_canvas(width_in: float, shape: tuple[int, int], *, top_in: float,
     ax = target.add_axes((0, 0, 1, h * scale / height_in))
     ax.set_axis_off()
     if fig is not None:
-        ax.set_aspect("equal", adjustable="box", anchor="N")
+        square_pixels(ax)
     return target, ax
+
+
+def square_pixels(ax: Axes) -> None:
+    """Keep ``ax``'s data units square, its box at the top of the room it was given: an image
+    canvas in a user's (sub)figure of another shape (call it again after ``imshow(aspect="auto")``)."""
+    ax.set_aspect("equal", adjustable="box", anchor="N")
 
 
 def draw_message(ax: Axes, text: str) -> None:

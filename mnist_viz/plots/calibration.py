@@ -22,7 +22,8 @@ from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, po
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import expected_calibration_error, reliability_bins
 
-from ._figure import check_axes, draw_message, new_figure
+from ._figure import check_axes, draw_message, new_figure, usable_size
+from ._labels import widest
 from ._style import OKABE_ITO, WRONG_COLOR, plot_style, set_alt_text
 
 if TYPE_CHECKING:
@@ -33,6 +34,15 @@ __all__ = ["calibration", "expected_calibration_error"]
 
 #: the gap bars: an opaque pale vermillion under a WRONG_COLOR hatch
 GAP_FILL = "#F7D9C4"
+
+
+def _two_columns_fit(ax: Axes) -> bool:
+    """Whether the legend's entries fit two a row above ``ax`` (8 pt, handles 1.6 em, padding 0.8 em
+    an entry and 1 em between the columns)."""
+    labels = ax.get_legend_handles_labels()[1]
+    em = 8 / 72
+    need = 2 * (widest(labels, 8) + 2.4 * em) + em
+    return usable_size(ax, left=0.6)[0] >= need
 
 
 def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10, ax: Axes | None = None) -> Axes:
@@ -73,7 +83,8 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
     bins = reliability_bins(yt, probs, n_bins=n_bins)
     edges, count, conf, acc, ece = bins.edges, bins.count, bins.mean_confidence, bins.accuracy, bins.ece
     with plot_style():
-        if check_axes(ax) is None:
+        given = check_axes(ax) is not None
+        if not given:
             fig = new_figure(figsize=(5.0, 6.4), layout=None)
             ax = fig.add_axes((0.13, 0.31, 0.82, 0.55))  # room above for the legend, below for the histogram
         if yt.size == 0:
@@ -103,9 +114,10 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.set_ylabel("accuracy")
-        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})", pad=50)
+        ncol = 2 if not given or _two_columns_fit(ax) else 1  # a narrow Axes of the user's: one column
+        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})", pad=50 if ncol == 2 else 78)
         # above the diagram, not over bars that may reach 1.0 anywhere
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand", ncol=2, borderaxespad=0,
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand", ncol=ncol, borderaxespad=0,
                   handlelength=1.6, columnspacing=1.0)
         ax.tick_params(labelbottom=False)
         # confidence histogram in a strip under the diagram, sharing its x axis

@@ -20,6 +20,8 @@ import numpy as np
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_precision
 
+from matplotlib.artist import Artist
+
 from ._figure import axes_size, check_axes, draw_message, new_figure
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest
@@ -28,6 +30,7 @@ from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_col
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.colors import Colormap
+    from matplotlib.text import Text
     from numpy.typing import ArrayLike
 
 __all__ = ["confusion_matrix"]
@@ -81,11 +84,27 @@ def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
     return ax, cax, None
 
 
-def _cell_inches(ax: Axes, n: int, margins: bool, colorbar: bool) -> float:
-    """The side of one cell, in inches, of an ``n``-class matrix drawn square into ``ax`` as placed
-    now (a colorbar beside it takes 8 % of the width; the margins take 1.35 cells)."""
-    w, h = axes_size(ax)
-    return min(w * (0.92 if colorbar else 1.0), h) / (n + (1 + _MARGIN_GAP if margins else 0))
+class _FitToCells(Artist):
+    """Draws nothing: drawn first in its Axes (after the layout engine and the Axes' aspect have
+    placed it), it sets its texts' size to what fits one cell of the matrix as drawn
+    (:func:`_fitting_size`), so that in a user's small Axes no two values overlap."""
+
+    def __init__(self, texts: list[Text], fontsize: float, n: int, margins: bool):
+        super().__init__()
+        self.texts, self.fontsize, self.cells = texts, fontsize, n + (1 + _MARGIN_GAP if margins else 0)
+        self.strings = [[t.get_text() for t in texts]]
+        self.set_zorder(-100)
+        self.set_in_layout(False)
+
+    def draw(self, renderer: Any) -> None:
+        ax = self.axes
+        if ax is None:
+            return
+        w, h = axes_size(ax)
+        size = _fitting_size(self.fontsize, self.strings, min(w, h) / self.cells)
+        for t in self.texts:
+            if t.get_fontsize() != size:  # only a change marks the figure stale
+                t.set_fontsize(size)
 
 
 def _fitting_size(fontsize: float, texts: list[list[str]], cell_in: float) -> float:
@@ -206,8 +225,6 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
                               **(im_kw or {}), "extent": (-0.5, n - 0.5, n - 0.5, -0.5)})
         fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
         cell_texts = [[format(v, fmt) for v in row] for row in cm] if annotate else []
-        if given:  # the user's Axes: the cell texts sized to its cells as placed now
-            fontsize = _fitting_size(fontsize, cell_texts, _cell_inches(ax, n, margins, colorbar))
         if annotate:
             dark = is_dark(im.cmap(im.norm(cm)))  # one colormap call for every cell
             for i in range(n):
@@ -231,8 +248,6 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
             pct = "{:.0%}" if annotate else "{:.0f}"
             scale = 1 if annotate else 100
             msize = fontsize if annotate else 6.5
-            if given:
-                msize = _fitting_size(msize, [["100%"]], _cell_inches(ax, n, margins, colorbar))
 
             def fmt_pct(v):
                 return "–" if np.isnan(v) else pct.format(v * scale)
@@ -260,6 +275,13 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         if margins:
             for lab in (ax.get_xticklabels()[-1], ax.get_yticklabels()[-1]):
                 lab.set_fontstyle("italic")
+        if given:  # the user's Axes: every value sized to the cells as drawn, after any layout
+            cells = [t for t in ax.texts if t.get_gid() == "cell"]
+            if cells and "fontsize" not in (text_kw or {}):
+                ax.add_artist(_FitToCells(cells, fontsize, n, margins))
+            marg = [t for t in ax.texts if t.get_gid() in ("recall", "precision", "accuracy")]
+            if marg:
+                ax.add_artist(_FitToCells(marg, marg[0].get_fontsize(), n, margins))
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)

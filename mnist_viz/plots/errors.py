@@ -21,7 +21,7 @@ from mnist_viz._arrays import positive_int
 from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import most_confident_errors, most_confused_pairs
 
-from ._figure import FigureLike, FigureTarget, image_canvas, message_figure
+from ._figure import FigureLike, FigureTarget, image_canvas, message_figure, square_pixels
 from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT, digit_title, draw_digits, frame_digit
@@ -114,6 +114,8 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
             frame_digit(ax, r0, c0, WRONG_COLOR, 1.2)
             digit_title(ax, r0, c0, titles[cell], TITLE_SIZE)
         draw_digits(ax, mosaic, vmin, vmax)
+        if fig is not None:
+            square_pixels(ax)
         n_err = order.size
         canvas.suptitle(f"Most confident errors ({m} of {count(n_err, 'error')} in {count(y.size, noun)})", fontsize=9)
         i0 = show[0]
@@ -192,6 +194,8 @@ def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLik
                 frame_digit(ax, r0, c0, "0.6", 0.8)
                 digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", TITLE_SIZE)
         draw_digits(ax, mosaic, vmin, vmax)
+        if fig is not None:
+            square_pixels(ax)
         canvas.suptitle(f"Most confused class pairs ({count(order.size, 'error')} in {count(y.size, noun)}; "
                      f"probability of the wrong class above each {noun})", fontsize=9)
         summary = ", ".join(f"{names[t]}→{names[p]} ({count})" for t, p, count in pairs)

@@ -20,7 +20,7 @@ import numpy as np
 
 from mnist_viz._arrays import positive_int
 
-from ._figure import FigureLike, FigureTarget, target_figure
+from ._figure import FigureLike, FigureTarget, square_pixels, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import DIGIT, upscale
 from ._style import DIVERGING_CMAP, cmap_with_gaps, plot_style, set_alt_text
@@ -152,6 +152,8 @@ def _weight_grid(images: np.ndarray, titles: list[str], ncols: int, lim: float, 
     cmap = cmap_with_gaps(DIVERGING_CMAP)
     im = ax.imshow(mosaic, cmap=cmap, vmin=-lim, vmax=lim, interpolation="nearest", aspect="auto",
                    gid="weights")
+    if fig is not None:
+        square_pixels(ax)
     for (y0, x0), title in zip(corners, titles):
         ax.annotate(title, (x0 + (tw - 1) / 2, y0 - 0.5), xytext=(0, 2.5), textcoords="offset points",
                     ha="center", va="bottom", fontsize="small", gid="unit_title", annotation_clip=False)

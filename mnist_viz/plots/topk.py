@@ -22,7 +22,7 @@ from mnist_viz._arrays import positive_int
 from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import top_k
 
-from ._figure import FigureLike, FigureTarget, message_figure, target_figure
+from ._figure import FigureLike, FigureTarget, message_figure, square_pixels, target_figure
 from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT
@@ -187,7 +187,7 @@ def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *,
         ax.set_xlim(-0.5, width - 0.5)
         ax.set_ylim(height - 0.5, -0.5)
         if fig is not None:  # the user's (sub)figure: square digit pixels, the grid at its top
-            ax.set_aspect("equal", adjustable="box", anchor="N")
+            square_pixels(ax)
         text = f"Top-{k} predictions for {count(m, noun)}: {m - n_wrong} correct, {n_wrong} wrong"
         if first_wrong:
             text += f" ({WRONG_MARK} true {first_wrong[0]} → pred {first_wrong[1]})"
