@@ -84,11 +84,12 @@ def target_figure(fig: FigureTarget, *, figsize: tuple[float, float], layout: st
     if isinstance(fig, (Figure, SubFigure)):
         return fig
     if isinstance(fig, SubplotSpec):
-        parent = fig.get_gridspec().figure
+        parent = getattr(fig.get_gridspec(), "figure", None)
         if parent is None:
             raise ValueError(f"{name}: the SubplotSpec's GridSpec belongs to no figure; make it with "
                              "user_fig.add_gridspec(...) and pass gs[row, col]")
-        return parent.add_subfigure(fig)
+        sub: SubFigure = parent.add_subfigure(fig)
+        return sub
     raise TypeError(f"{name} must be a matplotlib Figure, a SubFigure (fig.subfigures(...)), a SubplotSpec "
                     f"(gs[0, 1]) or None; got {type(fig).__name__}")
 
@@ -100,13 +101,21 @@ def figure_size(fig: FigureLike) -> tuple[float, float]:
     if isinstance(fig, Figure):
         w, h = fig.get_size_inches()
         return float(w), float(h)
-    dpi = fig.get_figure(root=True).dpi
+    dpi = _root(fig).dpi
     return float(fig.bbox.width / dpi), float(fig.bbox.height / dpi)
+
+
+def _root(artist: Axes | FigureLike) -> Figure:
+    """The Figure at the top of ``artist``'s (sub)figures."""
+    root = artist.get_figure(root=True)
+    if root is None:
+        raise ValueError("the Axes or SubFigure belongs to no figure")
+    return root
 
 
 def axes_size(ax: Axes) -> tuple[float, float]:
     """``(width, height)`` in inches of ``ax``'s box as placed now (before any layout pass)."""
-    dpi = ax.get_figure(root=True).dpi
+    dpi = _root(ax).dpi
     return float(ax.bbox.width / dpi), float(ax.bbox.height / dpi)
 
 
@@ -116,7 +125,7 @@ def usable_size(ax: Axes, *, left: float = 0.0, right: float = 0.0, bottom: floa
     ``bottom`` ...) will take from it when the figure has a layout engine (constrained or tight
     layout fits them inside the Axes' grid cell; without one they sit outside the box)."""
     w, h = axes_size(ax)
-    if ax.get_figure(root=True).get_layout_engine() is None:
+    if _root(ax).get_layout_engine() is None:
         return w, h
     return max(w - left - right, 0.1 * w), max(h - bottom - top, 0.1 * h)
 
@@ -197,9 +206,13 @@ def message_figure(text: str, alt: str, *, figsize: tuple[float, float] = (4.8, 
 def panel_axes(ax: Axes | Sequence[Axes] | np.ndarray, n: int, name: str = "ax") -> list[Axes]:
     """The Axes of ``ax`` (one, or a sequence/array of them) as a list, each checked (TypeError
     naming ``name``); at least ``n`` of them (ValueError)."""
-    axes = list(np.ravel(np.asarray(ax, dtype=object))) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
-    for i, a in enumerate(axes):
-        check_axes(a, f"{name}[{i}]" if len(axes) > 1 else name)
+    given = list(np.ravel(np.asarray(ax, dtype=object))) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
+    axes: list[Axes] = []
+    for i, a in enumerate(given):
+        checked = check_axes(a, f"{name}[{i}]" if len(given) > 1 else name)
+        if checked is None:
+            raise TypeError(f"{name}[{i}] must be a matplotlib Axes; got None")
+        axes.append(checked)
     if len(axes) < n:
         raise ValueError(f"{name} must hold one Axes per panel ({n} needed); got {len(axes)}")
     return axes

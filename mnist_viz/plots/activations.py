@@ -30,7 +30,10 @@ from ._mosaic import upscale
 from ._style import DIGIT_CMAP, SEQUENTIAL_CMAP, cmap_with_gaps, digit_range, plot_style, set_alt_text
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from numpy.typing import ArrayLike
+
+    from mnist_viz.features_file import Features
 
 __all__ = ["activations"]
 
@@ -38,7 +41,7 @@ __all__ = ["activations"]
 MAPS_PER_LINE = 16
 
 
-def _one_image(image) -> np.ndarray:
+def _one_image(image: ArrayLike) -> np.ndarray:
     arr = np.asarray(image)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"image must be a numeric array; got dtype {arr.dtype}")
@@ -47,7 +50,7 @@ def _one_image(image) -> np.ndarray:
     return arr.reshape(28, 28)
 
 
-def _bare(ax):
+def _bare(ax: Axes) -> None:
     """No ticks and no spines: for image panels."""
     ax.set_xticks([])
     ax.set_yticks([])
@@ -78,7 +81,7 @@ def _mosaic(maps: np.ndarray, per_line: int, target: int) -> np.ndarray:
     return out
 
 
-def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
+def _stage_maps(model: Any, image: np.ndarray, layers: str | Sequence[str] | None) -> dict[str, np.ndarray]:
     """{layer: (h, w, c)} from a live model or a precomputed mapping."""
     if is_keras_model(model):
         from mnist_viz.features import feature_maps
@@ -114,7 +117,7 @@ def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
     return out
 
 
-def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
+def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndarray]:
     """The stored maps (``run.features``) of the test digit equal to ``image``."""
     maps = feats.activations
     if not maps:
@@ -162,8 +165,7 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
     noun : str
         The word for the image in the alt text ("digit"; "image", "letter" ... for other datasets).
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure.
+        Where to draw the input and the stages (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------

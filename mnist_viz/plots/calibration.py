@@ -84,7 +84,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
     edges, count, conf, acc, ece = bins.edges, bins.count, bins.mean_confidence, bins.accuracy, bins.ece
     with plot_style():
         given = check_axes(ax) is not None
-        if not given:
+        if ax is None:
             fig = new_figure(figsize=(5.0, 6.4), layout=None)
             ax = fig.add_axes((0.13, 0.31, 0.82, 0.55))  # room above for the legend, below for the histogram
         if yt.size == 0:
@@ -108,7 +108,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
             if sel.any():
                 ax.bar(edges[:-1][sel], np.abs(conf[sel] - acc[sel]), bottom=np.minimum(acc[sel], conf[sel]),
                        width=width[sel], align="edge", edgecolor=WRONG_COLOR, linewidth=0.8, label=label, gid="gap",
-                       **style)
+                       **style)  # type: ignore[arg-type]
         ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color="black",
                 label="bin (mean confidence, accuracy)")
         ax.set_xlim(0, 1)

@@ -121,7 +121,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
             ax.set_ylabel("class")
         sep = " " if kind == "bars" else "\n"
         ax.set_title(f"Per-class metrics{sep}({yt.size:,} samples, accuracy {accuracy:.1%})",
-                     **({"pad": 22} if given and kind == "bars" else {}))
+                     pad=22 if given and kind == "bars" else None)
         worst = int(np.argmin(f))
         set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
                          f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")

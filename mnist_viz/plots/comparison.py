@@ -50,8 +50,7 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
         Metrics to overlay (default: ``loss`` and ``accuracy``, those that any run recorded as
         ``m`` or ``val_m``).
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure.
+        Where to draw the panels, one per metric (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
@@ -114,8 +113,7 @@ def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | No
         ``.class_names``, cut or padded with class numbers to its number of columns (``0..C-1``
         for objects without).
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure.
+        Where to draw the matrices side by side (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------

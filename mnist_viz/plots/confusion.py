@@ -40,12 +40,12 @@ MAX_ANNOTATED_CLASSES = 20
 _MARGIN_GAP = 0.35  # gap, in cells, between the matrix and its recall/precision margins
 
 
-def _pitch(n, margins, side):
+def _pitch(n: int, margins: bool, side: float) -> float:
     """Inches between two ticks of a matrix ``side`` inches wide (with its margins)."""
     return side / (n + (1 + _MARGIN_GAP if margins else 0))
 
 
-def _x_rotation(n, names, margins, side, tick_size):
+def _x_rotation(n: int, names: list[str], margins: bool, side: float, tick_size: float) -> int:
     """The angle of the x tick labels: 90° beyond 20 classes or when the (cut) names are wider
     than a cell, else 0."""
     if n > 20:
@@ -53,7 +53,8 @@ def _x_rotation(n, names, margins, side, tick_size):
     return 0 if widest(short_names(names), tick_size) <= 0.92 * _pitch(n, margins, side) else 90
 
 
-def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
+def _cm_axes(n: int, names: list[str], *, margins: bool, colorbar: bool,
+             margin_colorbar: bool = False) -> tuple[Axes, Axes | None, Axes | None]:
     """A fresh figure laid out by hand for a square matrix plus colorbar (no layout engine: the
     constrained/compressed pass costs a third of the render time at 10,000 predictions). With
     ``margin_colorbar`` a second, shorter colorbar (for the recall/precision margins) sits under
@@ -80,8 +81,8 @@ def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
         cax = fig.add_axes((cb_x, (bottom + 0.45 * side) / height, cb_w, 0.5 * side / height))
         mcax = fig.add_axes((cb_x, (bottom + 0.05 * side) / height, cb_w, 0.3 * side / height))
         return ax, cax, mcax
-    cax = fig.add_axes((cb_x, (bottom + 0.1 * side) / height, cb_w, 0.8 * side / height)) if colorbar else None
-    return ax, cax, None
+    one = fig.add_axes((cb_x, (bottom + 0.1 * side) / height, cb_w, 0.8 * side / height)) if colorbar else None
+    return ax, one, None
 
 
 class _FitToCells(Artist):
@@ -100,7 +101,7 @@ class _FitToCells(Artist):
         ax = self.axes
         if ax is None:
             return
-        w, h = axes_size(ax)
+        w, h = axes_size(ax)  # type: ignore[arg-type]  # an Axes' _AxesBase
         size = _fitting_size(self.fontsize, self.strings, min(w, h) / self.cells)
         for t in self.texts:
             if t.get_fontsize() != size:  # only a change marks the figure stale
@@ -232,7 +233,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
                     ax.text(j, i, cell_texts[i][j], **{"ha": "center", "va": "center", "fontsize": fontsize,
                                                             "color": "white" if dark[i, j] else "black",
                                                             **(text_kw or {}), "gid": "cell"})
-        ticks = list(range(n))
+        ticks: list[float] = list(range(n))
         xlabels, ylabels = list(names), list(names)
         if margins:
             g = _MARGIN_GAP
@@ -249,7 +250,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
             scale = 1 if annotate else 100
             msize = fontsize if annotate else 6.5
 
-            def fmt_pct(v):
+            def fmt_pct(v: float) -> str:
                 return "–" if np.isnan(v) else pct.format(v * scale)
 
             for i, r in enumerate(recall):
@@ -276,12 +277,12 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
             for lab in (ax.get_xticklabels()[-1], ax.get_yticklabels()[-1]):
                 lab.set_fontstyle("italic")
         if given:  # the user's Axes: every value sized to the cells as drawn, after any layout
-            cells = [t for t in ax.texts if t.get_gid() == "cell"]
-            if cells and "fontsize" not in (text_kw or {}):
-                ax.add_artist(_FitToCells(cells, fontsize, n, margins))
+            written = [t for t in ax.texts if t.get_gid() == "cell"]
+            if written and "fontsize" not in (text_kw or {}):
+                ax.add_artist(_FitToCells(written, fontsize, n, margins))
             marg = [t for t in ax.texts if t.get_gid() in ("recall", "precision", "accuracy")]
             if marg:
-                ax.add_artist(_FitToCells(marg, marg[0].get_fontsize(), n, margins))
+                ax.add_artist(_FitToCells(marg, float(marg[0].get_fontsize()), n, margins))
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)

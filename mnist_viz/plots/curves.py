@@ -22,6 +22,7 @@ from ._style import OKABE_ITO, plot_style, set_alt_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["training_curves"]
 
@@ -32,7 +33,7 @@ _VAL_COLOR = OKABE_ITO[1]
 _BEST_COLOR = "0.35"
 
 
-def _history_frames(history) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _history_frames(history: Any) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(per-epoch DataFrame, per-batch DataFrame or None) from any accepted history type."""
     batches = None
     if isinstance(history, pd.DataFrame):
@@ -59,7 +60,7 @@ def _history_frames(history) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     return frame, batches
 
 
-def _frame_from_dict(d: Mapping, name: str) -> pd.DataFrame:
+def _frame_from_dict(d: Mapping[Any, Any], name: str) -> pd.DataFrame:
     cols = {}
     for key, values in d.items():
         try:
@@ -112,7 +113,8 @@ def _best_epoch(frame: pd.DataFrame) -> tuple[int, str, float] | None:
     return None
 
 
-def _plot_series(ax, x, y, *, color, label, linestyle="-", row=0):
+def _plot_series(ax: Axes, x: np.ndarray, y: ArrayLike, *, color: str, label: str, linestyle: str = "-",
+                 row: int = 0) -> int:
     """Line with markers; non-finite values become gaps, marked by an 'x' (in the series' colour,
     one row per series) on the lower edge."""
     y = np.asarray(y, dtype=float)
@@ -132,7 +134,7 @@ def _batch_x(batches: pd.DataFrame) -> np.ndarray:
     epoch = np.asarray(batches["epoch"], dtype=float)
     batch = np.asarray(batches["batch"], dtype=float)
     per_epoch = batches.groupby("epoch")["batch"].transform("max").to_numpy(dtype=float) + 1
-    return epoch + (batch + 1) / per_epoch
+    return np.asarray(epoch + (batch + 1) / per_epoch)
 
 
 def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,
@@ -246,7 +248,7 @@ def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None,
             if f"val_{metric}" in frame.columns:
                 n_bad += _plot_series(a, x, frame[f"val_{metric}"], color=_VAL_COLOR, label="validation",
                                       row=1)
-            if per_batch and f"{metric}_batch" in batches.columns:
+            if per_batch and batches is not None and f"{metric}_batch" in batches.columns:
                 a.plot(_batch_x(batches), np.asarray(batches[f"{metric}_batch"], dtype=float),
                        color=_TRAIN_COLOR, alpha=0.35, linewidth=0.8, label="train (per batch)",
                        gid="per_batch", zorder=1)
@@ -307,7 +309,7 @@ def _panel_axes(given: list[Axes] | None, n: int, fig: FigureTarget) -> list[Axe
     return given
 
 
-def _integer_epoch_ticks(axes, x) -> None:
+def _integer_epoch_ticks(axes: list[Axes], x: np.ndarray) -> None:
     from matplotlib.ticker import MaxNLocator
 
     for a in axes:

@@ -35,7 +35,7 @@ ERROR_MARKER = "x"
 ERROR_COLOR = "0.1"
 
 
-def _project(x: np.ndarray, method: str, random_state: int):
+def _project(x: np.ndarray, method: str, random_state: int) -> tuple[np.ndarray, tuple[str, str]]:
     """2-D coordinates and axis labels."""
     n, d = x.shape
     if n == 1 or d == 1:
@@ -105,18 +105,20 @@ def _spread_labels(points: np.ndarray, min_dist: float, *, iterations: int = 60)
     return pos
 
 
-def _centroid_labels(ax, xy, y, names, colors, n_classes):
+def _centroid_labels(ax: Axes, xy: np.ndarray, y: np.ndarray, names: list[str], colors: Sequence[Any],
+                     n_classes: int) -> None:
     """Each class's name at the median of its points, nudged apart so no label hides another; a thin
     line joins a moved label to its class's centre."""
-    centres, classes = [], []
+    found: list[np.ndarray] = []
+    classes: list[int] = []
     for c in range(n_classes):
         sel = y == c
         if sel.any():
-            centres.append(np.median(xy[sel], axis=0))
+            found.append(np.median(xy[sel], axis=0))
             classes.append(c)
-    if not centres:
+    if not found:
         return
-    centres = np.array(centres)
+    centres = np.array(found)
     ax.autoscale_view()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     w_in, h_in = axes_size(ax)
@@ -260,8 +262,8 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
         ax.set_xticks([]), ax.set_yticks([])
         label = "PCA" if method == "pca" else "t-SNE"
         ax.set_title(f"{label} of {x.shape[1]}-d penultimate features ({count(len(x), noun)})")
-    err = f"; {int(wrong.sum())} misclassified marked with x" if wrong is not None else ""
+    marked = f"; {int(wrong.sum())} misclassified marked with x" if wrong is not None else ""
     listed = ", ".join(full_names[:12]) + (", …" if n_classes > 12 else "")
     set_alt_text(ax, f"{label} embedding of the {x.shape[1]}-d features of {count(len(x), noun)}, coloured by true "
-                     f"class ({n_classes} classes: {listed}){err}.")
+                     f"class ({n_classes} classes: {listed}){marked}.")
     return ax

@@ -64,8 +64,7 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
         its digit goes onto two or three lines.
     noun : str, optional: the word for one sample (as in :func:`topk_grid`)
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure (the digits keep square pixels).
+        Where to draw the digits, with square pixels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
@@ -142,8 +141,7 @@ def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLik
         pair on three lines in a wider head column.
     noun : str, optional: the word for one sample (as in :func:`topk_grid`)
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure (the digits keep square pixels).
+        Where to draw the pairs' rows, with square pixels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------

@@ -71,8 +71,7 @@ def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure
     ncols : int
         Units per row.
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure.
+        Where to draw the units' weight images (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
@@ -177,8 +176,7 @@ def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureL
     ncols : int
         Filters per row.
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure.
+        Where to draw the kernels and their colorbar (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------

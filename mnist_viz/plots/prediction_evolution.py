@@ -36,7 +36,7 @@ from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
 __all__ = ["prediction_evolution"]
 
 
-def _probe_inputs(probe):
+def _probe_inputs(probe: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     records = probe if hasattr(probe, "probabilities") else getattr(probe, "probe", None)
     if records is None:
         if hasattr(probe, "history"):
@@ -89,8 +89,7 @@ def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] =
         The word for one sample in the alt text (default: a Run's ``metadata.data.noun``, else
         "digit" for class names "0".."9", else "image").
     fig : Figure, SubFigure or SubplotSpec, optional
-        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
-        (``gs[0, 1]``), instead of a fresh figure.
+        Where to draw the matrices, or the lines and the heatmap (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
@@ -217,6 +216,7 @@ def _confusion_figure(eps: np.ndarray, rows: np.ndarray, counts: dict[int, np.nd
         ax.spines[["left", "bottom"]].set_visible(False)
         ax.tick_params(length=0)
     axes[0, 0].set_ylabel("true")
+    assert im is not None  # at least one epoch is shown
     canvas.colorbar(im, ax=axes[0], label="fraction of true class (√ scale)", shrink=0.85)
     canvas.suptitle("Confusion on the probe set as training goes on", fontsize="medium")
     return canvas

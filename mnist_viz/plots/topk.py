@@ -29,6 +29,7 @@ from ._mosaic import DIGIT
 from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, plot_style, set_alt_text
 
 if TYPE_CHECKING:
+    from matplotlib.patches import PathPatch
     from numpy.typing import ArrayLike
 
 __all__ = ["topk_grid"]
@@ -205,7 +206,7 @@ def _cell_width(shown: list[str], fontsize: float) -> tuple[int, int]:
     return label_w, max(cell_w, int(np.ceil(title)))
 
 
-def _rect(x, y, w, h):
+def _rect(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
     return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
 
 
@@ -216,30 +217,31 @@ class _PathText:
     ms. The strings stay readable for tests and tools on the patch: ``patch.texts``.
     """
 
-    _cache: dict = {}
+    _cache: dict[tuple[str, float, str], tuple[np.ndarray, np.ndarray, float]] = {}
 
-    def __init__(self, fontsize: float, weight: str):
+    def __init__(self, fontsize: float, weight: str) -> None:
         self.size, self.weight = fontsize, weight
-        self.verts: list = []
-        self.codes: list = []
+        self.verts: list[np.ndarray] = []
+        self.codes: list[np.ndarray] = []
         self.texts: list[str] = []
         # font points -> data units of the grid (one unit = one digit pixel)
         self.scale = 1.0 / (_INCH_PER_UNIT * 72.0)
 
-    def _glyphs(self, s):
+    def _glyphs(self, s: str) -> tuple[np.ndarray, np.ndarray, float]:
         key = (s, self.size, self.weight)
         if key not in self._cache:
             from matplotlib.font_manager import FontProperties
             from matplotlib.textpath import TextPath
 
-            tp = TextPath((0, 0), s, size=self.size, prop=FontProperties(family="DejaVu Sans", weight=self.weight))
+            prop = FontProperties(family="DejaVu Sans", weight=self.weight)
+            tp = TextPath((0, 0), s, size=self.size, prop=prop)
             v = tp.vertices * self.scale
             v[:, 1] = -v[:, 1]  # the grid's y axis points down
             width = float(v[:, 0].max()) if len(v) else 0.0
             self._cache[key] = (v, tp.codes, width)
         return self._cache[key]
 
-    def add(self, s, x, y, *, ha, va="center"):
+    def add(self, s: str, x: float, y: float, *, ha: str, va: str = "center") -> None:
         v, codes, width = self._glyphs(s)
         cap = 0.73 * self.size * self.scale  # digit height: centre the digits on y
         dx = x - width if ha == "right" else x
@@ -248,7 +250,7 @@ class _PathText:
         self.codes.append(codes)
         self.texts.append(s)
 
-    def patch(self, color, gid):
+    def patch(self, color: str, gid: str) -> PathPatch | None:
         from matplotlib.patches import PathPatch
         from matplotlib.path import Path
 
@@ -256,5 +258,5 @@ class _PathText:
             return None
         p = PathPatch(Path(np.concatenate(self.verts), np.concatenate(self.codes)), facecolor=color,
                       edgecolor="none", linewidth=0, gid=gid)
-        p.texts = list(self.texts)
+        p.texts = list(self.texts)  # type: ignore[attr-defined]
         return p
