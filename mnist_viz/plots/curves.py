@@ -197,6 +197,9 @@ def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None,
     ...                         metrics=["accuracy"], ax=axes[0])
     >>> ax is axes[0], ax.get_title(), axes[1].has_data()
     (True, 'accuracy', False)
+    >>> fig = mp.training_curves({"loss": [1.0, 0.6], "learning_rate": [1e-3, 5e-4]}, learning_rate=False)
+    >>> [a.get_title() for a in fig.axes]
+    ['loss']
     """
     frame, batches = _history_frames(history)
     found = _metric_names(frame)
