@@ -144,6 +144,37 @@ def test_confused_pairs(preds):
     return mp.confused_pairs(images, y_true, probabilities)
 
 
+def _composed_2x2(preds):
+    """A user's own 2×2 figure of four mnist_viz plots, as the README shows it."""
+    import matplotlib.pyplot as plt
+
+    _images, y_true, probabilities = preds
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout="constrained")
+    mp.training_curves(gd.history(), metrics=["accuracy"], ax=axes[0, 0])
+    mp.confusion_matrix(y_true, probabilities, normalize="true", ax=axes[0, 1])
+    mp.class_metrics(y_true, probabilities, ax=axes[1, 0])
+    mp.calibration(y_true, probabilities, ax=axes[1, 1])
+    return fig
+
+
+@image_compare("composed_2x2.png")
+def test_composed_2x2(preds):
+    return _composed_2x2(preds)
+
+
+@image_compare("composed_subfigures.png")
+def test_composed_subfigures(preds):
+    """Two multi-panel plots in the subfigures of one figure: the runs' curves over the errors."""
+    import matplotlib.pyplot as plt
+
+    images, y_true, probabilities = preds
+    fig = plt.figure(figsize=(9, 7.2), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.3])
+    mp.compare_curves(gd.compared_runs(), fig=top)
+    mp.misclassified(images, y_true, probabilities, n=12, ncols=6, fig=bottom)
+    return fig
+
+
 def _draw_png(path, draw):
     """Save ``draw()``'s figure as pytest-mpl saves a result (default style, SAVEFIG)."""
     import matplotlib.pyplot as plt

@@ -101,6 +101,7 @@ DOCTEST_MODULES = ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots
                    "mnist_viz.plots.first_layer", "mnist_viz.plots.embedding", "mnist_viz.plots.weight_evolution",
                    "mnist_viz.plots.prediction_evolution", "mnist_viz.plots._style", "mnist_viz.plots._figure",
                    "mnist_viz.plots._inputs", "mnist_viz.plots._mosaic", "mnist_viz.plots._epochs", "mnist_viz.plots._labels",
+                   "mnist_viz.plots._theme",
                    "mnist_viz.run_format"]
 
 
@@ -120,3 +121,157 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def _weight_records():
+    import numpy as np
+    import pandas as pd
+    from types import SimpleNamespace
+
+    edges = np.linspace(-1, 1, 21)
+    counts = np.array([np.histogram(np.random.default_rng(e).normal(0, 0.2 + 0.1 * e, 500), edges)[0] for e in range(3)])
+    stats = pd.DataFrame({"epoch": [-1, 0, 1], "layer": "d", "weight": "d/kernel", "l2": [1.0, 1.2, 1.3],
+                          "update_ratio": [np.nan, 0.02, 0.01]})
+    return SimpleNamespace(stats=stats, histograms={"d/kernel": {"edges": edges, "counts": counts,
+                                                                 "epochs": np.array([-1, 0, 1])}},
+                           dead_relu=pd.DataFrame({"epoch": [0, 1], "layer": "d", "dead_fraction": [0.0, 0.05]}))
+
+
+def _probe():
+    import numpy as np
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(0)
+    return SimpleNamespace(labels=rng.integers(0, 3, 30), epochs=np.arange(5),
+                           probabilities=rng.dirichlet(np.ones(3), size=(5, 30)))
+
+
+def _multi_panel_draws(preds):
+    """Every multi-panel plot function, as ``draw(fig=...)``."""
+    import numpy as np
+
+    images, labels, probs = preds
+    rng = np.random.default_rng(0)
+    maps = {"conv1": rng.random((26, 26, 8)), "pool1": rng.random((13, 13, 8))}
+    return {
+        "training_curves": lambda fig: mp.training_curves(gd.history(), fig=fig),
+        "topk_grid": lambda fig: mp.topk_grid(images, labels, probs, n=6, ncols=3, fig=fig),
+        "misclassified": lambda fig: mp.misclassified(images, labels, probs, n=6, fig=fig),
+        "confused_pairs": lambda fig: mp.confused_pairs(images, labels, probs, n_pairs=2, n_examples=3, fig=fig),
+        "activations": lambda fig: mp.activations(images[0], maps, fig=fig),
+        "dense_weights": lambda fig: mp.dense_weights(rng.normal(0, 0.05, (784, 8)), fig=fig),
+        "filters": lambda fig: mp.filters(rng.normal(0, 0.3, (3, 3, 1, 8)), fig=fig),
+        "weight_evolution": lambda fig: mp.weight_evolution(_weight_records(), fig=fig),
+        "prediction_evolution": lambda fig: mp.prediction_evolution(_probe(), fig=fig),
+        "prediction_evolution_accuracy": lambda fig: mp.prediction_evolution(_probe(), kind="accuracy", fig=fig),
+        "compare_curves": lambda fig: mp.compare_curves(gd.compared_runs(), fig=fig),
+        "compare_confusion": lambda fig: mp.compare_confusion(gd.compared_test_runs(200), fig=fig),
+    }
+
+
+MULTI_PANEL = ["training_curves", "topk_grid", "misclassified", "confused_pairs", "activations", "dense_weights",
+               "filters", "weight_evolution", "prediction_evolution", "prediction_evolution_accuracy",
+               "compare_curves", "compare_confusion"]
+
+
+def _all_axes(fig):
+    """Every Axes drawn into ``fig`` (a Figure or SubFigure), its subfigures' included."""
+    return list(fig.axes) + [a for sub in fig.subfigs for a in _all_axes(sub)]
+
+
+@pytest.mark.parametrize("name", MULTI_PANEL)
+def test_multi_panel_plots_draw_into_a_subfigure_and_a_subplotspec(preds, name):
+    """fig= a SubFigure: drawn there and returned; fig= gs[0, 1]: a new SubFigure of the user's
+    figure in that cell; nothing lands on the rest of the user's figure, nor on a fresh figure."""
+    from matplotlib.figure import SubFigure
+
+    draw = _multi_panel_draws(preds)[name]
+    n_open = len(plt.get_fignums())
+    user = plt.figure(figsize=(14, 6))
+    left, right = user.subfigures(1, 2)
+    own = left.add_subplot()
+    own.plot([0, 1], [1, 0])
+    out = draw(right)
+    assert out is right
+    assert right.axes and all(a.figure is right for a in right.axes)
+    assert left.axes == [own]
+    assert len(plt.get_fignums()) == n_open + 1  # no fresh figure was made
+
+    user2 = plt.figure(figsize=(14, 6))
+    gs = user2.add_gridspec(1, 2)
+    mine = user2.add_subplot(gs[0, 0])
+    out = draw(gs[0, 1])
+    assert isinstance(out, SubFigure) and out in user2.subfigs and out._subplotspec.colspan == range(1, 2)
+    assert out.axes and all(a.figure is out for a in out.axes) and mine.figure is user2
+    user2.canvas.draw()  # it renders
+    plt.close(user)
+    plt.close(user2)
+
+
+@pytest.mark.parametrize("name", MULTI_PANEL)
+def test_multi_panel_plots_keep_a_fresh_figure_without_fig(preds, name):
+    out = _multi_panel_draws(preds)[name](None)
+    assert isinstance(out, matplotlib.figure.Figure) and mp.alt_text(out)
+
+
+@pytest.mark.parametrize("name", MULTI_PANEL)
+def test_a_bad_fig_is_a_type_error_naming_fig_and_what_came(preds, name):
+    _fig, ax = plt.subplots()
+    with pytest.raises(TypeError, match=r"^fig must be a matplotlib Figure, a SubFigure \(fig.subfigures\(...\)\), "
+                                        r"a SubplotSpec \(gs\[0, 1\]\) or None; got Axes$"):
+        _multi_panel_draws(preds)[name](ax)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda y, p, ax: mp.confusion_matrix(y, p, ax=ax),
+    lambda y, p, ax: mp.class_metrics(y, p, ax=ax),
+    lambda y, p, ax: mp.calibration(y, p, ax=ax),
+    lambda y, p, ax: mp.embedding(p, y, ax=ax),
+    lambda y, p, ax: mp.training_curves(gd.history(), metrics=["loss"], ax=ax),
+])
+def test_a_bad_ax_is_a_type_error_naming_ax_and_what_came(preds, draw):
+    _i, labels, probs = preds
+    fig = plt.figure()
+    with pytest.raises(TypeError, match=r"^ax must be a matplotlib Axes \(e.g. from plt.subplots\(\)\) or None; "
+                                        r"got Figure$"):
+        draw(labels, probs, fig)
+
+
+def test_single_panel_plots_fill_a_user_made_grid(preds):
+    """Four single-panel plots in one user-made 2×2 figure: each returns its own Axes, draws on it
+    alone, and the figure renders with every Axes where the user put it."""
+    _i, labels, probs = preds
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout="constrained")
+    got = [mp.training_curves(gd.history(), metrics=["accuracy"], ax=axes[0, 0]),
+           mp.confusion_matrix(labels, probs, normalize="true", ax=axes[0, 1]),
+           mp.class_metrics(labels, probs, ax=axes[1, 0]),
+           mp.calibration(labels, probs, ax=axes[1, 1])]
+    assert got == [axes[0, 0], axes[0, 1], axes[1, 0], axes[1, 1]]
+    assert [a.get_title()[:14] for a in got] == ["accuracy", "Confusion matr", "Per-class metr", "Reliability di"]
+    assert len(plt.get_fignums()) == len(set(plt.get_fignums()))  # no extra figure
+    assert all(a.figure is fig for a in fig.axes)
+    fig.canvas.draw()
+    boxes = [a.get_window_extent() for a in got]
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(4) for j in range(i + 1, 4))
+    cells = [t.get_window_extent() for t in got[1].texts if t.get_gid() in ("cell", "recall", "precision")]
+    assert len(cells) == 120 and not any(a.overlaps(b) for i, a in enumerate(cells) for b in cells[i + 1:])
+    legend = got[3].get_legend().get_window_extent()  # calibration's legend: one column in a narrow Axes
+    texts = [t.get_window_extent() for t in got[3].get_legend().get_texts()]
+    assert not any(a.overlaps(b) for i, a in enumerate(texts) for b in texts[i + 1:]) and legend.width > 0
+
+
+def test_two_multi_panel_plots_compose_into_subfigures_of_one_figure(preds):
+    images, labels, probs = preds
+    fig = plt.figure(figsize=(12, 9), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.3])
+    a = mp.compare_curves(gd.compared_runs(), fig=top)
+    b = mp.misclassified(images, labels, probs, n=8, fig=bottom)
+    assert (a, b) == (top, bottom)
+    assert fig.axes and all(ax.figure in (top, bottom) for ax in fig.axes)  # nothing on the figure itself
+    assert [ax.get_title() for ax in top.axes] == ["loss", "accuracy"]
+    assert bottom.get_suptitle().startswith("Most confident errors (8 of")
+    assert len([t for t in bottom.axes[0].texts if t.get_gid() == "title"]) == 8
+    fig.canvas.draw()
+    top_box, bottom_box = top.bbox, bottom.bbox
+    assert all(top_box.contains(*ax.get_window_extent().get_points().mean(axis=0)) for ax in top.axes)
+    assert all(bottom_box.contains(*ax.get_window_extent().get_points().mean(axis=0)) for ax in bottom.axes)

@@ -154,3 +154,48 @@ def test_confusion_matrix_counts_and_alt_text_come_from_metrics(preds):
     assert gd.texts(ax, "accuracy") == [f"{metrics.accuracy(labels, pred):.0%}"]
     ((t, p, n),) = metrics.most_confused_pairs(labels, pred, 10, n_pairs=1)
     assert mp.alt_text(ax).endswith(f"most confused: true {t} → pred {p} ({n}).")
+
+
+def _overlapping_pairs(ax, gids=("cell", "recall", "precision", "accuracy")):
+    import itertools
+
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() in gids]
+    return boxes, [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_normalized_cell_texts_do_not_overlap_in_a_users_2x2_grid(preds, layout):
+    """Issue 13: in plt.subplots(2, 2, figsize=(10, 8)) the normalized cell texts ran into each
+    other at 8 pt; sized to the Axes' cells, no two cell or margin texts' boxes overlap."""
+    import matplotlib.pyplot as plt
+
+    _images, y_true, probabilities = preds
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout=layout)
+    ax = mp.confusion_matrix(y_true, probabilities, normalize="true", ax=axes[0, 1])
+    boxes, overlapping = _overlapping_pairs(ax)
+    assert len(boxes) == 100 + 10 + 10 + 1 and overlapping == []
+    sizes = {t.get_fontsize() for t in ax.texts if t.get_gid() == "cell"}
+    assert len(sizes) == 1 and 5 <= sizes.pop() <= 8  # at most a fresh figure's 8 pt, still readable
+    # sized as drawn: the same figure drawn smaller gets smaller values, still clear of each other
+    fig.set_size_inches(6, 5)
+    boxes, overlapping = _overlapping_pairs(ax)
+    smaller = {t.get_fontsize() for t in ax.texts if t.get_gid() == "cell"}
+    assert overlapping == [] and len(smaller) == 1 and smaller.pop() < 6.5
+    plt.close(fig)
+
+
+def test_cell_texts_keep_their_size_on_a_fresh_figure_and_text_kw_wins(preds):
+    import matplotlib.pyplot as plt
+
+    _images, y_true, probabilities = preds
+    ax = mp.confusion_matrix(y_true, probabilities, normalize="true")
+    assert {t.get_fontsize() for t in ax.texts if t.get_gid() == "cell"} == {8}
+    assert _overlapping_pairs(ax)[1] == []
+    _fig, small = plt.subplots(2, 2, figsize=(10, 8))
+    ax = mp.confusion_matrix(y_true, probabilities, normalize="true", ax=small[0, 0], text_kw={"fontsize": 9})
+    assert {t.get_fontsize() for t in ax.texts if t.get_gid() == "cell"} == {9}
+    _fig, big = plt.subplots(figsize=(9, 9))  # room enough: the default size
+    ax = mp.confusion_matrix(y_true, probabilities, normalize="true", ax=big)
+    assert {t.get_fontsize() for t in ax.texts if t.get_gid() == "cell"} == {8}

@@ -80,7 +80,7 @@ def test_training_curves_bad_input():
         mp.training_curves({"loss": ["a", "b"]})
     with pytest.raises(TypeError, match=r"history.history\['val_loss'\] must be a list of numbers"):
         mp.training_curves(SimpleNamespace(history={"loss": [0.5, 0.4], "val_loss": [0.6, "high"]}))
-    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(3 needed"):
+    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(2 needed"):
         mp.training_curves(gd.history(), ax=plt.subplots()[1])
 
 
@@ -122,3 +122,46 @@ def test_empty_history_gives_a_message():
     assert "No training history" in " ".join(gd.texts(fig.axes[0]))
     fig = mp.training_curves(pd.DataFrame())
     assert "0 epochs" in mp.alt_text(fig)
+
+
+def test_one_metric_on_one_axes_without_the_learning_rate_panel():
+    """Issue 13: training_curves(run, metrics=["accuracy"], ax=ax) draws one metric on the one Axes
+    given (the recorded learning rate needs no second Axes) and returns that Axes."""
+    fig, axes = plt.subplots(1, 2)
+    ax = mp.training_curves(gd.history(), metrics=["accuracy"], ax=axes[0])
+    assert ax is axes[0] and ax.get_title() == "accuracy"
+    assert {ln.get_label() for ln in ax.lines} >= {"train", "validation"}
+    np.testing.assert_allclose([ln for ln in ax.lines if ln.get_label() == "train"][0].get_ydata(),
+                               gd.history()["accuracy"])
+    assert not axes[1].has_data() and len(fig.axes) == 2
+    assert mp.alt_text(ax).startswith("Training curves over 8 epochs: accuracy")
+
+
+def test_learning_rate_keyword():
+    h = gd.history()
+    titles = [a.get_title() for a in mp.training_curves(h, learning_rate=False).axes if a.get_visible()]
+    assert titles == ["loss", "accuracy"]
+    _fig, axes = plt.subplots(1, 3)
+    mp.training_curves(h, ax=axes)  # "auto": an Axes is left for it
+    assert [a.get_title() for a in axes] == ["loss", "accuracy", "learning rate"]
+    _fig, axes = plt.subplots(1, 2)
+    mp.training_curves(h, ax=axes)  # "auto": no Axes left, no panel
+    assert [a.get_title() for a in axes] == ["loss", "accuracy"]
+    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(3 needed"):
+        mp.training_curves(h, ax=axes, learning_rate=True)
+    no_lr = {k: v for k, v in h.items() if k != "learning_rate"}
+    with pytest.raises(ValueError, match="learning_rate=True: the history recorded no learning rate"):
+        mp.training_curves(no_lr, learning_rate=True)
+    with pytest.raises(ValueError, match="learning_rate must be True, False or 'auto'; got 'yes'"):
+        mp.training_curves(h, learning_rate="yes")
+
+
+def test_fig_draws_the_panels_into_a_subfigure_and_not_with_ax():
+    user = plt.figure(figsize=(12, 4))
+    sub = user.subfigures(1, 2)[1]
+    out = mp.training_curves(gd.history(), fig=sub)
+    assert out is sub and [a.get_title() for a in sub.axes] == ["loss", "accuracy", "learning rate"]
+    with pytest.raises(TypeError, match="training_curves takes ax= .* or fig= .*, not both"):
+        mp.training_curves(gd.history(), ax=plt.subplots()[1], fig=sub)
+    with pytest.raises(TypeError, match=r"ax\[1\] must be a matplotlib Axes"):
+        mp.training_curves(gd.history(), ax=[plt.subplots()[1], "b"])

@@ -100,3 +100,17 @@ def test_error_views_rank_with_metrics(preds):
     fig = mp.confused_pairs(images, labels, probs, n_pairs=3)
     assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"] == [
         f"true {t} → pred {p}\n{n} error{'s' if n != 1 else ''}" for t, p, n in pairs]
+
+
+def test_titles_are_at_least_9_points(preds):
+    """Issue 13: the most-confident-errors titles were about 7 px high (7.5 pt); every title of
+    both error views, and their suptitles, is at least 9 pt at the default size."""
+    images, y_true, probabilities = preds
+    for fig in (mp.misclassified(images, y_true, probabilities),
+                mp.confused_pairs(images, y_true, probabilities)):
+        texts = [t for t in fig.axes[0].texts if t.get_gid() in ("title", "pair")]
+        assert texts and min(t.get_fontsize() for t in texts) >= 9
+        assert fig._suptitle.get_fontsize() >= 9
+        fig.canvas.draw()
+        heights = [t.get_window_extent().height for t in texts if "\n" not in t.get_text()]
+        assert heights and min(heights) >= 9 / 72 * fig.dpi  # drawn that tall, not scaled down

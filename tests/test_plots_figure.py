@@ -79,3 +79,60 @@ def test_message_figure_and_draw_message():
     draw_message(ax, "empty")
     (text,) = ax.texts
     assert text.get_position() == (0.5, 0.5) and text.get_transform() == ax.transAxes
+
+
+def test_target_figure_fresh_given_or_a_subfigure_of_a_subplotspec():
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import SubFigure
+
+    from mnist_viz.plots._figure import figure_size, target_figure
+
+    fresh = target_figure(None, figsize=(3.0, 2.0), layout=None)
+    assert fresh.get_size_inches().tolist() == [3.0, 2.0] and fresh.get_layout_engine() is None
+    user = plt.figure(figsize=(8, 4))
+    assert target_figure(user, figsize=(1, 1)) is user
+    left, right = user.subfigures(1, 2)
+    assert target_figure(right, figsize=(1, 1)) is right and figure_size(right) == (4.0, 4.0)
+    gs = user.add_gridspec(2, 2)
+    sub = target_figure(gs[1, 0], figsize=(1, 1))
+    assert isinstance(sub, SubFigure) and sub in user.subfigs and figure_size(sub) == (4.0, 2.0)
+    with pytest.raises(ValueError, match=r"fig: the SubplotSpec's GridSpec belongs to no figure"):
+        target_figure(plt.GridSpec(1, 2)[0, 0], figsize=(1, 1))
+    for bad, got in ((plt.subplots()[1], "Axes"), ("figure", "str"), (gs, "GridSpec")):
+        with pytest.raises(TypeError, match=rf"^fig must be a matplotlib Figure, a SubFigure .* or None; got {got}$"):
+            target_figure(bad, figsize=(1, 1))
+
+
+def test_check_axes_and_panel_axes_name_the_argument():
+    import matplotlib.pyplot as plt
+
+    from mnist_viz.plots._figure import axes_size, check_axes, panel_axes
+
+    fig, axes = plt.subplots(1, 2, figsize=(6, 3))
+    assert check_axes(axes[0]) is axes[0] and check_axes(None) is None
+    with pytest.raises(TypeError, match=r"^ax must be a matplotlib Axes .* got ndarray \(several Axes: pass one"):
+        check_axes(axes)
+    with pytest.raises(TypeError, match=r"^ax must be a matplotlib Axes .* got Figure$"):
+        check_axes(fig)
+    assert panel_axes(axes, 2) == list(axes) and panel_axes(axes[1], 1) == [axes[1]]
+    with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(3 needed\); got 2"):
+        panel_axes(axes, 3)
+    w, h = axes_size(axes[0])
+    x0, y0, aw, ah = axes[0].get_position().bounds
+    assert (w, h) == pytest.approx((aw * 6, ah * 3))
+
+
+def test_image_canvas_in_a_users_subfigure_keeps_square_pixels():
+    import matplotlib.pyplot as plt
+
+    from mnist_viz.plots._figure import image_canvas
+
+    user = plt.figure(figsize=(8, 8))
+    sub = user.subfigures(1, 2)[0]
+    got, ax = image_canvas(3.0, (40, 60), top_in=0.5, fig=sub)
+    assert got is sub and ax.figure is sub and ax.get_aspect() == 1.0 and ax.get_anchor() == "N"
+    ax.imshow(np.zeros((40, 60)))
+    user.canvas.draw()
+    box = ax.get_window_extent()
+    assert box.width / box.height == pytest.approx(60 / 40, rel=0.02)
+    assert sub.bbox.contains(box.x0 + 1, box.y0 + 1) and sub.bbox.contains(box.x1 - 1, box.y1 - 1)

@@ -107,3 +107,16 @@ def test_topk_grid_bars_in_metrics_top_k_order(preds):
     labels_drawn = _patch(fig, "bar_labels")[0].texts + _patch(fig, "true_labels")[0].texts
     assert sorted(labels_drawn) == sorted(str(c) for c in top.ravel())
     assert _patch(fig, "bar_probs")[0].texts == [f"{probs[i, c]:.2f}" for i in range(6) for c in top[i]]
+
+
+def test_titles_are_9_points(preds):
+    """Issue 13: each digit's title ("✓ true 7") is drawn in 9 pt type at the default size: its
+    glyph outlines (a bold digit and 't' at least cap height, 0.73 em) are that tall on the canvas."""
+    from mnist_viz.plots.topk import TITLE_SIZE
+
+    images, y_true, probabilities = preds
+    assert TITLE_SIZE >= 9
+    fig = mp.topk_grid(images[:1], y_true[:1], probabilities[:1], n=1)
+    (title,) = [p for p in fig.axes[0].patches if p.get_gid().startswith("titles")]
+    fig.canvas.draw()
+    assert title.get_window_extent().height >= 0.73 * 9 / 72 * fig.dpi

@@ -1,10 +1,16 @@
 """mnist_viz.plots: every plot of the toolkit, one signature everywhere.
 
-Data first (NumPy arrays, DataFrames or a ``Run``), keyword-only options, ``ax=None`` draws on a
-*fresh* figure, and the return value is the Axes (or the Figure for multi-panel plots). The
-project's style is applied inside each call; importing this package changes no matplotlib setting
-and does not import TensorFlow (only :func:`activations` and friends do, when given a live model).
-Every function attaches a short alt text that :func:`alt_text` reads.
+Data first (NumPy arrays, DataFrames or a ``Run``), keyword-only options, and every plot composes
+as matplotlib's do. Single-panel plots (:func:`confusion_matrix`, :func:`class_metrics`,
+:func:`calibration`, :func:`embedding`, and :func:`training_curves` for one metric) take ``ax=``
+and return that Axes; multi-panel plots (the others, and :func:`training_curves` for several
+panels) take ``fig=``: a Figure, a SubFigure (``fig.subfigures(...)``) or a SubplotSpec
+(``gs[0, 1]``: drawn into ``user_fig.add_subfigure(spec)``), and return the Figure or SubFigure
+they filled. Without ``ax``/``fig`` each draws on a *fresh* figure, never the current one. A bad
+``ax``/``fig`` is a TypeError that names it and what came. The project's style is applied inside
+each call; importing this package changes no matplotlib setting and does not import TensorFlow
+(only :func:`activations` and friends do, when given a live model). Every function attaches a
+short alt text that :func:`alt_text` reads.
 
 One module per view: ``curves`` (:func:`training_curves`), ``comparison`` (:func:`compare_curves`,
 :func:`compare_confusion`), ``confusion`` (:func:`confusion_matrix`), ``class_metrics``,
@@ -23,6 +29,20 @@ Example
 >>> ax = mp.confusion_matrix(y_true, y_pred)
 >>> mp.alt_text(ax)
 'Confusion matrix of 4 predictions over 3 classes; accuracy 75.0%; most confused: true 2 → pred 1 (1).'
+
+Composing: one mnist_viz plot per Axes of your grid, a multi-panel one in a subfigure.
+
+>>> import matplotlib.pyplot as plt
+>>> fig = plt.figure(figsize=(12, 4), layout="constrained")
+>>> left, right = fig.subfigures(1, 2)
+>>> mp.class_metrics(y_true, y_pred, ax=left.subplots()) is left.axes[0]
+True
+>>> mp.misclassified(np.zeros((4, 28, 28)), y_true, np.eye(3)[y_pred], fig=right) is right
+True
+>>> mp.topk_grid(np.zeros((4, 28, 28)), y_true, np.eye(3)[y_pred], fig=ax)
+Traceback (most recent call last):
+...
+TypeError: fig must be a matplotlib Figure, a SubFigure (fig.subfigures(...)), a SubplotSpec (gs[0, 1]) or None; got Axes
 """
 from __future__ import annotations
 

@@ -15,18 +15,24 @@ Example
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["epoch_label", "display_epochs", "pick", "epoch_ticks"]
 
 
-def epoch_label(e) -> str:
+def epoch_label(e: float) -> str:
     """The shown name of recorded epoch ``e``: ``"init"`` for -1, else ``e + 1``."""
     e = int(e)
     return "init" if e < 0 else str(e + 1)
 
 
-def display_epochs(epochs) -> np.ndarray:
+def display_epochs(epochs: ArrayLike) -> np.ndarray:
     """Recorded 0-based epochs (-1 = before training) -> displayed 1-based (init = 0), as floats."""
     return np.asarray(epochs, dtype=float) + 1
 
@@ -38,7 +44,7 @@ def pick(n: int, k: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, n - 1, k)).astype(int))
 
 
-def epoch_ticks(ax, xs) -> None:
+def epoch_ticks(ax: Axes, xs: ArrayLike) -> None:
     """At most 8 x ticks at the displayed epochs ``xs``, named as :func:`epoch_label` does."""
     xs = np.unique(np.asarray(xs, dtype=float))
     if len(xs) == 0:

@@ -18,17 +18,24 @@ ValueError: class_names has 2 names, n_classes is 3
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mnist_viz._arrays import as_images, as_labels, as_probabilities, check_same_length, positive_int
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from mnist_viz.features_file import Features
+
 __all__ = ["class_names_and_count", "class_names_for", "label_pair", "digit_predictions", "is_keras_model",
            "run_features"]
 
 
-def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | None, int | None]:
+def class_names_and_count(class_names: Iterable[object] | None, n_classes: int | None,
+                          *arrays: ArrayLike | None) -> tuple[list[str] | None, int | None]:
     """``(class names as str or None, number of classes or None)``: ``n_classes``, else
     ``len(class_names)``, else the columns of the first 2-D array of ``arrays`` (one-hot rows or
     probabilities; ``None`` entries are skipped).
@@ -36,17 +43,16 @@ def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | 
     >>> class_names_and_count(None, None, [1, 2], [[0.5, 0.5], [1.0, 0.0]])
     (None, 2)
     """
-    if class_names is not None:
-        class_names = [str(c) for c in class_names]
-        if not class_names:
-            raise ValueError("class_names must name at least one class; got an empty list")
+    names = None if class_names is None else [str(c) for c in class_names]
+    if names is not None and not names:
+        raise ValueError("class_names must name at least one class; got an empty list")
     if n_classes is not None:
         n_classes = positive_int(n_classes, "n_classes")
-        if class_names is not None and len(class_names) != n_classes:
-            raise ValueError(f"class_names has {len(class_names)} names, n_classes is {n_classes}")
-        return class_names, n_classes
-    if class_names is not None:
-        return class_names, len(class_names)
+        if names is not None and len(names) != n_classes:
+            raise ValueError(f"class_names has {len(names)} names, n_classes is {n_classes}")
+        return names, n_classes
+    if names is not None:
+        return names, len(names)
     for a in arrays:
         a = np.asarray(a)
         if a.ndim == 2 and a.shape[1] > 1:
@@ -54,18 +60,19 @@ def class_names_and_count(class_names, n_classes, *arrays) -> tuple[list[str] | 
     return None, None
 
 
-def class_names_for(names, n: int) -> list[str]:
+def class_names_for(names: Iterable[object] | None, n: int) -> list[str]:
     """Exactly ``n`` class names as str: ``names`` cut to ``n``, or padded with the class numbers
     (a Run's ``class_names`` for a matrix of ``n`` columns).
 
     >>> class_names_for(["zero", "one"], 3), class_names_for(["a", "b", "c"], 2), class_names_for(None, 2)
     (['zero', 'one', '2'], ['a', 'b'], ['0', '1'])
     """
-    names = [str(c) for c in (names or [])]
-    return (names + [str(i) for i in range(len(names), n)])[:n]
+    given = [str(c) for c in (names or [])]
+    return (given + [str(i) for i in range(len(given), n)])[:n]
 
 
-def label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred"):
+def label_pair(y_true: ArrayLike, y_pred: ArrayLike, class_names: Iterable[object] | None, *, n_classes: int | None = None,
+               pred_name: str = "y_pred") -> tuple[np.ndarray, np.ndarray, int, list[str]]:
     """Integer ``y_true`` / ``y_pred`` (labels, one-hot; ``y_pred`` also probabilities -> argmax), the
     class count and the class names: ``n_classes``, else ``len(class_names)``, else the columns of
     a 2-D input, else the largest label + 1 (the only case where an out-of-range label cannot be
@@ -79,7 +86,8 @@ def label_pair(y_true, y_pred, class_names, *, n_classes=None, pred_name="y_pred
     return yt, yp, n, names if names is not None else [str(i) for i in range(n)]
 
 
-def digit_predictions(images, y_true, probabilities, class_names):
+def digit_predictions(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike,
+                      class_names: Iterable[object] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """``(images (n, 28, 28), y_true (n,), probabilities (n, C), class names)``, in the order of the
     arguments, for the views of digits with their predictions (:func:`~mnist_viz.plots.topk_grid`,
     the error views), checked against each other.
@@ -95,17 +103,16 @@ def digit_predictions(images, y_true, probabilities, class_names):
     imgs = as_images(images, "images")
     probs = as_probabilities(probabilities, "probabilities")
     n_classes = probs.shape[1] if probs.ndim == 2 and probs.shape[1] else None
-    if class_names is not None:
-        class_names = [str(c) for c in class_names]
-        if n_classes is not None and len(class_names) != n_classes:
-            raise ValueError(f"class_names has {len(class_names)} names, probabilities has {n_classes} columns")
+    given = None if class_names is None else [str(c) for c in class_names]
+    if given is not None and n_classes is not None and len(given) != n_classes:
+        raise ValueError(f"class_names has {len(given)} names, probabilities has {n_classes} columns")
     y = as_labels(y_true, "y_true", n_classes=n_classes)
     check_same_length(images=imgs, y_true=y, probabilities=probs)
-    names = class_names if class_names is not None else [str(i) for i in range(n_classes or 0)]
+    names = given if given is not None else [str(i) for i in range(n_classes or 0)]
     return imgs, y, probs, names
 
 
-def is_keras_model(obj) -> bool:
+def is_keras_model(obj: object) -> bool:
     """A keras.Model, told without importing Keras (a class in its MRO comes from ``keras``).
 
     >>> is_keras_model({"conv1": None})
@@ -117,10 +124,10 @@ def is_keras_model(obj) -> bool:
     )
 
 
-def run_features(obj):
+def run_features(obj: object) -> Features | None:
     """``run.features`` (:class:`~mnist_viz.run_format.Features`, or the arrays of a
     ``features.npz``) when ``obj`` is a Run, else None."""
-    from mnist_viz.run_format import Features
+    from mnist_viz.run_format import Features  # type: ignore[attr-defined]  # noqa: F811
 
     feats = getattr(obj, "features", None)
     if isinstance(feats, Mapping):

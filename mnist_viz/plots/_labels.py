@@ -15,8 +15,14 @@ Example
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["MAX_LABEL_CHARS", "ELLIPSIS", "short_name", "short_names", "text_width", "widest",
            "class_ticks", "wrapped"]
@@ -26,13 +32,13 @@ MAX_LABEL_CHARS = 16
 ELLIPSIS = "…"
 
 
-def short_name(name, width: int = MAX_LABEL_CHARS) -> str:
+def short_name(name: object, width: int = MAX_LABEL_CHARS) -> str:
     """``name`` as a str of at most ``width`` characters (cut ones end in "…"; spaces at the cut are dropped)."""
     s = " ".join(str(name).split())
     return s if len(s) <= width else s[: max(width - 1, 1)].rstrip() + ELLIPSIS
 
 
-def short_names(names, width: int = MAX_LABEL_CHARS) -> list[str]:
+def short_names(names: Iterable[object], width: int = MAX_LABEL_CHARS) -> list[str]:
     """:func:`short_name` of each name."""
     return [short_name(n, width) for n in names]
 
@@ -44,7 +50,7 @@ def _width(s: str, size: float, weight: str, style: str) -> float:
 
     if not s:
         return 0.0
-    prop = FontProperties(family="DejaVu Sans", weight=weight, style=style)
+    prop = FontProperties(family="DejaVu Sans", weight=weight, style=style)  # type: ignore[arg-type]
     lines = s.split("\n")
     return float(max(TextPath((0, 0), line, size=size, prop=prop).get_extents().width for line in lines if line)) / 72.0
 
@@ -54,9 +60,9 @@ def text_width(s: str, fontsize: float, *, weight: str = "normal", style: str = 
     return _width(str(s), float(fontsize), weight, style)
 
 
-def widest(labels, fontsize: float, **font) -> float:
+def widest(labels: Iterable[object], fontsize: float, **font: str) -> float:
     """The widest of ``labels`` (:func:`text_width`), 0 for none."""
-    return max((text_width(s, fontsize, **font) for s in labels), default=0.0)
+    return max((text_width(str(s), fontsize, **font) for s in labels), default=0.0)
 
 
 def wrapped(name: str, width: int = MAX_LABEL_CHARS // 2 + 2) -> str:
@@ -87,7 +93,8 @@ def _thinned(labels: list[str], pitch_in: float, fontsize: float) -> list[str]:
     return [s if (i % k == 0 and last - i >= k) or i == last else "" for i, s in enumerate(labels)]
 
 
-def class_ticks(ax, axis: str, ticks, labels, *, fontsize: float, pitch_in: float, rotation=None, shorten=True):
+def class_ticks(ax: Axes, axis: str, ticks: ArrayLike, labels: Sequence[object], *, fontsize: float, pitch_in: float,
+                rotation: float | None = None, shorten: bool = True) -> float:
     """Set ``labels`` at ``ticks`` on ``ax``'s ``axis`` ("x" or "y"), cut to :data:`MAX_LABEL_CHARS`
     (``shorten=False``: as given, e.g. already :func:`wrapped`).
 

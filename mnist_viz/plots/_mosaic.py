@@ -6,7 +6,9 @@ mosaic pixels, y down, as ``imshow`` draws them.
 
 Example
 -------
->>> import numpy as np
+>>> from typing import TYPE_CHECKING
+
+import numpy as np
 >>> from mnist_viz.plots._mosaic import upscale
 >>> tiles, f = upscale(np.arange(8.0).reshape(2, 2, 2), target=6)
 >>> f, tiles.shape, tiles[1, :3, 0].tolist()
@@ -14,9 +16,14 @@ Example
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._style import DIGIT_CMAP, cmap_with_gaps
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["DIGIT", "upscale", "draw_digits", "frame_digit", "digit_title"]
 
@@ -32,7 +39,7 @@ def upscale(stack: np.ndarray, target: int) -> tuple[np.ndarray, int]:
     return np.kron(stack, np.ones((1, f, f))), f
 
 
-def draw_digits(ax, mosaic, vmin, vmax):
+def draw_digits(ax: Axes, mosaic: np.ndarray, vmin: float, vmax: float) -> None:
     """The NaN-gapped digit mosaic as one image (gaps transparent), filling ``ax``."""
     h, w = mosaic.shape
     ax.imshow(mosaic, cmap=cmap_with_gaps(DIGIT_CMAP), vmin=vmin, vmax=vmax, interpolation="nearest",
@@ -41,7 +48,7 @@ def draw_digits(ax, mosaic, vmin, vmax):
     ax.set_ylim(h - 0.5, -0.5)
 
 
-def frame_digit(ax, r0, c0, color, linewidth):
+def frame_digit(ax: Axes, r0: float, c0: float, color: str, linewidth: float) -> None:
     """A frame around the 28×28 digit whose top-left pixel is (r0, c0) in the mosaic."""
     from matplotlib.patches import Rectangle
 
@@ -49,7 +56,7 @@ def frame_digit(ax, r0, c0, color, linewidth):
                            linewidth=linewidth, gid="frame"))
 
 
-def digit_title(ax, r0, c0, text, fontsize):
+def digit_title(ax: Axes, r0: float, c0: float, text: str, fontsize: float) -> None:
     """``text`` centred above the digit at (r0, c0), a few points clear of its frame; the
     annotation's ``xy`` is the digit's top centre in mosaic pixels."""
     ax.annotate(text, (c0 - 0.5 + DIGIT / 2, r0 - 0.5), xytext=(0, 3.5), textcoords="offset points",

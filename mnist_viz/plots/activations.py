@@ -16,18 +16,25 @@ Example
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mnist_viz._arrays import pixel_scale, positive_int
 from mnist_viz._words import DEFAULT_NOUN, noun_for
 
-from ._figure import new_figure
+from ._figure import FigureLike, FigureTarget, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import upscale
 from ._style import DIGIT_CMAP, SEQUENTIAL_CMAP, cmap_with_gaps, digit_range, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+
+    from mnist_viz.features_file import Features
 
 __all__ = ["activations"]
 
@@ -35,7 +42,7 @@ __all__ = ["activations"]
 MAPS_PER_LINE = 16
 
 
-def _one_image(image) -> np.ndarray:
+def _one_image(image: ArrayLike) -> np.ndarray:
     arr = np.asarray(image)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"image must be a numeric array; got dtype {arr.dtype}")
@@ -44,7 +51,7 @@ def _one_image(image) -> np.ndarray:
     return arr.reshape(28, 28)
 
 
-def _bare(ax):
+def _bare(ax: Axes) -> None:
     """No ticks and no spines: for image panels."""
     ax.set_xticks([])
     ax.set_yticks([])
@@ -75,7 +82,7 @@ def _mosaic(maps: np.ndarray, per_line: int, target: int) -> np.ndarray:
     return out
 
 
-def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
+def _stage_maps(model: Any, image: np.ndarray, layers: str | Sequence[str] | None) -> dict[str, np.ndarray]:
     """{layer: (h, w, c)} from a live model or a precomputed mapping."""
     if is_keras_model(model):
         from mnist_viz.features import feature_maps
@@ -111,7 +118,7 @@ def _stage_maps(model, image, layers) -> dict[str, np.ndarray]:
     return out
 
 
-def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
+def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndarray]:
     """The stored maps (``run.features``) of the test digit equal to ``image``."""
     maps = feats.activations
     if not maps:
@@ -133,7 +140,8 @@ def _run_maps(run, feats, image) -> dict[str, np.ndarray]:
     )
 
 
-def activations(image, model, *, layers=None, max_maps=16, noun=DEFAULT_NOUN):
+def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
+                noun: str = DEFAULT_NOUN, fig: FigureTarget = None) -> FigureLike:
     """The stages of a convnet for one digit: the input, then the feature maps of every conv and
     pooling layer in order, one row per layer.
 
@@ -157,10 +165,12 @@ def activations(image, model, *, layers=None, max_maps=16, noun=DEFAULT_NOUN):
         Maps shown per layer.
     noun : str
         The word for the image in the alt text ("digit"; "image", "letter" ... for other datasets).
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the input and the stages (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes per row: the input digit, then one mosaic image of each layer's maps.
 
     Example
@@ -187,16 +197,16 @@ def activations(image, model, *, layers=None, max_maps=16, noun=DEFAULT_NOUN):
             mos = _mosaic(_normalise_maps(a[:, :, :m]), MAPS_PER_LINE, target)
             mosaics.append((name, a.shape, m, mos))
             heights.append(max(0.35, width * 0.96 * mos.shape[0] / mos.shape[1]) + 0.3)
-        fig = new_figure(figsize=(width, 0.35 + sum(heights)))
-        gs = fig.add_gridspec(len(heights), 1, height_ratios=heights)
-        ax0 = fig.add_subplot(gs[0])
+        canvas = target_figure(fig, figsize=(width, 0.35 + sum(heights)))
+        gs = canvas.add_gridspec(len(heights), 1, height_ratios=heights)
+        ax0 = canvas.add_subplot(gs[0])
         ax0.imshow(img, cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
         ax0.set_title("input 28×28", loc="left")
         ax0.set_anchor("W")
         _bare(ax0)
         cmap = cmap_with_gaps(SEQUENTIAL_CMAP, bad=ink("white"))
         for i, (name, shape, m, mos) in enumerate(mosaics, start=1):
-            ax = fig.add_subplot(gs[i])
+            ax = canvas.add_subplot(gs[i])
             ax.imshow(mos, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
             h, w, c = shape
             shown = f"maps 1–{m} of {c}" if m < c else f"all {c} maps" if c > 1 else "1 map"
@@ -204,12 +214,12 @@ def activations(image, model, *, layers=None, max_maps=16, noun=DEFAULT_NOUN):
             ax.set_anchor("W")
             _bare(ax)
         sep = " " if width >= 6 else "\n"
-        fig.suptitle(f"What each stage of the network sees{sep}(each map scaled to its own range)", x=0.01,
+        canvas.suptitle(f"What each stage of the network sees{sep}(each map scaled to its own range)", x=0.01,
                      ha="left", fontsize="medium")
     desc = ", ".join(f"{n} {s[0]}×{s[1]}×{s[2]}" for n, s, _m, _mos in mosaics)
     set_alt_text(
-        fig,
+        canvas,
         f"Activations of one {noun_for(None, noun)} through {len(mosaics)} conv/pool layers: {desc} "
         f"(up to {max_maps} maps each, each map scaled to its own range).",
     )
-    return fig
+    return canvas

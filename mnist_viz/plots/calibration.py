@@ -14,15 +14,22 @@ Example
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, positive_int
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import expected_calibration_error, reliability_bins
 
-from ._figure import draw_message, new_figure
+from ._figure import check_axes, draw_message, new_figure, usable_size
+from ._labels import widest
 from ._style import OKABE_ITO, WRONG_COLOR, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["calibration", "expected_calibration_error"]
 
@@ -30,7 +37,16 @@ __all__ = ["calibration", "expected_calibration_error"]
 GAP_FILL = "#F7D9C4"
 
 
-def calibration(y_true, probabilities, *, n_bins=10, ax=None):
+def _two_columns_fit(ax: Axes) -> bool:
+    """Whether the legend's entries fit two a row above ``ax`` (8 pt, handles 1.6 em, padding 0.8 em
+    an entry and 1 em between the columns)."""
+    labels = ax.get_legend_handles_labels()[1]
+    em = 8 / 72
+    need = 2 * (widest(labels, 8) + 2.4 * em) + em
+    return usable_size(ax, left=0.6)[0] >= need
+
+
+def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10, ax: Axes | None = None) -> Axes:
     """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal
     (a pale hatched block above the bar where the model is overconfident, a hatch over the bar's top
     where it is underconfident), the expected calibration error (ECE, weighted by bin counts) in the
@@ -68,6 +84,7 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
     bins = reliability_bins(yt, probs, n_bins=n_bins)
     edges, count, conf, acc, ece = bins.edges, bins.count, bins.mean_confidence, bins.accuracy, bins.ece
     with plot_style():
+        given = check_axes(ax) is not None
         if ax is None:
             fig = new_figure(figsize=(5.0, 6.4), layout=None)
             ax = fig.add_axes((0.13, 0.31, 0.82, 0.55))  # room above for the legend, below for the histogram
@@ -92,15 +109,16 @@ def calibration(y_true, probabilities, *, n_bins=10, ax=None):
             if sel.any():
                 ax.bar(edges[:-1][sel], np.abs(conf[sel] - acc[sel]), bottom=np.minimum(acc[sel], conf[sel]),
                        width=width[sel], align="edge", edgecolor=WRONG_COLOR, linewidth=0.8, label=label, gid="gap",
-                       **style)
+                       **style)  # type: ignore[arg-type]
         ax.plot(conf[used], acc[used], marker="o", markersize=3.5, linestyle="none", color=ink("black"),
                 label="bin (mean confidence, accuracy)")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.set_ylabel("accuracy")
-        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})", pad=50)
+        ncol = 2 if not given or _two_columns_fit(ax) else 1  # a narrow Axes of the user's: one column
+        ax.set_title(f"Reliability diagram (ECE = {ece:.3f})", pad=50 if ncol == 2 else 78)
         # above the diagram, not over bars that may reach 1.0 anywhere
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand", ncol=2, borderaxespad=0,
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand", ncol=ncol, borderaxespad=0,
                   handlelength=1.6, columnspacing=1.0)
         ax.tick_params(labelbottom=False)
         # confidence histogram in a strip under the diagram, sharing its x axis

@@ -10,21 +10,29 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import per_class_metrics
 
-from ._figure import draw_message, new_axes
+from ._figure import axes_size, check_axes, draw_message, new_axes, usable_size
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
 from ._theme import ink
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+
 __all__ = ["class_metrics"]
 
 
-def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bars", ax=None):
+def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence[object] | None = None,
+                  n_classes: int | None = None, kind: Literal["bars", "table"] = "bars", ax: Axes | None = None) -> Axes:
     """Per-class precision, recall and F1 (``sklearn.metrics.precision_recall_fscore_support``) with
     the support of each class.
 
@@ -60,6 +68,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
     if kind not in ("bars", "table"):
         raise ValueError(f"kind must be 'bars' or 'table'; got {kind!r}")
     yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)
+    given = check_axes(ax) is not None
     with plot_style():
         if kind == "bars":
             ax = new_axes(ax, figsize=(max(6.4, 0.55 * n + 1.5), 3.6))
@@ -80,7 +89,7 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
                     ((p, "precision", OKABE_ITO[0]), (r, "recall", OKABE_ITO[1]), (f, "F1", OKABE_ITO[2]))):
                 ax.bar(x + (k - 1) * w, vals, width=w, color=color, label=label)
             ax.axhline(accuracy, color=ink("0.3"), linestyle="--", linewidth=1, label=f"accuracy {accuracy:.1%}")
-            _bar_ticks(ax, x, names, s, fontsize=7 if n <= 15 else 5)
+            _bar_ticks(ax, x, names, s, fontsize=7 if n <= 15 else 5, given=given)
             ax.set_xlim(-0.6, n - 0.4)
             lo = min(float(np.min(np.concatenate([p, r, f]))), accuracy)
             ax.set_ylim(max(0.0, np.floor((lo - 0.05) * 10) / 10), 1.0)
@@ -88,8 +97,12 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
             ax.set_xlabel("class (support)")
             handles, labels = ax.get_legend_handles_labels()
             order = [labels.index(t) for t in ("precision", "recall", "F1")] + [0]
-            ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
-                      bbox_to_anchor=(1.0, 1.0))
+            if given:  # the user's Axes: the legend in one row above the bars, not beside them
+                ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower left",
+                          bbox_to_anchor=(0.0, 1.0), ncol=4, borderaxespad=0.2, handlelength=1.2, columnspacing=1.0)
+            else:
+                ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left",
+                          bbox_to_anchor=(1.0, 1.0))
         else:
             table = np.column_stack([p, r, f])
             im = ax.imshow(table, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
@@ -108,17 +121,20 @@ def class_metrics(y_true, y_pred, *, class_names=None, n_classes=None, kind="bar
                 spine.set_visible(False)
             ax.set_ylabel("class")
         sep = " " if kind == "bars" else "\n"
-        ax.set_title(f"Per-class metrics{sep}({yt.size:,} samples, accuracy {accuracy:.1%})")
+        ax.set_title(f"Per-class metrics{sep}({yt.size:,} samples, accuracy {accuracy:.1%})",
+                     pad=22 if given and kind == "bars" else None)
         worst = int(np.argmin(f))
         set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
                          f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")
         return ax
 
 
-def _bar_ticks(ax, x, names, support, *, fontsize):
+def _bar_ticks(ax: Axes, x: np.ndarray, names: list[str], support: np.ndarray, *, fontsize: float,
+               given: bool) -> None:
     """Each class name over its support (``n=…``) under its bars: cut names, wrapped onto two lines
     when wider than a group of bars, turned 90° on one line when still too wide."""
-    pitch = ax.get_position().width * ax.figure.get_figwidth() / max(len(x), 1)
+    width = usable_size(ax, left=0.6)[0] if given else axes_size(ax)[0]  # a layout takes the y labels' room
+    pitch = width / max(len(x), 1)
     shown = short_names(names)
     labels = [f"{nm}\nn={c:,}" for nm, c in zip(shown, support)]
     if widest(labels, fontsize) > 0.92 * pitch:

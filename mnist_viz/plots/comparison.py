@@ -13,11 +13,14 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from mnist_viz.run_format import TEST_NPZ
 
-from ._figure import new_subplots
+from ._figure import FigureLike, FigureTarget, new_subplots
 from ._inputs import class_names_for
 from ._style import OKABE_ITO, plot_style, set_alt_text
 from .confusion import confusion_matrix
@@ -28,14 +31,15 @@ __all__ = ["compare_curves", "compare_confusion"]
 DEFAULT_METRICS = ("loss", "accuracy")
 
 
-def _non_empty(runs) -> list:
+def _non_empty(runs: Sequence[Any]) -> list[Any]:
     runs = list(runs)
     if not runs:
         raise ValueError("runs must hold at least one run; got an empty sequence")
     return runs
 
 
-def compare_curves(runs, *, metrics=None):
+def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
+                   fig: FigureTarget = None) -> FigureLike:
     """Per-epoch curves of several runs overlaid: solid validation, dashed training, one colour per
     run (Okabe-Ito), one panel per metric.
 
@@ -45,10 +49,12 @@ def compare_curves(runs, *, metrics=None):
     metrics : sequence of str, optional
         Metrics to overlay (default: ``loss`` and ``accuracy``, those that any run recorded as
         ``m`` or ``val_m``).
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the panels, one per metric (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes per metric shown, the legend on the first.
 
     Raises
@@ -74,7 +80,7 @@ def compare_curves(runs, *, metrics=None):
         raise ValueError(f"none of the runs recorded {', '.join(wanted)} per epoch (train or val_); "
                          "pass metrics= with columns their histories have")
     with plot_style():
-        fig, axes = new_subplots(1, len(shown), figsize=(3.4 * len(shown), 3.0))
+        canvas, axes = new_subplots(1, len(shown), figsize=(3.4 * len(shown), 3.0), fig=fig)
         for ax, m in zip(axes[0], shown):
             for i, r in enumerate(runs):
                 color = OKABE_ITO[i % len(OKABE_ITO)]
@@ -87,12 +93,13 @@ def compare_curves(runs, *, metrics=None):
             ax.set_xlabel("epoch")
             ax.xaxis.get_major_locator().set_params(integer=True)
         axes[0][0].legend(fontsize=7)
-        set_alt_text(fig, f"{' and '.join(shown).capitalize()} per epoch for runs "
-                          + ", ".join(r.name for r in runs) + " (solid: validation, dashed: training).")
-    return fig
+        set_alt_text(canvas, f"{' and '.join(shown).capitalize()} per epoch for runs "
+                             + ", ".join(r.name for r in runs) + " (solid: validation, dashed: training).")
+    return canvas
 
 
-def compare_confusion(runs, *, class_names=None):
+def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
+                      fig: FigureTarget = None) -> FigureLike:
     """The test confusion matrices of several runs side by side: counts
     (:func:`~mnist_viz.plots.confusion_matrix` without margins or colorbar), each titled with its
     run's name, 4.2 × 3.9 inches per run.
@@ -105,10 +112,12 @@ def compare_confusion(runs, *, class_names=None):
         Tick labels for every run (one per class of each run). Default: each run's own
         ``.class_names``, cut or padded with class numbers to its number of columns (``0..C-1``
         for objects without).
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the matrices side by side (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes per run, in the order given.
 
     Raises
@@ -148,10 +157,10 @@ def compare_confusion(runs, *, class_names=None):
         tests.append(r.test)
         names.append(class_names_for(class_names if class_names is not None else getattr(r, "class_names", None), n))
     with plot_style():
-        fig, axes = new_subplots(1, len(runs), figsize=(4.2 * len(runs), 3.9))
+        canvas, axes = new_subplots(1, len(runs), figsize=(4.2 * len(runs), 3.9), fig=fig)
         for ax, r, test, run_names in zip(axes[0], runs, tests, names):
             confusion_matrix(test.labels, test.probabilities, class_names=run_names, margins=False, colorbar=False,
                              ax=ax)
             ax.set_title(r.name)
-        set_alt_text(fig, "Test confusion matrices side by side for " + ", ".join(str(r.name) for r in runs) + ".")
-    return fig
+        set_alt_text(canvas, "Test confusion matrices side by side for " + ", ".join(str(r.name) for r in runs) + ".")
+    return canvas

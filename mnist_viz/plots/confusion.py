@@ -12,15 +12,26 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_precision
 
-from ._figure import draw_message, new_figure
+from matplotlib.artist import Artist
+
+from ._figure import axes_size, check_axes, draw_message, new_figure
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest
 from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.text import Text
+    from numpy.typing import ArrayLike
 
 __all__ = ["confusion_matrix"]
 
@@ -29,12 +40,12 @@ MAX_ANNOTATED_CLASSES = 20
 _MARGIN_GAP = 0.35  # gap, in cells, between the matrix and its recall/precision margins
 
 
-def _pitch(n, margins, side):
+def _pitch(n: int, margins: bool, side: float) -> float:
     """Inches between two ticks of a matrix ``side`` inches wide (with its margins)."""
     return side / (n + (1 + _MARGIN_GAP if margins else 0))
 
 
-def _x_rotation(n, names, margins, side, tick_size):
+def _x_rotation(n: int, names: list[str], margins: bool, side: float, tick_size: float) -> int:
     """The angle of the x tick labels: 90° beyond 20 classes or when the (cut) names are wider
     than a cell, else 0."""
     if n > 20:
@@ -42,7 +53,8 @@ def _x_rotation(n, names, margins, side, tick_size):
     return 0 if widest(short_names(names), tick_size) <= 0.92 * _pitch(n, margins, side) else 90
 
 
-def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
+def _cm_axes(n: int, names: list[str], *, margins: bool, colorbar: bool,
+             margin_colorbar: bool = False) -> tuple[Axes, Axes | None, Axes | None]:
     """A fresh figure laid out by hand for a square matrix plus colorbar (no layout engine: the
     constrained/compressed pass costs a third of the render time at 10,000 predictions). With
     ``margin_colorbar`` a second, shorter colorbar (for the recall/precision margins) sits under
@@ -69,12 +81,54 @@ def _cm_axes(n, names, *, margins, colorbar, margin_colorbar=False):
         cax = fig.add_axes((cb_x, (bottom + 0.45 * side) / height, cb_w, 0.5 * side / height))
         mcax = fig.add_axes((cb_x, (bottom + 0.05 * side) / height, cb_w, 0.3 * side / height))
         return ax, cax, mcax
-    cax = fig.add_axes((cb_x, (bottom + 0.1 * side) / height, cb_w, 0.8 * side / height)) if colorbar else None
-    return ax, cax, None
+    one = fig.add_axes((cb_x, (bottom + 0.1 * side) / height, cb_w, 0.8 * side / height)) if colorbar else None
+    return ax, one, None
 
 
-def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_classes=None, margins=True,
-                     cmap=SEQUENTIAL_CMAP, values_format=None, colorbar=True, im_kw=None, text_kw=None, ax=None):
+class _FitToCells(Artist):
+    """Draws nothing: drawn first in its Axes (after the layout engine and the Axes' aspect have
+    placed it), it sets its texts' size to what fits one cell of the matrix as drawn
+    (:func:`_fitting_size`), so that in a user's small Axes no two values overlap."""
+
+    def __init__(self, texts: list[Text], fontsize: float, n: int, margins: bool):
+        super().__init__()
+        self.texts, self.fontsize, self.cells = texts, fontsize, n + (1 + _MARGIN_GAP if margins else 0)
+        self.strings = [[t.get_text() for t in texts]]
+        self.set_zorder(-100)
+        self.set_in_layout(False)
+
+    def draw(self, renderer: Any) -> None:
+        ax = self.axes
+        if ax is None:
+            return
+        w, h = axes_size(ax)  # type: ignore[arg-type]  # an Axes' _AxesBase
+        size = _fitting_size(self.fontsize, self.strings, min(w, h) / self.cells)
+        for t in self.texts:
+            if t.get_fontsize() != size:  # only a change marks the figure stale
+                t.set_fontsize(size)
+
+
+def _fitting_size(fontsize: float, texts: list[list[str]], cell_in: float) -> float:
+    """``fontsize``, or smaller (not under 4 pt) so that the widest of ``texts`` takes at most 85 %
+    of a cell ``cell_in`` inches wide and a line of text 80 % of its height.
+
+    >>> _fitting_size(8, [["0.93", "0.01"]], 0.5), _fitting_size(8, [["0.93"]], 0.2)
+    (8, 5.8)
+    """
+    flat = [t for row in texts for t in row]
+    wide = widest(flat, fontsize) if flat else 0.0
+    fit = fontsize
+    if wide > 0.85 * cell_in:
+        fit = fontsize * 0.85 * cell_in / wide
+    fit = min(fit, 0.8 * cell_in * 72 / 1.2)
+    return fontsize if fit >= fontsize else max(4.0, round(float(np.floor(fit * 10) / 10), 1))
+
+
+def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal["true", "pred", "all"] | None = None,
+                     class_names: Sequence[object] | None = None, n_classes: int | None = None, margins: bool = True,
+                     cmap: str | Colormap = SEQUENTIAL_CMAP, values_format: str | None = None, colorbar: bool = True,
+                     im_kw: dict[str, Any] | None = None, text_kw: dict[str, Any] | None = None,
+                     ax: Axes | None = None) -> Axes:
     """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
     right margin and precision in the bottom margin.
 
@@ -111,7 +165,9 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         Passed to ``imshow`` of the matrix and to each cell's ``text`` (as scikit-learn's
         ``ConfusionMatrixDisplay.plot``), e.g. ``text_kw={"fontsize": 6}``.
     ax : matplotlib Axes, optional
-        Where to draw (default: a fresh figure).
+        Where to draw (default: a fresh figure). In a given Axes the cell and margin values are
+        sized to its cells as placed when called (smaller type in a small Axes, so that no two
+        overlap); ``text_kw={"fontsize": ...}`` still wins.
 
     Returns
     -------
@@ -139,6 +195,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
     margin_colorbar = margins and colorbar and normalize is None and not annotate
     with plot_style():
         cax = mcax = None
+        given = check_axes(ax) is not None
         if ax is None:
             ax, cax, mcax = _cm_axes(n, names, margins=margins, colorbar=colorbar, margin_colorbar=margin_colorbar)
         if yt.size == 0:
@@ -168,14 +225,15 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         im = ax.imshow(cm, **{"cmap": cmap_obj, "vmin": 0, "vmax": vmax, "interpolation": "nearest",
                               **(im_kw or {}), "extent": (-0.5, n - 0.5, n - 0.5, -0.5)})
         fontsize = 8 if n <= 10 else (6.5 if n <= 15 else 5.5)
+        cell_texts = [[format(v, fmt) for v in row] for row in cm] if annotate else []
         if annotate:
             dark = is_dark(im.cmap(im.norm(cm)))  # one colormap call for every cell
             for i in range(n):
                 for j in range(n):
-                    ax.text(j, i, format(cm[i, j], fmt), **{"ha": "center", "va": "center", "fontsize": fontsize,
+                    ax.text(j, i, cell_texts[i][j], **{"ha": "center", "va": "center", "fontsize": fontsize,
                                                             "color": "white" if dark[i, j] else "black",
                                                             **(text_kw or {}), "gid": "cell"})
-        ticks = list(range(n))
+        ticks: list[float] = list(range(n))
         xlabels, ylabels = list(names), list(names)
         if margins:
             g = _MARGIN_GAP
@@ -192,7 +250,7 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
             scale = 1 if annotate else 100
             msize = fontsize if annotate else 6.5
 
-            def fmt_pct(v):
+            def fmt_pct(v: float) -> str:
                 return "–" if np.isnan(v) else pct.format(v * scale)
 
             for i, r in enumerate(recall):
@@ -211,13 +269,20 @@ def confusion_matrix(y_true, y_pred, *, normalize=None, class_names=None, n_clas
         else:
             ticks_x = ticks
         tick_size = 8 if n <= 20 else 7
-        side = ax.get_position().width * ax.figure.get_figwidth()
+        side = axes_size(ax)[0]
         class_ticks(ax, "x", ticks_x, xlabels, fontsize=tick_size, rotation=_x_rotation(n, names, margins, side, tick_size),
                     pitch_in=_pitch(n, margins, side))
         class_ticks(ax, "y", ticks_x, ylabels, fontsize=tick_size, pitch_in=_pitch(n, margins, side))
         if margins:
             for lab in (ax.get_xticklabels()[-1], ax.get_yticklabels()[-1]):
                 lab.set_fontstyle("italic")
+        if given:  # the user's Axes: every value sized to the cells as drawn, after any layout
+            written = [t for t in ax.texts if t.get_gid() == "cell"]
+            if written and "fontsize" not in (text_kw or {}):
+                ax.add_artist(_FitToCells(written, fontsize, n, margins))
+            marg = [t for t in ax.texts if t.get_gid() in ("recall", "precision", "accuracy")]
+            if marg:
+                ax.add_artist(_FitToCells(marg, float(marg[0].get_fontsize()), n, margins))
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)

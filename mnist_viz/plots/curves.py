@@ -12,13 +12,18 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ._figure import draw_message, new_axes, new_subplots
+from ._figure import FigureLike, FigureTarget, draw_message, message_figure, new_subplots, panel_axes
 from ._style import OKABE_ITO, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["training_curves"]
 
@@ -29,7 +34,7 @@ _VAL_COLOR = OKABE_ITO[1]
 _BEST_COLOR = "0.35"
 
 
-def _history_frames(history) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _history_frames(history: Any) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(per-epoch DataFrame, per-batch DataFrame or None) from any accepted history type."""
     batches = None
     if isinstance(history, pd.DataFrame):
@@ -56,7 +61,7 @@ def _history_frames(history) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     return frame, batches
 
 
-def _frame_from_dict(d: Mapping, name: str) -> pd.DataFrame:
+def _frame_from_dict(d: Mapping[Any, Any], name: str) -> pd.DataFrame:
     cols = {}
     for key, values in d.items():
         try:
@@ -109,7 +114,8 @@ def _best_epoch(frame: pd.DataFrame) -> tuple[int, str, float] | None:
     return None
 
 
-def _plot_series(ax, x, y, *, color, label, linestyle="-", row=0):
+def _plot_series(ax: Axes, x: np.ndarray, y: ArrayLike, *, color: str, label: str, linestyle: str = "-",
+                 row: int = 0) -> int:
     """Line with markers; non-finite values become gaps, marked by an 'x' (in the series' colour,
     one row per series) on the lower edge."""
     y = np.asarray(y, dtype=float)
@@ -129,10 +135,12 @@ def _batch_x(batches: pd.DataFrame) -> np.ndarray:
     epoch = np.asarray(batches["epoch"], dtype=float)
     batch = np.asarray(batches["batch"], dtype=float)
     per_epoch = batches.groupby("epoch")["batch"].transform("max").to_numpy(dtype=float) + 1
-    return epoch + (batch + 1) / per_epoch
+    return np.asarray(epoch + (batch + 1) / per_epoch)
 
 
-def training_curves(history, *, metrics=None, per_batch=False, ax=None):
+def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,
+                    learning_rate: bool | Literal["auto"] = "auto", ax: Axes | Sequence[Axes] | np.ndarray | None = None,
+                    fig: FigureTarget = None) -> Axes | FigureLike:
     """Loss and each metric per epoch, train vs validation, with the best epoch marked.
 
     Parameters
@@ -146,14 +154,25 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
     per_batch : bool
         Overlay the true per-batch values (``<metric>_batch`` columns of ``run.batches``) at
         fractional epochs. Needs a Run recorded with :class:`~mnist_viz.HistoryRecorder`.
+    learning_rate : bool or "auto"
+        The learning-rate panel (after the metrics). ``"auto"`` (default): drawn when the history
+        recorded a learning rate and there is room for it: always on a fresh figure or ``fig=``,
+        and with ``ax=`` only when ``ax`` holds one more Axes than there are metrics. ``True``
+        requires it (a ValueError when no learning rate was recorded or no Axes is left for it);
+        ``False`` never draws it.
     ax : Axes or sequence of Axes, optional
-        Where to draw: one Axes per panel (metrics, then the learning rate if recorded). Default:
-        a fresh figure.
+        Where to draw: one Axes per panel (the metrics, then the learning rate). One Axes draws
+        one metric (``metrics=["accuracy"]``, or a history with only one), as any single-panel
+        plot; extra Axes are hidden.
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Draw the grid of panels into this (sub)figure, or into a new SubFigure of the SubplotSpec's
+        figure (``gs[0, 1]``), instead of a fresh figure. Not together with ``ax``.
 
     Returns
     -------
-    matplotlib.figure.Figure
-        The figure of the panels (one per metric, then the learning rate).
+    matplotlib.axes.Axes or matplotlib.figure.Figure or SubFigure
+        The Axes when ``ax`` is one Axes; else the (sub)figure of the panels (one per metric,
+        then the learning rate).
 
     Notes
     -----
@@ -170,6 +189,18 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
     ['loss', 'learning rate']
     >>> mp.alt_text(fig)
     'Training curves over 2 epochs: loss; best epoch 2 (val_loss 0.7).'
+
+    One metric on one Axes of your own grid (no learning-rate panel then):
+
+    >>> import matplotlib.pyplot as plt
+    >>> user_fig, axes = plt.subplots(1, 2)
+    >>> ax = mp.training_curves({"loss": [1.0, 0.6], "accuracy": [0.6, 0.8], "learning_rate": [1e-3, 5e-4]},
+    ...                         metrics=["accuracy"], ax=axes[0])
+    >>> ax is axes[0], ax.get_title(), axes[1].has_data()
+    (True, 'accuracy', False)
+    >>> fig = mp.training_curves({"loss": [1.0, 0.6], "learning_rate": [1e-3, 5e-4]}, learning_rate=False)
+    >>> [a.get_title() for a in fig.axes]
+    ['loss']
     """
     frame, batches = _history_frames(history)
     found = _metric_names(frame)
@@ -184,8 +215,17 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
         if missing:
             raise ValueError(f"metrics {missing} not found in history; it has {found}")
         chosen = list(metrics)
+    if learning_rate not in (True, False, "auto"):
+        raise ValueError(f"learning_rate must be True, False or 'auto'; got {learning_rate!r}")
+    if ax is not None and fig is not None:
+        raise TypeError("training_curves takes ax= (Axes to draw on) or fig= (a figure to fill), not both")
+    given = None if ax is None else panel_axes(ax, 1)
     lr_col = next((c for c in ("learning_rate", "lr") if c in frame.columns), None)
     if lr_col is not None and not np.isfinite(np.asarray(frame[lr_col], dtype=float)).any():
+        lr_col = None
+    if learning_rate is True and lr_col is None:
+        raise ValueError(f"learning_rate=True: the history recorded no learning rate; it has {list(frame.columns)}")
+    if learning_rate is False or (learning_rate == "auto" and given is not None and len(given) <= len(chosen)):
         lr_col = None
     if per_batch:
         if batches is None or not isinstance(batches, pd.DataFrame):
@@ -200,9 +240,9 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
         n_epochs = len(frame)
         panels = list(chosen) + (["learning rate"] if lr_col and n_epochs else [])
         if n_epochs == 0 or not panels:
-            return _empty_figure(ax, n_epochs)
-        axes = _panel_axes(ax, len(panels))
-        fig = axes[0].figure
+            return _empty_figure(given, n_epochs, fig, one=_one_axes(ax))
+        axes = _panel_axes(given, len(panels), fig)
+        target = axes[0].figure
         x = _epochs(frame)
         best = _best_epoch(frame)
         n_bad = 0
@@ -212,7 +252,7 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
             if f"val_{metric}" in frame.columns:
                 n_bad += _plot_series(a, x, frame[f"val_{metric}"], color=_VAL_COLOR, label="validation",
                                       row=1)
-            if per_batch and f"{metric}_batch" in batches.columns:
+            if per_batch and batches is not None and f"{metric}_batch" in batches.columns:
                 a.plot(_batch_x(batches), np.asarray(batches[f"{metric}_batch"], dtype=float),
                        color=_TRAIN_COLOR, alpha=0.35, linewidth=0.8, label="train (per batch)",
                        gid="per_batch", zorder=1)
@@ -251,24 +291,29 @@ def training_curves(history, *, metrics=None, per_batch=False, ax=None):
             text += f"; best epoch {x[i]:.0f} ({col} {val:.3g})"
         if n_bad:
             text += f"; {n_bad} NaN/inf value{'s' if n_bad != 1 else ''} shown as gaps"
-        set_alt_text(fig, text + ".")
-        return fig
+        set_alt_text(axes[0] if _one_axes(ax) else target, text + ".")
+        return axes[0] if _one_axes(ax) else target
 
 
-def _panel_axes(ax, n: int) -> list:
-    """One Axes per panel: the given ones (at least ``n``), else a fresh grid of up to 3 a row."""
-    if ax is None:
+def _one_axes(ax: object) -> bool:
+    return ax is not None and not isinstance(ax, (list, tuple, np.ndarray))
+
+
+def _panel_axes(given: list[Axes] | None, n: int, fig: FigureTarget) -> list[Axes]:
+    """One Axes per panel: the given ones (at least ``n``), else a grid of up to 3 a row on a fresh
+    figure or on ``fig``."""
+    if given is None:
         ncols = min(n, 3)
         nrows = -(-n // ncols)
-        _fig, axs = new_subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows))
+        _fig, axs = new_subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows), fig=fig)
         return list(axs.ravel())
-    axes = list(np.ravel(ax)) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
-    if len(axes) < n:
-        raise ValueError(f"ax must hold one Axes per panel ({n} needed: metrics + learning rate); got {len(axes)}")
-    return axes
+    if len(given) < n:
+        raise ValueError(f"ax must hold one Axes per panel ({n} needed: metrics + learning rate); got {len(given)} "
+                         "(metrics=[...] picks fewer, learning_rate=False drops its panel)")
+    return given
 
 
-def _integer_epoch_ticks(axes, x) -> None:
+def _integer_epoch_ticks(axes: list[Axes], x: np.ndarray) -> None:
     from matplotlib.ticker import MaxNLocator
 
     for a in axes:
@@ -277,12 +322,12 @@ def _integer_epoch_ticks(axes, x) -> None:
             a.set_xlim(x[0] - 1, x[0] + 1)
 
 
-def _empty_figure(ax, n_epochs: int):
-    """Nothing to draw: the message on the first given Axes, else on a fresh figure."""
-    a = np.ravel(ax)[0] if isinstance(ax, (list, tuple, np.ndarray)) else ax
-    a = new_axes(a, figsize=(4.8, 3.0))
-    fig = a.figure
+def _empty_figure(given: list[Axes] | None, n_epochs: int, fig: FigureTarget, *, one: bool) -> Axes | FigureLike:
+    """Nothing to draw: the message on the first given Axes, else on ``fig`` or a fresh figure."""
     msg = "No training history to plot (0 epochs recorded)." if n_epochs == 0 else "No metrics to plot."
-    draw_message(a, msg)
-    set_alt_text(fig, "Training curves: " + msg[0].lower() + msg[1:])
-    return fig
+    alt = "Training curves: " + msg[0].lower() + msg[1:]
+    if given is None:
+        return message_figure(msg, alt, figsize=(4.8, 3.0), fig=fig)
+    draw_message(given[0], msg)
+    set_alt_text(given[0], alt)
+    return given[0] if one else given[0].figure

@@ -12,16 +12,23 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 
 from mnist_viz._arrays import as_labels, check_same_length
 from mnist_viz._words import count, noun_for
 
-from ._figure import draw_message, new_axes
+from ._figure import axes_size, draw_message, new_axes
 from ._inputs import class_names_and_count
 from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 __all__ = ["embedding"]
 
@@ -29,7 +36,7 @@ ERROR_MARKER = "x"
 ERROR_COLOR = "0.1"
 
 
-def _project(x: np.ndarray, method: str, random_state: int):
+def _project(x: np.ndarray, method: str, random_state: int) -> tuple[np.ndarray, tuple[str, str]]:
     """2-D coordinates and axis labels."""
     n, d = x.shape
     if n == 1 or d == 1:
@@ -99,23 +106,24 @@ def _spread_labels(points: np.ndarray, min_dist: float, *, iterations: int = 60)
     return pos
 
 
-def _centroid_labels(ax, xy, y, names, colors, n_classes):
+def _centroid_labels(ax: Axes, xy: np.ndarray, y: np.ndarray, names: list[str], colors: Sequence[Any],
+                     n_classes: int) -> None:
     """Each class's name at the median of its points, nudged apart so no label hides another; a thin
     line joins a moved label to its class's centre."""
-    centres, classes = [], []
+    found: list[np.ndarray] = []
+    classes: list[int] = []
     for c in range(n_classes):
         sel = y == c
         if sel.any():
-            centres.append(np.median(xy[sel], axis=0))
+            found.append(np.median(xy[sel], axis=0))
             classes.append(c)
-    if not centres:
+    if not found:
         return
-    centres = np.array(centres)
+    centres = np.array(found)
     ax.autoscale_view()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    bbox = ax.get_position()
-    w_in = max(bbox.width * ax.figure.get_figwidth(), 1e-3)
-    h_in = max(bbox.height * ax.figure.get_figheight(), 1e-3)
+    w_in, h_in = axes_size(ax)
+    w_in, h_in = max(w_in, 1e-3), max(h_in, 1e-3)
     sx, sy = w_in / max(x1 - x0, 1e-12), h_in / max(y1 - y0, 1e-12)  # data -> inches
     inches = np.column_stack([(centres[:, 0] - x0) * sx, (centres[:, 1] - y0) * sy])
     shown = [names[c] for c in classes]
@@ -141,8 +149,10 @@ def _centroid_labels(ax, xy, y, names, colors, n_classes):
     ax.set_ylim(y0, y1)
 
 
-def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, n_classes=None, random_state=0,
-              ax=None, noun=None):
+def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = None,
+              method: Literal["pca", "tsne"] = "pca", class_names: Sequence[object] | None = None,
+              n_classes: int | None = None, random_state: int = 0, ax: Axes | None = None,
+              noun: str | None = None) -> Axes:
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
 
@@ -253,8 +263,8 @@ def embedding(features, y_true, *, y_pred=None, method="pca", class_names=None, 
         ax.set_xticks([]), ax.set_yticks([])
         label = "PCA" if method == "pca" else "t-SNE"
         ax.set_title(f"{label} of {x.shape[1]}-d penultimate features ({count(len(x), noun)})")
-    err = f"; {int(wrong.sum())} misclassified marked with x" if wrong is not None else ""
+    marked = f"; {int(wrong.sum())} misclassified marked with x" if wrong is not None else ""
     listed = ", ".join(full_names[:12]) + (", …" if n_classes > 12 else "")
     set_alt_text(ax, f"{label} embedding of the {x.shape[1]}-d features of {count(len(x), noun)}, coloured by true "
-                     f"class ({n_classes} classes: {listed}){err}.")
+                     f"class ({n_classes} classes: {listed}){marked}.")
     return ax

@@ -12,35 +12,47 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from mnist_viz._arrays import positive_int
 from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import most_confident_errors, most_confused_pairs
 
-from ._figure import image_canvas, message_figure
+from ._figure import FigureLike, FigureTarget, image_canvas, message_figure, square_pixels
 from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT, digit_title, draw_digits, frame_digit
 from ._style import WRONG_COLOR, digit_range, plot_style, set_alt_text
 from ._theme import ink
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 __all__ = ["misclassified", "confused_pairs"]
 
+#: the size of every title in these views (each digit's, each pair's), points: 9 pt at least
+TITLE_SIZE = 9.0
 
-def _ranked_errors(y, probs, view: str, none: str, noun: str):
+
+def _ranked_errors(y: np.ndarray, probs: np.ndarray, view: str, none: str, noun: str,
+                   fig: FigureTarget) -> tuple[np.ndarray | None, np.ndarray | None, FigureLike | None]:
     """``(errors most confident first, predicted classes, None)``, or ``(None, None, figure)``: a
     message figure when there is no digit or no error to show (``view`` and ``none`` word its alt text)."""
     if y.size == 0:
-        return None, None, message_figure(f"No {plural(noun)} to show.", f"{view}: no {plural(noun)} given.")
+        return None, None, message_figure(f"No {plural(noun)} to show.", f"{view}: no {plural(noun)} given.", fig=fig)
     order, pred = most_confident_errors(y, probs), probs.argmax(axis=1)
     if order.size == 0:
         return None, None, message_figure(f"No misclassified {plural(noun)} among {y.size:,}.",
-                                          f"{view}: {none} among {y.size:,} predictions.")
+                                          f"{view}: {none} among {y.size:,} predictions.", fig=fig)
     return order, pred, None
 
 
-def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_names=None, noun=None):
+def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n: int = 16,
+                  ncols: int | None = None, class_names: Sequence[object] | None = None, noun: str | None = None,
+                  fig: FigureTarget = None) -> FigureLike:
     """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
 
     Parameters
@@ -52,10 +64,12 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
         Drawn cut to 16 characters with "…" (the alt text keeps them whole); a title wider than
         its digit goes onto two or three lines.
     noun : str, optional: the word for one sample (as in :func:`topk_grid`)
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the digits, with square pixels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes holds every digit: one mosaic image (gid ``"digits"``), a vermillion Rectangle
         frame per digit (gid ``"frame"``) and its title as an annotation (gid ``"title"``).
 
@@ -71,9 +85,9 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
     noun = noun_for(class_names, noun)
     n = positive_int(n, "n")
     with plot_style():
-        order, pred, empty = _ranked_errors(y, probs, f"Misclassified {plural(noun)}", "none", noun)
-        if empty is not None:
-            return empty
+        order, pred, empty = _ranked_errors(y, probs, f"Misclassified {plural(noun)}", "none", noun, fig)
+        if empty is not None or order is None or pred is None:
+            return empty  # type: ignore[return-value]
         show = order[:n]
         m = show.size
         ncols = positive_int(ncols, "ncols") if ncols is not None else min(8, int(np.ceil(np.sqrt(m))))
@@ -87,30 +101,34 @@ def misclassified(images, y_true, probabilities, *, n=16, ncols=None, class_name
         # a title wider than its digit's cell goes onto two lines (three if need be), in a taller band
         layouts = [[f"{t} → {p} {q}" for t, p, q in parts], [f"{t}\n→ {p} {q}" for t, p, q in parts],
                    [f"{t}\n→ {p}\n{q}" for t, p, q in parts]]
-        titles = next(lay for lay in layouts if widest(lay, 7.5) <= 0.95 * 1.55 or lay is layouts[-1])
+        titles = next(lay for lay in layouts if widest(lay, TITLE_SIZE) <= 0.95 * 1.55 or lay is layouts[-1])
         band = 5 + 4 * titles[0].count("\n")
         pitch_y = DIGIT + band
         mosaic = np.full((nrows * pitch_y + 2, ncols * pitch_x + 1), np.nan)  # + room for the last frames
-        fig, ax = image_canvas(1.55 * ncols, mosaic.shape, top_in=0.27)
+        canvas, ax = image_canvas(1.55 * ncols, mosaic.shape, top_in=0.27, fig=fig)
         vmin, vmax = digit_range(imgs)
         for cell, i in enumerate(show):
             r, c = divmod(cell, ncols)
             r0, c0 = r * pitch_y + band, c * pitch_x + 1
             mosaic[r0:r0 + DIGIT, c0:c0 + DIGIT] = imgs[i]
             frame_digit(ax, r0, c0, WRONG_COLOR, 1.2)
-            digit_title(ax, r0, c0, titles[cell], 7.5)
+            digit_title(ax, r0, c0, titles[cell], TITLE_SIZE)
         draw_digits(ax, mosaic, vmin, vmax)
+        if fig is not None:
+            square_pixels(ax)
         n_err = order.size
-        fig.suptitle(f"Most confident errors ({m} of {count(n_err, 'error')} in {count(y.size, noun)})", fontsize=9)
+        canvas.suptitle(f"Most confident errors ({m} of {count(n_err, 'error')} in {count(y.size, noun)})", fontsize=9)
         i0 = show[0]
-        set_alt_text(fig, f"The {m} most confident of {n_err:,} misclassified {noun if n_err == 1 else plural(noun)} "
+        set_alt_text(canvas, f"The {m} most confident of {n_err:,} misclassified {noun if n_err == 1 else plural(noun)} "
                           f"out of {y.size:,}; "
                           f"worst: true {names[y[i0]]} predicted {names[pred[i0]]} "
                           f"with probability {probs[i0, pred[i0]]:.2f}.")
-        return fig
+        return canvas
 
 
-def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, class_names=None, noun=None):
+def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n_pairs: int = 5,
+                   n_examples: int = 6, class_names: Sequence[object] | None = None, noun: str | None = None,
+                   fig: FigureTarget = None) -> FigureLike:
     """The most confused (true, predicted) class pairs, one row each, with example digits (most
     confident errors of that pair first).
 
@@ -123,10 +141,12 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
         Drawn cut to 16 characters with "…" (the alt text keeps them whole); long names put the
         pair on three lines in a wider head column.
     noun : str, optional: the word for one sample (as in :func:`topk_grid`)
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the pairs' rows, with square pixels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes holds everything: the pair names (texts, gid ``"pair"``), one mosaic image of the
         digits (gid ``"digits"``), a grey Rectangle frame per digit (gid ``"frame"``) and the
         wrong class's probability above it (annotations, gid ``"title"``).
@@ -144,9 +164,9 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
     n_pairs = positive_int(n_pairs, "n_pairs")
     n_examples = positive_int(n_examples, "n_examples")
     with plot_style():
-        order, pred, empty = _ranked_errors(y, probs, "Confused pairs", "no errors", noun)
-        if empty is not None:
-            return empty
+        order, pred, empty = _ranked_errors(y, probs, "Confused pairs", "no errors", noun, fig)
+        if empty is not None or order is None or pred is None:
+            return empty  # type: ignore[return-value]
         pairs = most_confused_pairs(y, pred, probs.shape[1], n_pairs=n_pairs)
         rows = len(pairs)
         # one row per pair: its name in a head column, then the digits 3 pixels apart, each under a
@@ -156,26 +176,28 @@ def confused_pairs(images, y_true, probabilities, *, n_pairs=5, n_examples=6, cl
         inch = (1.1 * n_examples + 1.6) / (head + n_examples * pitch_x + 2)  # one mosaic pixel, inches
         shown = short_names(names)
         heads = [f"true {shown[t]} → pred {shown[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}" for t, p, nerr in pairs]
-        if widest(heads, 8.5) > (head - 4) * inch:  # long names: one line each, and a wider head column
+        if widest(heads, TITLE_SIZE) > (head - 4) * inch:  # long names: one line each, and a wider head column
             heads = [f"true {shown[t]}\n→ pred {shown[p]}\n{nerr:,} error{'s' if nerr != 1 else ''}"
                      for t, p, nerr in pairs]
-            head = max(head, int(np.ceil(widest(heads, 8.5) / inch)) + 5)
+            head = max(head, int(np.ceil(widest(heads, TITLE_SIZE) / inch)) + 5)
         mosaic = np.full((rows * pitch_y + 2, head + n_examples * pitch_x + 2), np.nan)  # + room for the last frames
-        fig, ax = image_canvas(1.1 * n_examples + 1.6 + (head - 50) * inch, mosaic.shape, top_in=0.27)
+        canvas, ax = image_canvas(1.1 * n_examples + 1.6 + (head - 50) * inch, mosaic.shape, top_in=0.27, fig=fig)
         vmin, vmax = digit_range(imgs)
         for row, (t, p, nerr) in enumerate(pairs):
             r0 = row * pitch_y + band
-            ax.text(head - 3, r0 - 0.5 + DIGIT / 2, heads[row], ha="right", va="center", fontsize=8.5, gid="pair")
+            ax.text(head - 3, r0 - 0.5 + DIGIT / 2, heads[row], ha="right", va="center", fontsize=TITLE_SIZE, gid="pair")
             examples = order[(y[order] == t) & (pred[order] == p)][:n_examples]
             for col, i in enumerate(examples):
                 c0 = head + col * pitch_x + 1
                 mosaic[r0:r0 + DIGIT, c0:c0 + DIGIT] = imgs[i]
                 frame_digit(ax, r0, c0, ink("0.6"), 0.8)
-                digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", 7)
+                digit_title(ax, r0, c0, f"{probs[i, p]:.2f}", TITLE_SIZE)
         draw_digits(ax, mosaic, vmin, vmax)
-        fig.suptitle(f"Most confused class pairs ({count(order.size, 'error')} in {count(y.size, noun)}; "
+        if fig is not None:
+            square_pixels(ax)
+        canvas.suptitle(f"Most confused class pairs ({count(order.size, 'error')} in {count(y.size, noun)}; "
                      f"probability of the wrong class above each {noun})", fontsize=9)
         summary = ", ".join(f"{names[t]}→{names[p]} ({count})" for t, p, count in pairs)
-        set_alt_text(fig, f"The {rows} most confused class pairs among {order.size:,} errors in "
+        set_alt_text(canvas, f"The {rows} most confused class pairs among {order.size:,} errors in "
                           f"{count(y.size, noun)}, as true→predicted (count): {summary}.")
-        return fig
+        return canvas

@@ -14,11 +14,13 @@ Example
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from mnist_viz._arrays import positive_int
 
-from ._figure import new_figure
+from ._figure import FigureLike, FigureTarget, square_pixels, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import DIGIT, upscale
 from ._style import DIVERGING_CMAP, cmap_with_gaps, plot_style, set_alt_text
@@ -26,7 +28,7 @@ from ._style import DIVERGING_CMAP, cmap_with_gaps, plot_style, set_alt_text
 __all__ = ["dense_weights", "filters"]
 
 
-def _first_layer_kernel(obj, expected: str, argname: str) -> np.ndarray:
+def _first_layer_kernel(obj: Any, expected: str, argname: str) -> np.ndarray:
     """Kernel array from an array, a keras Model or a Run (features.npz)."""
     if is_keras_model(obj):
         from mnist_viz.features import first_layer_weights
@@ -54,7 +56,7 @@ def _first_layer_kernel(obj, expected: str, argname: str) -> np.ndarray:
     return arr
 
 
-def dense_weights(kernel, *, n_units=16, ncols=8):
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: FigureTarget = None) -> FigureLike:
     """What each unit of a Dense first layer looks for: its 784 incoming weights as a 28×28 image.
 
     A diverging colormap (blue negative, white 0, red positive) on one symmetric scale shared by
@@ -68,10 +70,12 @@ def dense_weights(kernel, *, n_units=16, ncols=8):
         The first ``n_units`` units are drawn.
     ncols : int
         Units per row.
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the units' weight images (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes holds every unit as one mosaic image (gid ``"weights"``) with the titles
         (gid ``"unit_title"``); the colorbar is the second Axes.
 
@@ -97,17 +101,18 @@ def dense_weights(kernel, *, n_units=16, ncols=8):
     images = kernel[:, :shown].T.reshape(shown, 28, 28)
     lim = float(np.abs(images).max()) or 1.0
     with plot_style():
-        fig = _weight_grid(images, [f"unit {k}" for k in range(shown)], ncols, lim, cell=(1.15, 1.25))
-        fig.suptitle(f"Incoming weights of units 0–{shown - 1} of {total} (first Dense layer)", fontsize="medium")
+        canvas = _weight_grid(images, [f"unit {k}" for k in range(shown)], ncols, lim, cell=(1.15, 1.25), fig=fig)
+        canvas.suptitle(f"Incoming weights of units 0–{shown - 1} of {total} (first Dense layer)", fontsize="medium")
     set_alt_text(
-        fig,
+        canvas,
         f"Incoming weights of the first {shown} of {total} units of the first Dense layer, each as a 28×28 "
         f"image; blue negative, red positive, range ±{lim:.3g}.",
     )
-    return fig
+    return canvas
 
 
-def _weight_grid(images, titles, ncols, lim, *, cell):
+def _weight_grid(images: np.ndarray, titles: list[str], ncols: int, lim: float, *, cell: tuple[float, float],
+                 fig: FigureTarget) -> FigureLike:
     """Small multiples of weight images on one symmetric diverging scale, with a shared colorbar.
 
     All units are ONE image on ONE Axes (gid ``"weights"``): a mosaic of the kernels, each upscaled
@@ -133,7 +138,7 @@ def _weight_grid(images, titles, ncols, lim, *, cell):
         corners.append((y0, x0))
 
     figw, figh = cell[0] * cols + 0.9, cell[1] * rows + 0.45
-    fig = new_figure(figsize=(figw, figh), layout=None)
+    canvas = target_figure(fig, figsize=(figw, figh), layout=None)
     # inches: left margin, room right for the colorbar, room on top for the suptitle
     left, right, top, bottom = 0.1, 1.0, 0.27, 0.06
     mh, mw = mosaic.shape
@@ -141,21 +146,23 @@ def _weight_grid(images, titles, ncols, lim, *, cell):
     aw, ah = mw * scale, mh * scale
     x_in = left + (figw - left - right - aw) / 2
     y_in = bottom + (figh - top - bottom - ah) / 2
-    ax = fig.add_axes((x_in / figw, y_in / figh, aw / figw, ah / figh))
+    ax = canvas.add_axes((x_in / figw, y_in / figh, aw / figw, ah / figh))
     ax.set_axis_off()
     cmap = cmap_with_gaps(DIVERGING_CMAP)
     im = ax.imshow(mosaic, cmap=cmap, vmin=-lim, vmax=lim, interpolation="nearest", aspect="auto",
                    gid="weights")
+    if fig is not None:
+        square_pixels(ax)
     for (y0, x0), title in zip(corners, titles):
         ax.annotate(title, (x0 + (tw - 1) / 2, y0 - 0.5), xytext=(0, 2.5), textcoords="offset points",
                     ha="center", va="bottom", fontsize="small", gid="unit_title", annotation_clip=False)
     cb_h = 0.8 * ah
-    cax = fig.add_axes(((x_in + aw + 0.2) / figw, (y_in + (ah - cb_h) / 2) / figh, 0.12 / figw, cb_h / figh))
-    fig.colorbar(im, cax=cax, label="weight")
-    return fig
+    cax = canvas.add_axes(((x_in + aw + 0.2) / figw, (y_in + (ah - cb_h) / 2) / figh, 0.12 / figw, cb_h / figh))
+    canvas.colorbar(im, cax=cax, label="weight")
+    return canvas
 
 
-def filters(kernel, *, ncols=8):
+def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureLike:
     """The first convolution layer's kernels, one small image per output filter.
 
     A diverging colormap (blue negative, red positive) on one symmetric scale shared by all
@@ -168,10 +175,12 @@ def filters(kernel, *, ncols=8):
         The kernel, or a model/run whose first Conv2D layer's kernel is taken.
     ncols : int
         Filters per row.
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the kernels and their colorbar (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         As :func:`dense_weights`'s: one mosaic image of the kernels, titled ``#0``, ``#1`` ...
 
     Example
@@ -193,12 +202,13 @@ def filters(kernel, *, ncols=8):
     k2 = arr.mean(axis=2)
     lim = float(np.abs(k2).max()) or 1.0
     with plot_style():
-        fig = _weight_grid(np.moveaxis(k2, 2, 0), [f"#{k}" for k in range(cout)], ncols, lim, cell=(0.85, 0.95))
+        canvas = _weight_grid(np.moveaxis(k2, 2, 0), [f"#{k}" for k in range(cout)], ncols, lim, cell=(0.85, 0.95),
+                              fig=fig)
         extra = f", mean over {cin} input channels" if cin > 1 else ""
-        fig.suptitle(f"First conv layer: {cout} kernels of {kh}×{kw}{extra}", fontsize="medium")
+        canvas.suptitle(f"First conv layer: {cout} kernels of {kh}×{kw}{extra}", fontsize="medium")
     set_alt_text(
-        fig,
+        canvas,
         f"The {cout} {kh}×{kw} kernels of the first convolution layer{extra}; blue negative, red positive, "
         f"range ±{lim:.3g}.",
     )
-    return fig
+    return canvas

@@ -18,6 +18,9 @@ True
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, Literal
+
 import numpy as np
 
 from mnist_viz._arrays import as_labels
@@ -25,7 +28,7 @@ from mnist_viz._words import count, noun_for, run_noun
 from mnist_viz.metrics import accuracy, confusion_counts, recall_precision
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import message_figure, new_subplots
+from ._figure import FigureLike, FigureTarget, axes_size, message_figure, new_subplots
 from ._inputs import class_names_for
 from ._labels import class_ticks, short_names
 from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
@@ -34,7 +37,7 @@ from ._theme import ink
 __all__ = ["prediction_evolution"]
 
 
-def _probe_inputs(probe):
+def _probe_inputs(probe: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     records = probe if hasattr(probe, "probabilities") else getattr(probe, "probe", None)
     if records is None:
         if hasattr(probe, "history"):
@@ -61,7 +64,9 @@ def _probe_inputs(probe):
     return labels, epochs, probs
 
 
-def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=None, noun=None):
+def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
+                         epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
+                         noun: str | None = None, fig: FigureTarget = None) -> FigureLike:
     """How the predictions on a fixed probe set changed over training (from
     :class:`~mnist_viz.PredictionRecorder`).
 
@@ -84,10 +89,12 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
     noun : str, optional
         The word for one sample in the alt text (default: a Run's ``metadata.data.noun``, else
         "digit" for class names "0".."9", else "image").
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the matrices, or the lines and the heatmap (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes per confusion matrix, or the lines and the heatmap, and their colorbar.
 
     Example
@@ -130,7 +137,7 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
     with plot_style():
         if n_e == 0 or n == 0:
             return message_figure("no probe predictions recorded yet" if n_e == 0 else "the probe set is empty",
-                                  "Prediction evolution: nothing recorded.", figsize=(5, 2))
+                                  "Prediction evolution: nothing recorded.", figsize=(5, 2), fig=fig)
         pred = probs.argmax(axis=2)  # (E, n)
         overall = np.array([accuracy(labels, p) for p in pred])
         # the confusion counts of the epochs shown (scikit-learn takes ~5 ms a call: not every epoch's
@@ -139,25 +146,26 @@ def prediction_evolution(probe, *, kind="confusion", epochs=None, class_names=No
         counts = {r: confusion_counts(labels, pred[r], n_classes) for r in shown_rows}
         if kind == "accuracy":
             per_class = np.stack([recall_precision(counts[e])[0] for e in range(n_e)])  # NaN: no samples
-            fig = _accuracy_figure(eps, overall, per_class, short_names(names))
+            canvas = _accuracy_figure(eps, overall, per_class, short_names(names), fig)
             worst = int(np.nanargmin(per_class[-1])) if np.isfinite(per_class[-1]).any() else 0
             alt = (f"Per-class accuracy on {count(n, 'probe ' + noun)} over {n_e} epochs: overall {overall[0]:.0%} at epoch "
                    f"{shown[0]} to {overall[-1]:.0%} at epoch {shown[-1]}; weakest class at the end: {names[worst]} "
                    f"({per_class[-1, worst]:.0%}).")
         else:
-            fig = _confusion_figure(eps, rows, counts, overall, short_names(names))
+            canvas = _confusion_figure(eps, rows, counts, overall, short_names(names), fig)
             alt = (f"Confusion matrices on {count(n, 'probe ' + noun)} at epochs {', '.join(shown[r] for r in rows)}; accuracy "
                    f"{', '.join(f'{overall[r]:.0%}' for r in rows)}.")
-    set_alt_text(fig, alt)
-    return fig
+    set_alt_text(canvas, alt)
+    return canvas
 
 
-def _accuracy_figure(eps, overall, per_class, names):
+def _accuracy_figure(eps: np.ndarray, overall: np.ndarray, per_class: np.ndarray, names: list[str],
+                     fig: FigureTarget) -> FigureLike:
     from matplotlib.ticker import PercentFormatter
 
     x = display_epochs(eps)
     n_classes = per_class.shape[1]
-    fig, ((ax, axh),) = new_subplots(1, 2, figsize=(10, 3.8), width_ratios=[1.1, 1])
+    canvas, ((ax, axh),) = new_subplots(1, 2, figsize=(10, 3.8), width_ratios=[1.1, 1], fig=fig)
     colors = class_palette(n_classes)
     for c in range(n_classes):
         ax.plot(x, per_class[:, c], color=colors[c], linewidth=1, marker="o", markersize=2.5, alpha=0.9,
@@ -177,19 +185,20 @@ def _accuracy_figure(eps, overall, per_class, names):
     axh.set_xlabel("epoch")
     axh.set_ylabel("true class")
     axh.set_title("accuracy by class and epoch")
-    fig.colorbar(im, ax=axh, label="accuracy", format=PercentFormatter(1.0))
-    fig.suptitle("How the predictions on the probe set improved", fontsize="medium")
-    return fig
+    canvas.colorbar(im, ax=axh, label="accuracy", format=PercentFormatter(1.0))
+    canvas.suptitle("How the predictions on the probe set improved", fontsize="medium")
+    return canvas
 
 
-def _confusion_figure(eps, rows, counts, overall, names):
+def _confusion_figure(eps: np.ndarray, rows: np.ndarray, counts: dict[int, np.ndarray], overall: np.ndarray,
+                      names: list[str], fig: FigureTarget) -> FigureLike:
     """One matrix per epoch of ``rows`` (``counts[r]``: its confusion counts), normalised per row."""
     from matplotlib.colors import PowerNorm
     from matplotlib.font_manager import FontProperties
 
     n_classes = len(names)
     k = len(rows)
-    fig, axes = new_subplots(1, k, figsize=(2.6 * k + 1.0, 3.2))
+    canvas, axes = new_subplots(1, k, figsize=(2.6 * k + 1.0, 3.2), fig=fig)
     im = None
     for ax, r in zip(axes[0], rows):
         cm = counts[r]
@@ -201,13 +210,14 @@ def _confusion_figure(eps, rows, counts, overall, names):
         ticks = np.arange(n_classes)
         labels_ = names if n_classes <= 12 else [n if i % 5 == 0 else "" for i, n in enumerate(names)]
         size = FontProperties(size="x-small").get_size_in_points()
-        pitch = ax.get_position().width * fig.get_figwidth() / max(n_classes, 1)
+        pitch = axes_size(ax)[0] / max(n_classes, 1)
         class_ticks(ax, "x", ticks, labels_, fontsize=size, pitch_in=pitch * (5 if n_classes > 12 else 1))
         class_ticks(ax, "y", ticks, labels_, fontsize=size, pitch_in=pitch)
         ax.set_xlabel("predicted")
         ax.spines[["left", "bottom"]].set_visible(False)
         ax.tick_params(length=0)
     axes[0, 0].set_ylabel("true")
-    fig.colorbar(im, ax=axes[0], label="fraction of true class (√ scale)", shrink=0.85)
-    fig.suptitle("Confusion on the probe set as training goes on", fontsize="medium")
-    return fig
+    assert im is not None  # at least one epoch is shown
+    canvas.colorbar(im, ax=axes[0], label="fraction of true class (√ scale)", shrink=0.85)
+    canvas.suptitle("Confusion on the probe set as training goes on", fontsize="medium")
+    return canvas

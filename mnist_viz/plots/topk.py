@@ -13,22 +13,31 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from mnist_viz._arrays import positive_int
 from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import top_k
 
-from ._figure import message_figure, new_figure
+from ._figure import FigureLike, FigureTarget, message_figure, square_pixels, target_figure
 from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT
 from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, plot_style, set_alt_text
 from ._theme import ink
 
+if TYPE_CHECKING:
+    from matplotlib.patches import PathPatch
+    from numpy.typing import ArrayLike
+
 __all__ = ["topk_grid"]
 
 OTHER_BAR_COLOR = "0.7"
+#: the size of each digit's title ("✓ true 7"), points
+TITLE_SIZE = 9.0
 CORRECT_MARK = "✓"
 WRONG_MARK = "✗"
 
@@ -43,7 +52,9 @@ _CELL_H = _TITLE_H + DIGIT + 5
 _INCH_PER_UNIT = 2.0 / _CELL_W  # 2 inches a cell: room for 8.5 pt labels
 
 
-def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=None, indices=None, noun=None):
+def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,
+              class_names: Sequence[object] | None = None, indices: ArrayLike | None = None, noun: str | None = None,
+              fig: FigureTarget = None) -> FigureLike:
     """Each digit with its top-``k`` class probabilities as horizontal bars.
 
     The top bar is green (Okabe-Ito) when the prediction is right and vermillion when wrong; the
@@ -69,10 +80,14 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
     noun : str, optional
         The word for one sample in the texts (default: "digit" for class names "0".."9" or
         none, else "image"; :func:`mnist_viz._words.noun_for`).
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
+        (``gs[0, 1]``), instead of a fresh figure; the grid keeps its proportions (square digit
+        pixels) and its texts scale with it.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         One Axes holds the whole grid (one RGBA mosaic of the digits, two collections for bars and
         frames, and the texts drawn as glyph-outline paths, whose strings are on each patch's
         ``.texts``): a 10×10 grid draws and saves in about 0.2 s.
@@ -106,7 +121,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         idx = np.arange(min(n, len(y)))
     with plot_style():
         if idx.size == 0:
-            return message_figure(f"No {plural(noun)} to show.", f"Top-k grid: no {plural(noun)} to show.")
+            return message_figure(f"No {plural(noun)} to show.", f"Top-k grid: no {plural(noun)} to show.", fig=fig)
         m = idx.size
         ncols = min(ncols, m)
         nrows = -(-m // ncols)
@@ -117,8 +132,8 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         width, height = ncols * cell_w, nrows * _CELL_H
         import matplotlib as mpl
 
-        fig = new_figure(figsize=(width * _INCH_PER_UNIT, height * _INCH_PER_UNIT), layout=None)
-        ax = fig.add_axes((0, 0, 1, 1))
+        canvas = target_figure(fig, figsize=(width * _INCH_PER_UNIT, height * _INCH_PER_UNIT), layout=None)
+        ax = canvas.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         mosaic = np.full((height, width), np.nan)
         top = top_k(probs[idx], k)
@@ -127,7 +142,7 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
         labels_path = _PathText(fs, "normal")
         true_path = _PathText(fs, "bold")
         probs_path = _PathText(fs, "normal")
-        ok_titles, wrong_titles = _PathText(8.5, "bold"), _PathText(8.5, "bold")
+        ok_titles, wrong_titles = _PathText(TITLE_SIZE, "bold"), _PathText(TITLE_SIZE, "bold")
         bars, bar_colors, bar_edges, frames, frame_colors = [], [], [], [], []
         n_wrong, first_wrong = 0, None
         for cell, i in enumerate(idx):
@@ -173,24 +188,26 @@ def topk_grid(images, y_true, probabilities, *, k=3, n=25, ncols=5, class_names=
                 ax.add_artist(patch)  # add_artist: no data-limit update over 10,000s of curve segments
         ax.set_xlim(-0.5, width - 0.5)
         ax.set_ylim(height - 0.5, -0.5)
+        if fig is not None:  # the user's (sub)figure: square digit pixels, the grid at its top
+            square_pixels(ax)
         text = f"Top-{k} predictions for {count(m, noun)}: {m - n_wrong} correct, {n_wrong} wrong"
         if first_wrong:
             text += f" ({WRONG_MARK} true {first_wrong[0]} → pred {first_wrong[1]})"
-        set_alt_text(fig, text + ".")
-        return fig
+        set_alt_text(canvas, text + ".")
+        return canvas
 
 
-def _cell_width(shown, fontsize) -> tuple[int, int]:
+def _cell_width(shown: list[str], fontsize: float) -> tuple[int, int]:
     """``(label column, cell)`` widths in grid units for the drawn class names: the default cell
     for short names, wider where the longest bar label or title needs it."""
     need = widest(shown, fontsize, weight="bold") / _INCH_PER_UNIT + 2.5
     label_w = max(_LABEL_W, int(np.ceil(need)))
     cell_w = _CELL_W - _LABEL_W + label_w
-    title = widest([f"{WRONG_MARK} true {nm}" for nm in shown], 8.5, weight="bold") / _INCH_PER_UNIT + 6
+    title = widest([f"{WRONG_MARK} true {nm}" for nm in shown], TITLE_SIZE, weight="bold") / _INCH_PER_UNIT + 6
     return label_w, max(cell_w, int(np.ceil(title)))
 
 
-def _rect(x, y, w, h):
+def _rect(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
     return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
 
 
@@ -201,30 +218,31 @@ class _PathText:
     ms. The strings stay readable for tests and tools on the patch: ``patch.texts``.
     """
 
-    _cache: dict = {}
+    _cache: dict[tuple[str, float, str], tuple[np.ndarray, np.ndarray, float]] = {}
 
-    def __init__(self, fontsize: float, weight: str):
+    def __init__(self, fontsize: float, weight: str) -> None:
         self.size, self.weight = fontsize, weight
-        self.verts: list = []
-        self.codes: list = []
+        self.verts: list[np.ndarray] = []
+        self.codes: list[np.ndarray] = []
         self.texts: list[str] = []
         # font points -> data units of the grid (one unit = one digit pixel)
         self.scale = 1.0 / (_INCH_PER_UNIT * 72.0)
 
-    def _glyphs(self, s):
+    def _glyphs(self, s: str) -> tuple[np.ndarray, np.ndarray, float]:
         key = (s, self.size, self.weight)
         if key not in self._cache:
             from matplotlib.font_manager import FontProperties
             from matplotlib.textpath import TextPath
 
-            tp = TextPath((0, 0), s, size=self.size, prop=FontProperties(family="DejaVu Sans", weight=self.weight))
+            prop = FontProperties(family="DejaVu Sans", weight=self.weight)
+            tp = TextPath((0, 0), s, size=self.size, prop=prop)
             v = tp.vertices * self.scale
             v[:, 1] = -v[:, 1]  # the grid's y axis points down
             width = float(v[:, 0].max()) if len(v) else 0.0
             self._cache[key] = (v, tp.codes, width)
         return self._cache[key]
 
-    def add(self, s, x, y, *, ha, va="center"):
+    def add(self, s: str, x: float, y: float, *, ha: str, va: str = "center") -> None:
         v, codes, width = self._glyphs(s)
         cap = 0.73 * self.size * self.scale  # digit height: centre the digits on y
         dx = x - width if ha == "right" else x
@@ -233,7 +251,7 @@ class _PathText:
         self.codes.append(codes)
         self.texts.append(s)
 
-    def patch(self, color, gid):
+    def patch(self, color: str, gid: str) -> PathPatch | None:
         from matplotlib.patches import PathPatch
         from matplotlib.path import Path
 
@@ -241,5 +259,5 @@ class _PathText:
             return None
         p = PathPatch(Path(np.concatenate(self.verts), np.concatenate(self.codes)), facecolor=color,
                       edgecolor="none", linewidth=0, gid=gid)
-        p.texts = list(self.texts)
+        p.texts = list(self.texts)  # type: ignore[attr-defined]
         return p

@@ -16,13 +16,22 @@ Example
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 import pandas as pd
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import draw_message, new_figure
+from ._figure import FigureLike, FigureTarget, draw_message, target_figure
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.collections import QuadMesh
+    from matplotlib.colors import Colormap
+    from matplotlib.gridspec import GridSpec
 
 __all__ = ["weight_evolution"]
 
@@ -37,7 +46,7 @@ LINESTYLES = ["-", "--", ":", "-."]
 LINE_COLORS = [c for c in OKABE_ITO if c.upper() != "#F0E442"]
 
 
-def _weight_inputs(given):
+def _weight_inputs(given: Any) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
     records = getattr(given, "weights", None) if not hasattr(given, "stats") else given
     if records is None:
         if hasattr(given, "history"):
@@ -79,7 +88,7 @@ def _weight_inputs(given):
     return stats, hists, dead
 
 
-def _choose_variables(stats, hists, variables):
+def _choose_variables(stats: pd.DataFrame, hists: Mapping[str, Any], variables: str | Sequence[str] | None) -> list[str]:
     names = list(dict.fromkeys(list(stats["weight"].astype(str)) + list(hists)))
     if variables is None:
         kernels = [n for n in names if n.endswith("kernel")]
@@ -91,7 +100,7 @@ def _choose_variables(stats, hists, variables):
     return chosen
 
 
-def _ridge(ax, h, name, cmap):
+def _ridge(ax: Axes, h: Mapping[str, Any], name: str, cmap: Colormap) -> None:
     edges = np.asarray(h["edges"], dtype=float)
     counts = np.asarray(h["counts"], dtype=float)
     eps = np.asarray(h["epochs"])
@@ -113,7 +122,7 @@ def _ridge(ax, h, name, cmap):
     ax.spines["left"].set_visible(False)
 
 
-def _heat(ax, h, name):
+def _heat(ax: Axes, h: Mapping[str, Any], name: str) -> QuadMesh:
     from matplotlib.colors import LogNorm
 
     edges = np.asarray(h["edges"], dtype=float)
@@ -129,7 +138,8 @@ def _heat(ax, h, name):
     return mesh
 
 
-def weight_evolution(records, *, kind="ridge", variables=None):
+def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
+                     variables: Sequence[str] | None = None, fig: FigureTarget = None) -> FigureLike:
     """How the weights moved during training, from :class:`~mnist_viz.WeightRecorder` records.
 
     Top: one panel per weight variable with its value histogram after each epoch — ridge lines
@@ -148,10 +158,12 @@ def weight_evolution(records, *, kind="ridge", variables=None):
     kind : {"ridge", "heatmap"}
     variables : list of str, optional
         Weight variables whose histograms are drawn (default: every ``kernel``; all when none is).
+    fig : Figure, SubFigure or SubplotSpec, optional
+        Where to draw the histogram and line panels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or SubFigure
         The histogram panels on top, then the L2 norm, update ratio and dead-ReLU panels.
 
     Example
@@ -179,10 +191,11 @@ def weight_evolution(records, *, kind="ridge", variables=None):
 
     cmap = matplotlib.colormaps[SEQUENTIAL_CMAP]
     with plot_style():
-        fig, top_gs, bottom_gs, cbar_box = _weight_layout(h_rows, per_row, colorbar=kind == "heatmap")
+        fig, top_gs, bottom_gs, cbar_box = _weight_layout(h_rows, per_row, colorbar=kind == "heatmap", fig=fig)
         mesh = None
         for i, name in enumerate(with_hist):
             r, c = divmod(i, per_row)
+            assert top_gs is not None  # histogram rows exist
             ax = fig.add_subplot(top_gs[r, c])
             if kind == "ridge":
                 _ridge(ax, hists[name], name, cmap)
@@ -191,7 +204,7 @@ def weight_evolution(records, *, kind="ridge", variables=None):
             ax.set_title(name)
             ax.set_xlabel("weight value")
             ax.axvline(0, color=ink("0.5"), linewidth=0.6, linestyle=":", zorder=0)
-        if mesh is not None:
+        if mesh is not None and cbar_box is not None:
             fig.colorbar(mesh, cax=fig.add_axes(cbar_box), label="count + 1 (log)")
 
         ax_l2 = fig.add_subplot(bottom_gs[0, 0])
@@ -202,19 +215,19 @@ def weight_evolution(records, *, kind="ridge", variables=None):
         colors = layer_colors(stats, dead)
         lines = 0
         per_layer: dict[str, int] = {}
-        for name, grp in frame.groupby("weight", sort=False):
-            if name not in chosen:
+        for weight, grp in frame.groupby("weight", sort=False):
+            if weight not in chosen:
                 continue
             grp = grp.sort_values("x")
             layer = str(grp["layer"].iloc[0])
             k = per_layer[layer] = per_layer.get(layer, -1) + 1  # kernel, bias ... of one layer: line styles
-            style = {"color": colors[layer], "linestyle": LINESTYLES[k % len(LINESTYLES)], "marker": "o",
-                     "markersize": 3}
-            ax_l2.plot(grp["x"], grp["l2"], label=str(name), **style)
+            style: dict[str, Any] = {"color": colors[layer], "linestyle": LINESTYLES[k % len(LINESTYLES)],
+                                     "marker": "o", "markersize": 3}
+            ax_l2.plot(grp["x"], grp["l2"], label=str(weight), **style)
             ur = grp["update_ratio"].astype(float)
             ok = np.isfinite(ur) & (ur > 0)
             if ok.any():
-                ax_ur.plot(grp["x"][ok], ur[ok], label=str(name), **style)
+                ax_ur.plot(grp["x"][ok], ur[ok], label=str(weight), **style)
             lines += 1
         ax_l2.set_title("L2 norm")
         ax_l2.set_xlabel("epoch")
@@ -236,10 +249,10 @@ def weight_evolution(records, *, kind="ridge", variables=None):
         if len(dead):
             d = dead.copy()
             d["x"] = display_epochs(d["epoch"])
-            for layer, grp in d.groupby("layer", sort=False):
+            for dead_layer, grp in d.groupby("layer", sort=False):
                 grp = grp.sort_values("x")
                 ax_dead.plot(grp["x"], 100 * grp["dead_fraction"].astype(float), marker="o", markersize=3,
-                             color=colors[str(layer)], label=str(layer))
+                             color=colors[str(dead_layer)], label=str(dead_layer))
             ax_dead.set_ylabel("% of units never active")
             ax_dead.set_xlabel("epoch")
             ax_dead.set_ylim(bottom=0, top=max(5.0, 1.15 * 100 * float(d["dead_fraction"].max())))
@@ -261,25 +274,27 @@ def weight_evolution(records, *, kind="ridge", variables=None):
     return fig
 
 
-def _weight_layout(h_rows, per_row, *, colorbar):
+def _weight_layout(h_rows: int, per_row: int, *, colorbar: bool,
+                   fig: FigureTarget) -> tuple[FigureLike, GridSpec | None, GridSpec, tuple[float, float, float, float] | None]:
     """The figure of :func:`weight_evolution` with its panels placed in inches, no layout engine
     (constrained layout took half of the drawing time): ``h_rows`` rows of ``per_row`` histogram
     panels over one row of three line panels, gaps wide enough for every tick and axis label these
-    panels carry. Returns (fig, top gridspec or None, bottom gridspec, colorbar box or None)."""
+    panels carry (on ``fig``, :func:`~mnist_viz.plots._figure.target_figure`, at the same fractions).
+    Returns (fig, top gridspec or None, bottom gridspec, colorbar box or None)."""
     width, height = 10.0, 2.4 * h_rows + 2.9
-    fig = new_figure(figsize=(width, height), layout=None)
+    canvas = target_figure(fig, figsize=(width, height), layout=None)
     left, right, gap = 0.8, 0.15, 0.85  # inches: y labels + ticks on the left, between panels
     top, bottom, row_gap, bottom_h = 0.3, 0.5, 0.8, 2.0  # titles, x labels + ticks, bottom panels
 
-    def grid(rows, cols, x0, x1, y0, y1, vgap):
+    def grid(rows: int, cols: int, x0: float, x1: float, y0: float, y1: float, vgap: float) -> GridSpec:
         """rows × cols panels in the box x0..x1, y0..y1 (inches from bottom-left)."""
         pw = (x1 - x0 - (cols - 1) * gap) / cols
         ph = (y1 - y0 - (rows - 1) * vgap) / rows
-        return fig.add_gridspec(rows, cols, left=x0 / width, right=x1 / width, bottom=y0 / height,
+        return canvas.add_gridspec(rows, cols, left=x0 / width, right=x1 / width, bottom=y0 / height,
                                 top=y1 / height, wspace=gap / pw, hspace=vgap / ph)
 
     if not h_rows:  # a line of suptitle ("not recorded") above the panels' titles
-        return fig, None, grid(1, 3, left, width - right, bottom, height - top - 0.25, 0.0), None
+        return canvas, None, grid(1, 3, left, width - right, bottom, height - top - 0.25, 0.0), None
     bottom_top = bottom + bottom_h
     bottom_gs = grid(1, 3, left, width - right, bottom, bottom_top, 0.0)
     hist_right = width - (1.0 if colorbar else right)  # room for the heatmaps' colorbar and its label
@@ -287,10 +302,10 @@ def _weight_layout(h_rows, per_row, *, colorbar):
     y0, y1 = bottom_top + row_gap, height - top
     pad = 0.05 * (y1 - y0)  # the colorbar spans 90 % of the histogram rows
     cbar_box = ((hist_right + 0.12) / width, (y0 + pad) / height, 0.12 / width, (y1 - y0 - 2 * pad) / height)
-    return fig, top_gs, bottom_gs, cbar_box
+    return canvas, top_gs, bottom_gs, cbar_box
 
 
-def layer_colors(stats, dead) -> dict[str, str]:
+def layer_colors(stats: pd.DataFrame, dead: pd.DataFrame) -> dict[str, str]:
     """One colour per layer, the same in every panel: layers in the order they were recorded (the
     weight statistics first, then any layer only the dead-ReLU records name).
 
@@ -302,7 +317,7 @@ def layer_colors(stats, dead) -> dict[str, str]:
     return {layer: LINE_COLORS[i % len(LINE_COLORS)] for i, layer in enumerate(layers)}
 
 
-def _weights_summary(stats, dead) -> str:
+def _weights_summary(stats: pd.DataFrame, dead: pd.DataFrame) -> str:
     parts = []
     ur = stats.dropna(subset=["update_ratio"])
     if len(ur):
