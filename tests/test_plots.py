@@ -101,6 +101,7 @@ DOCTEST_MODULES = ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots
                    "mnist_viz.plots.first_layer", "mnist_viz.plots.embedding", "mnist_viz.plots.weight_evolution",
                    "mnist_viz.plots.prediction_evolution", "mnist_viz.plots._style", "mnist_viz.plots._figure",
                    "mnist_viz.plots._inputs", "mnist_viz.plots._mosaic", "mnist_viz.plots._epochs", "mnist_viz.plots._labels",
+                   "mnist_viz.plots._notebook",
                    "mnist_viz.run_format"]
 
 
