@@ -18,6 +18,7 @@ import html  # noqa: E402
 import io  # noqa: E402
 import pickle  # noqa: E402
 import re  # noqa: E402
+import warnings  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -98,8 +99,10 @@ def test_browser_canvases_keep_matplotlibs_own_html(monkeypatch):
 def inline_backend():
     """pyplot on matplotlib_inline's backend (outside IPython), interactive, as in a fresh Jupyter kernel."""
     pytest.importorskip("matplotlib_inline")
-    from matplotlib_inline import backend_inline
-    from matplotlib_inline.config import InlineBackend
+    with warnings.catch_warnings():  # matplotlib_inline.config uses a traitlets API deprecated since 4.1
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from matplotlib_inline import backend_inline
+        from matplotlib_inline.config import InlineBackend
 
     cfg = InlineBackend.instance()
     saved = (matplotlib.get_backend(), plt.isinteractive(), cfg.close_figures, set(cfg.figure_formats))
@@ -110,7 +113,9 @@ def inline_backend():
     finally:
         plt.close("all")
         backend_inline.show._to_draw = []
-        cfg.close_figures, cfg.figure_formats = saved[2], saved[3]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            cfg.close_figures, cfg.figure_formats = saved[2], saved[3]
         plt.switch_backend(saved[0])
         plt.interactive(saved[1])
 
@@ -142,7 +147,9 @@ def test_retina_renders_twice_the_pixels_at_the_same_size(inline_backend):
     set_alt_text(ax, "A small figure.")
     ax.plot([0, 1])
     image, width, height, _alt = _parse(figure_html(fig))
-    cfg.figure_formats = {"retina"}
+    with warnings.catch_warnings():  # its observer uses a traitlets API deprecated since 4.1
+        warnings.simplefilter("ignore", DeprecationWarning)
+        cfg.figure_formats = {"retina"}
     retina, r_width, r_height, _alt = _parse(figure_html(fig))
     assert (r_width, r_height) == (width, height)  # IPython's retina size: half the pixels, rounded down
     assert all(abs(r - 2 * n) <= 1 for r, n in zip(retina.size, image.size)), (retina.size, image.size)
