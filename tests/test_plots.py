@@ -102,6 +102,7 @@ DOCTEST_MODULES = ["mnist_viz.plots", "mnist_viz.plots.curves", "mnist_viz.plots
                    "mnist_viz.plots.prediction_evolution", "mnist_viz.plots._style", "mnist_viz.plots._figure",
                    "mnist_viz.plots._inputs", "mnist_viz.plots._mosaic", "mnist_viz.plots._epochs", "mnist_viz.plots._labels",
                    "mnist_viz.plots._theme",
+                   "mnist_viz.plots._notebook",
                    "mnist_viz.run_format"]
 
 

@@ -31,3 +31,25 @@ def test_report_object_save_and_notebook_view(two_run_report, tmp_path):
     assert frame.startswith("<iframe") and "sandbox=" in frame
     srcdoc = re.search(r'srcdoc="([^"]*)"', frame).group(1)
     assert "<" not in srcdoc and html_lib.unescape(srcdoc) == r.html
+
+
+def test_the_inline_view_is_window_tall_by_default_or_as_tall_as_asked():
+    from mnist_viz.report import Report
+    from mnist_viz.report._model import DEFAULT_HEIGHT
+
+    def style(report):
+        return re.search(r'style="([^"]*)"', report._repr_html_()).group(1)
+
+    assert DEFAULT_HEIGHT == "max(400px, 80vh)"  # a report is taller than any window: it scrolls inside
+    assert "height:max(400px, 80vh);" in style(Report("<p>x</p>"))
+    tall = Report("<p>x</p>", height=3000)
+    assert tall.height == 3000 and "height:3000px;" in style(tall) and "720px" not in style(tall)
+    tall.height = None
+    assert "height:max(400px, 80vh);" in style(tall)
+    for bad in (0, -5, 12.5, "800px", True):
+        try:
+            Report("<p>x</p>", height=bad)
+        except ValueError as e:
+            assert str(e) == f"height must be a positive int (CSS pixels) or None; got {bad!r}"
+        else:
+            raise AssertionError(f"height={bad!r} was accepted")

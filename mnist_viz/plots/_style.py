@@ -23,6 +23,7 @@ import contextlib
 from pathlib import Path
 
 import matplotlib
+import matplotlib.figure
 import numpy as np
 
 from mnist_viz._arrays import pixel_scale
@@ -42,13 +43,75 @@ TRANSPARENT = (1.0, 1.0, 1.0, 0.0)
 
 @contextlib.contextmanager
 def plot_style():
-    """Context manager applying the project's style file (and nothing outside the block)."""
+    """Context manager applying the project's style file inside the block and nothing outside it.
+
+    The user's matplotlib state is theirs: every rcParam comes back as it was, except that pyplot's
+    backend is resolved *before* the block (in a fresh Jupyter kernel that first pyplot use
+    activates the inline backend and turns interactive mode on, which must outlive the block) and
+    ``interactive`` keeps whatever it became; the user's current figure (and its current Axes),
+    if they had one, is current again after a plot made a fresh figure.
+
+    >>> import matplotlib, matplotlib.pyplot as plt
+    >>> mine = plt.figure()
+    >>> before = (matplotlib.rcParams.copy(), matplotlib.is_interactive())
+    >>> with plot_style():
+    ...     fresh = plt.figure()
+    ...     matplotlib.rcParams["axes.titlesize"]
+    10.0
+    >>> plt.gcf() is mine, (matplotlib.rcParams.copy(), matplotlib.is_interactive()) == before
+    (True, True)
+    """
     import matplotlib.pyplot as plt
 
-    from ._theme import style_files  # the dark style file after the base one in theme("dark")
+    from ._theme import style_files
 
-    with plt.style.context(style_files(STYLE_FILE)):
-        yield
+    _resolve_backend(plt)
+    user = _current_figure_and_axes()
+    inside = {}
+    try:
+        with matplotlib.rc_context():  # restores every rcParam but 'backend'
+            # never sets 'backend' or 'interactive' (style blacklist); in theme("dark") the dark file after the base one
+            plt.style.use(style_files(STYLE_FILE))
+            try:
+                yield
+            finally:
+                inside["interactive"] = matplotlib.is_interactive()
+    finally:
+        if "interactive" in inside:
+            matplotlib.interactive(inside["interactive"])
+        _make_current(plt, user)
+
+
+def _resolve_backend(plt) -> None:
+    """Select pyplot's backend now (what its first figure would do), outside any rc context."""
+    get_backend_mod = getattr(plt, "_get_backend_mod", None)  # matplotlib >= 3.5
+    if get_backend_mod is not None:
+        get_backend_mod()
+
+
+def _current_figure_and_axes():
+    """``(figure, axes)`` current in pyplot, without creating either; ``None`` when no figure is open."""
+    from matplotlib._pylab_helpers import Gcf
+
+    manager = Gcf.get_active()
+    if manager is None:
+        return None
+    fig = manager.canvas.figure
+    return fig, (fig.gca() if fig.axes else None)
+
+
+def _make_current(plt, user) -> None:
+    """Make the user's figure and Axes current again, if still open and no longer current."""
+    if user is None:
+        return
+    fig, ax = user
+    manager = fig.canvas.manager
+    if manager is None or not plt.fignum_exists(manager.num):
+        return
+    if plt.gcf() is not fig:
+        plt.figure(fig)
+    if ax is not None and ax in fig.axes and fig.gca() is not ax:
+        fig.sca(ax)
 
 
 def digit_range(images) -> tuple[float, float]:
@@ -92,19 +155,77 @@ def class_palette(n: int):
     return sns.color_palette("colorblind", n) if n <= 10 else sns.color_palette("husl", n)
 
 
+#: attribute holding the alt text set on an Axes, Figure or SubFigure
+_ALT = "_mnist_viz_alt"
+#: attribute holding the Axes a figure-level alt text describes (those present when it was set)
+_COVERS = "_mnist_viz_alt_covers"
+
+
 def set_alt_text(obj, text: str) -> None:
-    """Attach a short alt text to a Figure or Axes (stored on the figure)."""
-    fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
-    fig._mnist_viz_alt = str(text)
+    """Attach a short alt text to an Axes, or to a Figure (or SubFigure) as a whole.
+
+    On an Axes it describes that Axes: a user's figure holding several mnist_viz plots gets one
+    sentence per plot (:func:`alt_text` composes them). On a figure it describes every Axes the
+    figure has at that moment (a multi-panel plot's panels); Axes added later add their own.
+    The figure shows in a notebook once, as an image carrying its alt text
+    (:mod:`mnist_viz.plots._notebook`).
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, (a, b) = plt.subplots(1, 2)
+    >>> set_alt_text(a, "A confusion matrix."); set_alt_text(b, "A reliability diagram.")
+    >>> alt_text(fig)
+    'A confusion matrix. A reliability diagram.'
+    >>> set_alt_text(fig, "Two panels."); alt_text(fig)
+    'Two panels.'
+    """
+    from ._notebook import attach
+
+    setattr(obj, _ALT, str(text))
+    if isinstance(obj, matplotlib.figure.FigureBase):
+        setattr(obj, _COVERS, list(obj.axes))
+    attach(_root_figure(obj))
+
+
+def _root_figure(obj):
+    """The top-level Figure of an Axes, SubFigure or Figure."""
+    fig = obj if isinstance(obj, matplotlib.figure.FigureBase) else obj.figure
+    return fig.figure  # a SubFigure's .figure is the root one, a Figure's is itself
 
 
 def alt_text(obj) -> str:
-    """The short alt text a plot function attached to its Figure or Axes ("" if none).
+    """The short alt text of a plot's Figure or Axes ("" if none).
+
+    An Axes with its own text gives that; a figure (or an Axes without one) gives the figure's
+    text followed by those of its Axes and SubFigures it does not already describe, in order.
 
     >>> import mnist_viz.plots as mp
     >>> ax = mp.confusion_matrix([0, 1, 1], [0, 1, 0])
     >>> "confusion matrix" in mp.alt_text(ax).lower()
     True
     """
-    fig = obj if isinstance(obj, matplotlib.figure.Figure) else obj.figure
-    return getattr(fig, "_mnist_viz_alt", "")
+    if not isinstance(obj, matplotlib.figure.FigureBase):
+        own = getattr(obj, _ALT, None)
+        if own is not None:
+            return own
+        obj = _root_figure(obj)
+    return " ".join(_alt_pieces(obj, ()))
+
+
+def _alt_pieces(fig, covered) -> list[str]:
+    """The alt sentences of ``fig`` (a Figure or SubFigure): its own text, then its own Axes' texts
+    and its SubFigures' pieces, skipping what an enclosing figure's text already describes
+    (``covered``: those Axes)."""
+    def is_covered(ax):
+        return any(ax is c for c in covered)
+
+    pieces = []
+    own = getattr(fig, _ALT, None)
+    if own and not (fig.axes and all(map(is_covered, fig.axes))):
+        pieces.append(own)
+        covered = (*covered, *getattr(fig, _COVERS, ()))
+    for ax in fig.axes:
+        if ax.figure is fig and not is_covered(ax) and getattr(ax, _ALT, ""):
+            pieces.append(getattr(ax, _ALT))
+    for sub in getattr(fig, "subfigs", ()):
+        pieces.extend(_alt_pieces(sub, covered))
+    return pieces

@@ -23,6 +23,9 @@ from mnist_viz._io import atomic_write_text
 
 __all__ = ["ReportError", "Report", "Section", "Block", "Table"]
 
+#: CSS height of the inline view when Report.height is None: most of the window, never tiny
+DEFAULT_HEIGHT = "max(400px, 80vh)"
+
 
 class ReportError(ValueError):
     """A run could not be read or the arguments make no report; the message is one line.
@@ -130,21 +133,49 @@ class Report:
     size_bytes : int
         Size of the page in UTF-8 bytes.
 
+    height : int or None
+        Height in CSS pixels of the inline view. ``None`` (the default): as tall as most of the
+        window (``max(400px, 80vh)``), since a report is taller than any window and scrolls inside its frame.
+
     In a notebook the object shows the report inline (an ``<iframe srcdoc=...>``, which nbconvert
-    keeps as plain HTML).
+    keeps as plain HTML). The frame is sandboxed without ``allow-same-origin`` (the report's script
+    must not reach the notebook), so the notebook cannot measure its content: a fixed ``height``
+    or the window-tall default it is. The report scrolls, and its table of contents jumps, inside it.
 
     >>> r = Report("<!doctype html><title>x</title><p>hi</p>")
     >>> r.size_bytes, 'srcdoc="&lt;!doctype html&gt;' in r._repr_html_()
     (40, True)
+    >>> "height:max(400px, 80vh)" in r._repr_html_(), "height:1200px" in Report("<p>x</p>", height=1200)._repr_html_()
+    (True, True)
     """
 
     def __init__(self, html: str, path: str | os.PathLike[str] | None = None, *, title: str = "mnist_viz report",
-                 timings: Mapping[str, float] | None = None) -> None:
+                 timings: Mapping[str, float] | None = None, height: int | None = None) -> None:
         self.html = html
         self.path = Path(path) if path is not None else None
         self.title = title
         #: seconds spent per section while building
         self.timings = dict(timings or {})
+        self.height = height
+
+    @property
+    def height(self) -> int | None:
+        """Height of the inline view in CSS pixels, or None for the window-tall default (settable).
+
+        >>> r = Report("<p>x</p>"); r.height = 900; r.height
+        900
+        >>> r.height = "tall"
+        Traceback (most recent call last):
+        ...
+        ValueError: height must be a positive int (CSS pixels) or None; got 'tall'
+        """
+        return self._height
+
+    @height.setter
+    def height(self, value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            raise ValueError(f"height must be a positive int (CSS pixels) or None; got {value!r}")
+        self._height = value
 
     @property
     def size_bytes(self) -> int:
@@ -167,9 +198,10 @@ class Report:
     def _repr_html_(self) -> str:
         doc = _html.escape(self.html, quote=True)
         title = _html.escape(self.title, quote=True)
+        height = DEFAULT_HEIGHT if self.height is None else f"{self.height}px"
         return (
             f'<iframe title="{title}" srcdoc="{doc}" sandbox="allow-scripts allow-downloads" '
-            'style="width:100%;height:720px;border:1px solid #ccc;border-radius:4px" loading="lazy"></iframe>'
+            f'style="width:100%;height:{height};border:1px solid #ccc;border-radius:4px" loading="lazy"></iframe>'
         )
 
     def __repr__(self) -> str:
