@@ -291,16 +291,22 @@ def test_the_focus_ring_on_the_strongest_cell_has_3_to_1(browser, report_file, s
 def test_scroll_boxes_are_tab_stops_only_where_they_scroll(browser, report_file):
     context, page, errors = _open(browser, report_file.as_uri(), 390, "light")
     boxes = page.eval_on_selector_all(
-        ".table-wrap, .frames", "els => els.filter(e => e.offsetParent !== null).map(e => "
+        ".table-wrap, .frames, .fig-scroll", "els => els.filter(e => e.offsetParent !== null).map(e => "
         "[e.scrollWidth > e.clientWidth + 1, e.getAttribute('tabindex'), e.getAttribute('role'), "
         "e.getAttribute('aria-label')])")
     assert any(scrolls for scrolls, *_ in boxes)  # at 390 px some tables are wider than the page
+    # and a wide figure keeps its drawn size (its text readable), scrolling inside its own box
+    figures = page.eval_on_selector_all(".fig-scroll img", "els => els.map(e => [e.getBoundingClientRect().width, "
+                                        "+e.getAttribute('width'), e.parentElement.closest('.fig-scroll').clientWidth])")
+    assert all(abs(shown - drawn) < 1.5 for shown, drawn, _ in figures), figures
+    assert any(drawn > box for _, drawn, box in figures)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     for scrolls, tabindex, role, label in boxes:
         assert tabindex == ("0" if scrolls else None)
         assert role == "group" and label
     page.set_viewport_size({"width": 1280, "height": 900})
     assert page.evaluate("new Promise(r => setTimeout(r, 300)).then(() => 1)") == 1  # report.js re-checks
-    wide = page.eval_on_selector_all(".table-wrap[tabindex]", "els => els.filter(e => e.offsetParent !== null && "
+    wide = page.eval_on_selector_all(".table-wrap[tabindex], .fig-scroll[tabindex]", "els => els.filter(e => e.offsetParent !== null && "
                                      "e.scrollWidth <= e.clientWidth + 1).length")
     assert wide == 0
     assert not errors, errors

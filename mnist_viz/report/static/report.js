@@ -126,10 +126,10 @@
     if (target) { jumpTo(target); }
   });
 
-  // Boxes that may scroll sideways (wide tables, the epoch frames) are tab stops in the markup, so
+  // Boxes that may scroll sideways (wide tables, the epoch frames, figures on a phone) are tab stops in the markup, so
   // that a keyboard can scroll them without JavaScript; here only those that do scroll stay so.
   function scrollStops() {
-    var boxes = document.querySelectorAll(".table-wrap, .frames");
+    var boxes = document.querySelectorAll(".table-wrap, .frames, .fig-scroll");
     for (var i = 0; i < boxes.length; i++) {
       var scrolls = boxes[i].scrollWidth > boxes[i].clientWidth + 1;
       if (scrolls) { boxes[i].setAttribute("tabindex", "0"); } else { boxes[i].removeAttribute("tabindex"); }
