@@ -9,6 +9,7 @@ that says what was expected and what came.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["DATA_HELP", "CLASS_NAMES_HELP", "data_source", "int_at_least", "class_names", "dataset_key",
@@ -32,7 +33,7 @@ def data_source(value: str) -> str:
     raise argparse.ArgumentTypeError(f"invalid data source {value!r}; expected {DATA_HELP}")
 
 
-def int_at_least(minimum: int, what: str, maximum: int | None = None):
+def int_at_least(minimum: int, what: str, maximum: int | None = None) -> Callable[[str], int]:
     """An argparse ``type``: an integer in [``minimum``, ``maximum``], else a message saying what was
     expected.
 

@@ -32,11 +32,13 @@ import functools
 import os
 import sys
 import time
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
 
 __all__ = ["bar_wanted", "log", "fit_progress", "ReportProgress", "Stages", "epoch_line"]
 
 
-def bar_wanted(quiet: bool, stream=None) -> bool:
+def bar_wanted(quiet: bool, stream: TextIO | None = None) -> bool:
     """Whether to draw a bar: not ``quiet`` and ``stream`` (default ``sys.stderr``) is a terminal.
 
     >>> import io
@@ -61,7 +63,7 @@ def log(line: str, *, quiet: bool = False) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def _bar(total, desc: str, unit: str, stream):
+def _bar(total: int | None, desc: str, unit: str, stream: TextIO) -> Any:
     """A tqdm bar on ``stream``, as wide as the terminal (80 x 24 where it says 0 x 0: a bare pty,
     on which tqdm would draw nothing)."""
     from tqdm import tqdm
@@ -70,11 +72,12 @@ def _bar(total, desc: str, unit: str, stream):
         columns, lines = os.get_terminal_size(stream.fileno())
     except (AttributeError, OSError, ValueError):  # a stream without a file descriptor (tests)
         columns = lines = 0
-    size = {"dynamic_ncols": True} if columns > 0 and lines > 0 else {"ncols": columns or 80, "nrows": lines or 24}
+    size: dict[str, Any] = ({"dynamic_ncols": True} if columns > 0 and lines > 0
+                            else {"ncols": columns or 80, "nrows": lines or 24})
     return tqdm(total=total, desc=desc, unit=unit, file=stream, leave=True, **size)
 
 
-def epoch_line(name: str, epoch: int, epochs, logs: dict, seconds: float) -> str:
+def epoch_line(name: str, epoch: int, epochs: int | None, logs: Mapping[str, Any] | None, seconds: float) -> str:
     """The line a fit prints after each epoch: ``"dense: epoch 2/5 - 1.3 s - loss 0.2718 - accuracy 0.9210"``.
 
     >>> epoch_line("dense", 1, 5, {"loss": 0.27181, "val_accuracy": 0.9}, 1.31)
@@ -85,7 +88,7 @@ def epoch_line(name: str, epoch: int, epochs, logs: dict, seconds: float) -> str
     return f"{name}: epoch {epoch + 1}{of} - {seconds:.1f} s" + (f" - {shown}" if shown else "")
 
 
-def _scalar(value) -> bool:
+def _scalar(value: Any) -> bool:
     try:
         float(value)
     except (TypeError, ValueError):
@@ -93,7 +96,7 @@ def _scalar(value) -> bool:
     return True
 
 
-def _short(logs) -> dict:
+def _short(logs: Mapping[str, Any] | None) -> dict[str, str]:
     """The loss and accuracy of ``logs`` (else its first two numbers) at 3 decimals, for a bar's postfix.
 
     >>> _short({"accuracy": 0.91234, "loss": 0.3, "lr": 0.001})
@@ -104,7 +107,7 @@ def _short(logs) -> dict:
     return {k: f"{numbers[k]:.3f}" for k in keys}
 
 
-def fit_progress(name: str, *, quiet: bool = False, stream=None):
+def fit_progress(name: str, *, quiet: bool = False, stream: TextIO | None = None) -> Any:
     """A Keras callback reporting ``model.fit`` on stderr (``stream``), or None when ``quiet``.
 
     On a terminal: a tqdm bar over all the fit's batches (its description says the epoch, its
@@ -121,36 +124,37 @@ def fit_progress(name: str, *, quiet: bool = False, stream=None):
 
 
 @functools.lru_cache(maxsize=1)
-def _callback_class():
+def _callback_class() -> Any:
     from mnist_viz._tf import import_keras
 
-    keras = import_keras()
+    callback: Any = import_keras().callbacks.Callback
 
-    class FitProgress(keras.callbacks.Callback):
+    class FitProgress(callback):  # type: ignore[misc]  # Keras is untyped: its Callback is Any
         """Bar and epoch lines of one fit (see :func:`fit_progress`)."""
 
-        def __init__(self, name: str, stream):
+        def __init__(self, name: str, stream: TextIO) -> None:
             super().__init__()
-            self.name, self.stream, self.bar = name, stream, None
+            self.name, self.stream = name, stream
+            self.bar: Any = None
             self._epoch_started = time.perf_counter()
 
-        def on_train_begin(self, logs=None):
+        def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
             epochs, steps = self.params.get("epochs"), self.params.get("steps")
             if bar_wanted(False, self.stream):
                 total = epochs * steps if epochs and steps else None
                 self.bar = _bar(total, f"{self.name}: epoch 1/{epochs}", "batch", self.stream)
 
-        def on_epoch_begin(self, epoch, logs=None):
+        def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
             self._epoch_started = time.perf_counter()
             if self.bar is not None:
                 self.bar.set_description(f"{self.name}: epoch {epoch + 1}/{self.params.get('epochs')}", refresh=False)
 
-        def on_train_batch_end(self, batch, logs=None):
+        def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
             if self.bar is not None:
                 self.bar.set_postfix(_short(logs), refresh=False)
                 self.bar.update(1)
 
-        def on_epoch_end(self, epoch, logs=None):
+        def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
             line = epoch_line(self.name, epoch, self.params.get("epochs"), logs or {},
                               time.perf_counter() - self._epoch_started)
             if self.bar is not None:
@@ -158,7 +162,7 @@ def _callback_class():
             else:
                 print(line, file=self.stream, flush=True)
 
-        def on_train_end(self, logs=None):
+        def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
             self.close()
 
         def close(self) -> None:
@@ -187,9 +191,9 @@ class ReportProgress:
     ['report: a (0.10 s)', 'report: b (0.20 s)', 'report: done']
     """
 
-    def __init__(self, *, stream=None):
+    def __init__(self, *, stream: TextIO | None = None) -> None:
         self.stream = sys.stderr if stream is None else stream
-        self.bar = None
+        self.bar: Any = None
         self._pending = 0  # section lines still to come, which the bar stands for
 
     def start(self, n_sections: int) -> None:
@@ -229,10 +233,10 @@ class Stages:
     2
     """
 
-    def __init__(self, desc: str, names, *, quiet: bool = False, stream=None):
+    def __init__(self, desc: str, names: Iterable[str], *, quiet: bool = False, stream: TextIO | None = None) -> None:
         stream = sys.stderr if stream is None else stream
         self.names, self.done = list(names), 0
-        self.bar = _bar(len(self.names), desc, "step", stream) if bar_wanted(quiet, stream) else None
+        self.bar: Any = _bar(len(self.names), desc, "step", stream) if bar_wanted(quiet, stream) else None
         self._show()
 
     def _show(self) -> None:
@@ -255,5 +259,5 @@ class Stages:
     def __enter__(self) -> Stages:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

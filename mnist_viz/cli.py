@@ -31,12 +31,21 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from mnist_viz import _cli_args as values
 from mnist_viz import run_format as fmt
 
-MODELS = ("dense", "convnet")
+if TYPE_CHECKING:
+    from mnist_viz.data import MnistData
+    from mnist_viz.models import ModelName
+    from mnist_viz.report import Report
+
+MODELS: tuple[ModelName, ...] = ("dense", "convnet")
+#: a command: the parsed arguments in, the path(s) it wrote out (printed on stdout, one a line)
+_Command = Callable[[argparse.Namespace], "list[Path | None]"]
 
 
 class UsageError(Exception):
@@ -44,7 +53,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, no usage dump, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
         raise UsageError(message)
 
 
@@ -63,7 +72,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """``(default: X)`` after the help of every option with a default, but flags; an option whose
     default is None says in its own help what it defaults to."""
 
-    def _get_help_string(self, action):
+    def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
         if "(default" in text or action.default in (None, argparse.SUPPRESS) or action.nargs == 0:
             return text
@@ -138,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError("a command is required: train, evaluate, report or demo (see mnist-viz --help)")
-        commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "report": _cmd_report, "demo": _cmd_demo}
+        commands: dict[str, _Command] = {"train": _cmd_train, "evaluate": _cmd_evaluate, "report": _cmd_report,
+                                         "demo": _cmd_demo}
         stdout = sys.stdout
         with contextlib.redirect_stdout(sys.stderr):  # whatever the work prints is a log line
             written = commands[args.command](args)
@@ -153,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _load_data_or_fail(spec: str, split: str = "train", *, class_names=None, dataset=None):
+def _load_data_or_fail(spec: str, split: str = "train", *, class_names: Sequence[str] | None = None,
+                       dataset: str | None = None) -> MnistData:
     """Load ``--data`` (with ``--class-names`` and ``--dataset``) and its ``split`` ("train" or
     "test"); warnings become one ``mnist-viz: warning:`` line each (not the one that the split
     ``evaluate`` does not need is absent), errors a UsageError."""
@@ -191,7 +202,7 @@ def _load_data_or_fail(spec: str, split: str = "train", *, class_names=None, dat
     return loaded
 
 
-def _check_names_fit_dataset(class_names, dataset) -> None:
+def _check_names_fit_dataset(class_names: Sequence[str] | None, dataset: str | None) -> None:
     if class_names is None or dataset is None:
         return
     from mnist_viz.data.known import known_dataset
@@ -202,14 +213,14 @@ def _check_names_fit_dataset(class_names, dataset) -> None:
                          f"{known.num_classes} classes; give one name per class, or leave --class-names out")
 
 
-def _cmd_train(args) -> list:
+def _cmd_train(args: argparse.Namespace) -> list[Path | None]:
     dataset = _load_data_or_fail(args.data, class_names=args.class_names, dataset=args.dataset)
     out = Path(args.out) if args.out else Path("runs") / args.model
     _check_out(out, overwrite=args.overwrite)
     from mnist_viz.training import train
 
     train(
-        args.model,
+        cast("ModelName", args.model),  # argparse checked it against choices=MODELS
         dataset,
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -221,7 +232,7 @@ def _cmd_train(args) -> list:
     return [out]
 
 
-def _cmd_evaluate(args) -> list:
+def _cmd_evaluate(args: argparse.Namespace) -> list[Path | None]:
     from mnist_viz._lock import RunLockedError
     from mnist_viz.run_format import check_evaluation_name, check_run_dir
 
@@ -272,7 +283,7 @@ def _check_report_output(output: Path) -> None:
     _check_writable_folder(output.parent, "-o")
 
 
-def _cmd_report(args) -> list:
+def _cmd_report(args: argparse.Namespace) -> list[Path | None]:
     from mnist_viz.run_format import check_run_dir
 
     for run_dir in args.runs:
@@ -295,7 +306,7 @@ def _cmd_report(args) -> list:
     return [report.path]
 
 
-def _build_report(runs, output: Path, *, title, quiet: bool):
+def _build_report(runs: Sequence[Path], output: Path, *, title: str | None, quiet: bool) -> Report:
     """build_report with its progress on stderr: a bar over the sections on a terminal, else its lines."""
     from mnist_viz._progress import ReportProgress
     from mnist_viz.report import build_report
@@ -308,7 +319,7 @@ def _build_report(runs, output: Path, *, title, quiet: bool):
             progress.close()
 
 
-def _cmd_demo(args) -> list:
+def _cmd_demo(args: argparse.Namespace) -> list[Path | None]:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     _check_writable_folder(Path(args.runs_dir), "--runs-dir")
     _check_writable_folder(Path(args.reports_dir), "--reports-dir")
@@ -324,7 +335,8 @@ def _cmd_demo(args) -> list:
     for model in MODELS:
         log(f"training {model} on {dataset.description} ...", quiet=args.quiet)
         runs.append(train(model, dataset, epochs=args.epochs, out=base / model, quiet=args.quiet))
-    report = _build_report([r.path for r in runs], report_path, title="mnist_viz demo", quiet=args.quiet)
+    report = _build_report([cast(Path, r.path) for r in runs], report_path,  # train wrote each run there
+                           title="mnist_viz demo", quiet=args.quiet)
     log(f"demo finished in {time.perf_counter() - started:.0f} s; runs in {base}", quiet=args.quiet)
     return [report.path]
 

@@ -35,6 +35,10 @@ import base64
 import html
 import io
 import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["attach", "figure_html"]
 
@@ -53,20 +57,20 @@ class FigureHTML:
 
     __slots__ = ("figure",)
 
-    def __init__(self, figure):
+    def __init__(self, figure: Figure) -> None:
         self.figure = figure
 
-    def __call__(self):
+    def __call__(self) -> str | None:
         return figure_html(self.figure)
 
-    def __getstate__(self):
+    def __getstate__(self) -> Figure:
         return self.figure
 
-    def __setstate__(self, figure):
+    def __setstate__(self, figure: Figure) -> None:
         self.figure = figure
 
 
-def attach(fig) -> None:
+def attach(fig: Figure) -> None:
     """Give ``fig`` its notebook display (:func:`figure_html` as its ``_repr_html_``); idempotent.
 
     >>> import matplotlib.pyplot as plt
@@ -75,10 +79,10 @@ def attach(fig) -> None:
     True
     """
     if not isinstance(fig.__dict__.get("_repr_html_"), FigureHTML):
-        fig._repr_html_ = FigureHTML(fig)
+        fig._repr_html_ = FigureHTML(fig)  # type: ignore[method-assign]  # the instance attribute is the point
 
 
-def figure_html(fig) -> str | None:
+def figure_html(fig: Figure) -> str | None:
     """``<img src="data:image/png;base64,..." width=.. height=.. alt="...">`` of ``fig`` when it
     carries mnist_viz alt text (``None`` otherwise, so IPython shows its other formats); the figure
     then leaves the inline backend's queue so it is not shown twice.
@@ -105,23 +109,23 @@ def figure_html(fig) -> str | None:
     return img
 
 
-def _browser_canvas(fig) -> bool:
+def _browser_canvas(fig: Figure) -> bool:
     """True when ``fig`` draws on a browser-based canvas (nbagg, ipympl, webagg)."""
     return any("WebAgg" in cls.__name__ for cls in type(fig.canvas).__mro__)
 
 
-def _inline_config():
+def _inline_config() -> Any:
     """The inline backend's configuration (``InlineBackend``), or None when it was never loaded."""
     config = sys.modules.get("matplotlib_inline.config")
     return config.InlineBackend.instance() if config is not None else None
 
 
-def _png(fig) -> tuple[bytes, int]:
+def _png(fig: Figure) -> tuple[bytes, int]:
     """``(PNG bytes, scale)`` of ``fig`` as the inline backend renders it (scale 2 under retina)."""
     cfg = _inline_config()
     kwargs = dict(cfg.print_figure_kwargs) if cfg is not None else {"bbox_inches": "tight"}
     scale = 2 if cfg is not None and "retina" in cfg.figure_formats else 1
-    options = {"format": "png", "facecolor": fig.get_facecolor(), "edgecolor": fig.get_edgecolor(),
+    options: dict[str, Any] = {"format": "png", "facecolor": fig.get_facecolor(), "edgecolor": fig.get_edgecolor(),
                "dpi": fig.dpi * scale, "bbox_inches": "tight"}
     options.update(kwargs)
     buf = io.BytesIO()
@@ -139,7 +143,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def _leave_queue(fig) -> None:
+def _leave_queue(fig: Figure) -> None:
     """Take a just-displayed ``fig`` out of what the inline backend's post-execute flush will show:
     closed when the backend closes its figures anyway (its default), else only dequeued."""
     inline = sys.modules.get("matplotlib_inline.backend_inline")

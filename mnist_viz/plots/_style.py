@@ -20,13 +20,26 @@ Example
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Union
 
 import matplotlib
 import matplotlib.figure
 import numpy as np
 
 from mnist_viz._arrays import pixel_scale
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.typing import ColorType
+    from numpy.typing import ArrayLike
+
+#: what carries an alt text: an Axes, a Figure or a SubFigure
+AltTarget = Union["Axes", "Figure", "SubFigure"]
 
 STYLE_FILE = Path(__file__).with_name("mnist_viz.mplstyle")
 
@@ -42,7 +55,7 @@ TRANSPARENT = (1.0, 1.0, 1.0, 0.0)
 
 
 @contextlib.contextmanager
-def plot_style():
+def plot_style() -> Iterator[None]:
     """Context manager applying the project's style file inside the block and nothing outside it.
 
     The user's matplotlib state is theirs: every rcParam comes back as it was, except that pyplot's
@@ -67,7 +80,7 @@ def plot_style():
 
     _resolve_backend(plt)
     user = _current_figure_and_axes()
-    inside = {}
+    inside: dict[str, bool] = {}
     try:
         with matplotlib.rc_context():  # restores every rcParam but 'backend'
             # never sets 'backend' or 'interactive' (style blacklist); in theme("dark") the dark file after the base one
@@ -82,25 +95,25 @@ def plot_style():
         _make_current(plt, user)
 
 
-def _resolve_backend(plt) -> None:
+def _resolve_backend(plt: ModuleType) -> None:
     """Select pyplot's backend now (what its first figure would do), outside any rc context."""
     get_backend_mod = getattr(plt, "_get_backend_mod", None)  # matplotlib >= 3.5
     if get_backend_mod is not None:
         get_backend_mod()
 
 
-def _current_figure_and_axes():
+def _current_figure_and_axes() -> tuple[Figure, Axes | None] | None:
     """``(figure, axes)`` current in pyplot, without creating either; ``None`` when no figure is open."""
     from matplotlib._pylab_helpers import Gcf
 
     manager = Gcf.get_active()
     if manager is None:
         return None
-    fig = manager.canvas.figure
+    fig: Figure = manager.canvas.figure
     return fig, (fig.gca() if fig.axes else None)
 
 
-def _make_current(plt, user) -> None:
+def _make_current(plt: ModuleType, user: tuple[Figure, Axes | None] | None) -> None:
     """Make the user's figure and Axes current again, if still open and no longer current."""
     if user is None:
         return
@@ -114,7 +127,7 @@ def _make_current(plt, user) -> None:
         fig.sca(ax)
 
 
-def digit_range(images) -> tuple[float, float]:
+def digit_range(images: ArrayLike) -> tuple[float, float]:
     """``(vmin, vmax)`` for drawing digits: ``(0, 255)`` for byte-scaled pixels, else ``(0, 1)``
     (:func:`mnist_viz._arrays.pixel_scale` tells which).
 
@@ -124,18 +137,18 @@ def digit_range(images) -> tuple[float, float]:
     return 0.0, pixel_scale(images)
 
 
-def is_dark(rgba) -> np.ndarray:
+def is_dark(rgba: ArrayLike) -> np.ndarray:
     """True where an RGBA colour (array (..., 4)) is dark enough to need white text (luminance)."""
     rgba = np.asarray(rgba, dtype=float)
     return rgba[..., 0] * 0.2126 + rgba[..., 1] * 0.7152 + rgba[..., 2] * 0.0722 <= 0.45
 
 
-def text_color(rgba) -> str:
+def text_color(rgba: ArrayLike) -> str:
     """``"white"`` on a dark colour, ``"black"`` on a light one (:func:`is_dark`)."""
     return "white" if is_dark(rgba) else "black"
 
 
-def cmap_with_gaps(name: str, bad=TRANSPARENT):
+def cmap_with_gaps(name: str, bad: ColorType = TRANSPARENT) -> Colormap:
     """The colormap ``name`` with NaN cells drawn in ``bad`` (transparent by default).
 
     >>> cmap_with_gaps("viridis", bad="white").get_bad().tolist()
@@ -144,7 +157,7 @@ def cmap_with_gaps(name: str, bad=TRANSPARENT):
     return matplotlib.colormaps[name].with_extremes(bad=bad)
 
 
-def class_palette(n: int):
+def class_palette(n: int) -> list[tuple[float, float, float]]:
     """One colour per class: seaborn's colour-blind palette up to 10 classes, ``husl`` beyond.
 
     >>> len(class_palette(3)), len(class_palette(47))
@@ -152,7 +165,9 @@ def class_palette(n: int):
     """
     import seaborn as sns
 
-    return sns.color_palette("colorblind", n) if n <= 10 else sns.color_palette("husl", n)
+    palette: list[tuple[float, float, float]] = (sns.color_palette("colorblind", n) if n <= 10
+                                                  else sns.color_palette("husl", n))
+    return palette
 
 
 #: attribute holding the alt text set on an Axes, Figure or SubFigure
@@ -161,7 +176,7 @@ _ALT = "_mnist_viz_alt"
 _COVERS = "_mnist_viz_alt_covers"
 
 
-def set_alt_text(obj, text: str) -> None:
+def set_alt_text(obj: AltTarget, text: str) -> None:
     """Attach a short alt text to an Axes, or to a Figure (or SubFigure) as a whole.
 
     On an Axes it describes that Axes: a user's figure holding several mnist_viz plots gets one
@@ -186,13 +201,13 @@ def set_alt_text(obj, text: str) -> None:
     attach(_root_figure(obj))
 
 
-def _root_figure(obj):
+def _root_figure(obj: AltTarget) -> Figure:
     """The top-level Figure of an Axes, SubFigure or Figure."""
     fig = obj if isinstance(obj, matplotlib.figure.FigureBase) else obj.figure
     return fig.figure  # a SubFigure's .figure is the root one, a Figure's is itself
 
 
-def alt_text(obj) -> str:
+def alt_text(obj: AltTarget) -> str:
     """The short alt text of a plot's Figure or Axes ("" if none).
 
     An Axes with its own text gives that; a figure (or an Axes without one) gives the figure's
@@ -204,28 +219,29 @@ def alt_text(obj) -> str:
     True
     """
     if not isinstance(obj, matplotlib.figure.FigureBase):
-        own = getattr(obj, _ALT, None)
+        own: str | None = getattr(obj, _ALT, None)
         if own is not None:
             return own
         obj = _root_figure(obj)
     return " ".join(_alt_pieces(obj, ()))
 
 
-def _alt_pieces(fig, covered) -> list[str]:
+def _alt_pieces(fig: Figure | SubFigure, covered: Sequence[Axes]) -> list[str]:
     """The alt sentences of ``fig`` (a Figure or SubFigure): its own text, then its own Axes' texts
     and its SubFigures' pieces, skipping what an enclosing figure's text already describes
     (``covered``: those Axes)."""
-    def is_covered(ax):
+    def is_covered(ax: Axes) -> bool:
         return any(ax is c for c in covered)
 
-    pieces = []
-    own = getattr(fig, _ALT, None)
+    pieces: list[str] = []
+    own: str | None = getattr(fig, _ALT, None)
     if own and not (fig.axes and all(map(is_covered, fig.axes))):
         pieces.append(own)
         covered = (*covered, *getattr(fig, _COVERS, ()))
     for ax in fig.axes:
-        if ax.figure is fig and not is_covered(ax) and getattr(ax, _ALT, ""):
-            pieces.append(getattr(ax, _ALT))
+        ax_text: str = getattr(ax, _ALT, "")
+        if ax.figure is fig and not is_covered(ax) and ax_text:
+            pieces.append(ax_text)
     for sub in getattr(fig, "subfigs", ()):
         pieces.extend(_alt_pieces(sub, covered))
     return pieces
