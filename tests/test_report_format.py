@@ -60,7 +60,9 @@ def test_a_column_is_written_with_the_same_decimals_in_every_cell():
     assert column_texts([12.5, 3.25]) == ["12.50", "3.25"]
     assert column_texts([123.45, 7.0]) == ["123.5", "7.0"]
     assert column_texts([16480.4, 9876.5]) == ["16,480", "9,876"]  # samples/s
-    assert column_texts([0.001, 0.0005]) == ["0.0010", "0.0005"]  # the smallest value keeps a digit
+    assert column_texts([0.001, 0.0005]) == ["0.00100", "0.00050"]  # small values keep two significant digits
+    assert column_texts([0.0012, 0.0034, 0.0009]) == ["0.00120", "0.00340", "0.00090"]  # update ratios
+    assert column_texts([0.95, 0.004]) == ["0.950", "0.004"]  # beside a large value, a small one keeps a digit
     assert column_texts([1e-9, 0.5, 0.0]) == ["1.0e-09", "5.0e-01", "0.0e+00"]  # too small: scientific
     assert column_texts([980, np.int64(1135), 10000]) == ["980", "1,135", "10,000"]  # integers stay integers
     assert column_texts(["a", True, None]) == ["a", "yes", "—"]

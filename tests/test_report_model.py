@@ -12,6 +12,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import html as html_lib  # noqa: E402
 import re  # noqa: E402
 
+import pytest  # noqa: E402
+
 from report_runs import two_run_report  # noqa: E402,F401 (fixtures)
 
 
@@ -46,10 +48,11 @@ def test_the_inline_view_is_window_tall_by_default_or_as_tall_as_asked():
     assert tall.height == 3000 and "height:3000px;" in style(tall) and "720px" not in style(tall)
     tall.height = None
     assert "height:max(400px, 80vh);" in style(tall)
-    for bad in (0, -5, 12.5, "800px", True):
-        try:
+    for bad in (0, -5):
+        with pytest.raises(ValueError) as e:
             Report("<p>x</p>", height=bad)
-        except ValueError as e:
-            assert str(e) == f"height must be a positive int (CSS pixels) or None; got {bad!r}"
-        else:
-            raise AssertionError(f"height={bad!r} was accepted")
+        assert str(e.value) == f"height must be a positive int (CSS pixels) or None; got {bad!r}"
+    for bad in (12.5, "800px", True):  # not an int at all: a TypeError
+        with pytest.raises(TypeError) as e:
+            Report("<p>x</p>", height=bad)
+        assert str(e.value) == f"height must be a positive int (CSS pixels) or None; got {type(bad).__name__} {bad!r}"

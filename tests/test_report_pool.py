@@ -2,6 +2,10 @@
 progress lines in page order whatever order the workers finish in."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import time
 
 import pytest
@@ -32,11 +36,10 @@ class _Bar:
         self.ticks.append(label)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_results_and_lines_come_in_page_order(jobs):
-    if jobs > 1 and _pool.default_jobs() == 1:
-        pytest.skip("no safe fork here (TensorFlow or torch loaded in this process, or not Linux)")
-    # the first task is the slowest: in workers it finishes last, yet its line is printed first
+def test_results_and_lines_come_in_page_order():
+    """Serially here (this process may hold TensorFlow, so no fork); the forked case runs in a fresh
+    process below."""
+    jobs = 1
     tasks = [("first", _slow_first(0.4)), ("second", _slow_first(0.0)), ("third", _slow_first(0.0))]
     bar, timings = _Bar(), {}
     results = _pool.run_in_order(tasks, jobs=jobs, say=bar, timings=timings)
@@ -58,3 +61,37 @@ def test_drawing_conditions_restore_the_collector():
     with _pool.drawing_conditions():
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == before
+
+
+def test_forked_workers_draw_in_page_order_and_leave_the_callers_backend_alone(tmp_path):
+    """In a fresh process (no TensorFlow loaded, so forking is allowed) with no backend chosen: two
+    workers really run the tasks, results and lines come in page order, and the caller's matplotlib
+    backend is still unchosen afterwards (a later plt.show() picks the desktop's)."""
+    script = textwrap.dedent("""
+        import os, time
+        import matplotlib
+        from mnist_viz.report import _pool
+        assert _pool.default_jobs() > 1 or os.cpu_count() == 1
+        def chosen():
+            return dict.__getitem__(matplotlib.rcParams, "backend")
+        before = chosen()
+        def task(seconds):
+            def run():
+                import matplotlib.pyplot as plt
+                fig = plt.figure(); plt.close(fig)
+                time.sleep(seconds)
+                return os.getpid(), matplotlib.get_backend()
+            return run
+        lines = []
+        out = _pool.run_in_order([("a", task(0.4)), ("b", task(0.0)), ("c", task(0.0))], jobs=2,
+                                 say=lines.append, timings={})
+        assert [l.split(" (")[0] for l in lines] == ["report: a", "report: b", "report: c"], lines
+        assert all(pid != os.getpid() for pid, _ in out) and len({pid for pid, _ in out}) == 2, out
+        assert all(backend.lower() == "agg" for _, backend in out), out
+        assert chosen() is before, (chosen(), before)
+        print("ok")
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.pop("DISPLAY", None)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-3000:]

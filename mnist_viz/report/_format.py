@@ -60,11 +60,14 @@ def _is_number(v) -> bool:
 def column_decimals(values) -> int | None:
     """The decimals one table column of floats is written with, the same for every cell: 3 below 10,
     2 below 100, 1 below 1,000, 0 from 1,000 up (by the largest value), more where the smallest
-    non-zero value would otherwise show as 0; ``None`` where that needs more than
+    non-zero value would otherwise show as 0 (or, in a column of values all below 0.1, with fewer than
+    two significant digits); ``None`` where that needs more than
     :data:`MAX_DECIMALS` (the column is then written in scientific notation).
 
-    >>> column_decimals([0.99, 0.8919, 1.0]), column_decimals([16480.4, 12000.0]), column_decimals([0.001, 0.0005])
-    (3, 0, 4)
+    >>> column_decimals([0.99, 0.8919, 1.0]), column_decimals([16480.4, 12000.0]), column_decimals([0.0012, 0.00034])
+    (3, 0, 5)
+    >>> column_decimals([0.95, 0.004])
+    3
     >>> column_decimals([1e-9, 0.5]) is None
     True
     """
@@ -75,7 +78,10 @@ def column_decimals(values) -> int | None:
     decimals = 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 10 else 3
     nonzero = [v for v in finite if v > 0]
     if nonzero:
-        decimals = max(decimals, -math.floor(math.log10(min(nonzero))))
+        # the smallest value never shows as 0; in a column of small values only (all below 0.1) it
+        # keeps two significant digits (0.0012 and 0.00034, not 0.001 and 0.000)
+        digits = 2 if top < 0.1 else 1
+        decimals = max(decimals, digits - 1 - math.floor(math.log10(min(nonzero))))
     return decimals if decimals <= MAX_DECIMALS else None
 
 
@@ -88,8 +94,8 @@ def column_texts(values) -> list[str]:
     ['0.990', '0.892', '0.949', '1.000']
     >>> column_texts([16480.4, 9800.0, None]), column_texts([980, 1135])
     (['16,480', '9,800', '—'], ['980', '1,135'])
-    >>> column_texts([0.001, 0.0005, float("nan")]), column_texts([1e-9, 0.5])
-    (['0.0010', '0.0005', '—'], ['1.0e-09', '5.0e-01'])
+    >>> column_texts([0.0012, 0.00034, float("nan")]), column_texts([1e-9, 0.5])
+    (['0.00120', '0.00034', '—'], ['1.0e-09', '5.0e-01'])
     """
     values = list(values)
     floats = any(isinstance(v, (float, np.floating)) for v in values)

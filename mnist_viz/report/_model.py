@@ -167,13 +167,15 @@ class Report:
         >>> r.height = "tall"
         Traceback (most recent call last):
         ...
-        ValueError: height must be a positive int (CSS pixels) or None; got 'tall'
+        TypeError: height must be a positive int (CSS pixels) or None; got str 'tall'
         """
         return self._height
 
     @height.setter
     def height(self, value: int | None) -> None:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(f"height must be a positive int (CSS pixels) or None; got {type(value).__name__} {value!r}")
+        if value is not None and value <= 0:
             raise ValueError(f"height must be a positive int (CSS pixels) or None; got {value!r}")
         self._height = value
 

@@ -84,6 +84,14 @@ def drawing_conditions() -> Iterator[None]:
         yield
 
 
+def _in_worker() -> None:
+    """A forked worker draws off-screen (Agg), whatever backend the caller's process has or will pick:
+    the caller's own backend setting is never touched."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+
+
 def _task(i: int) -> tuple[int, Any, float]:
     t0 = time.perf_counter()
     with drawing_conditions():  # inherited from the parent (a no-op), unless a caller forks itself
@@ -131,7 +139,7 @@ def run_in_order(tasks: list[tuple[str, Callable[[], Any]]], *, jobs: int | None
     order = sorted(range(len(tasks)), key=lambda i: _cost_rank(tasks[i][0]))
     _TASKS = tasks
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_in_worker) as pool:
             for i, result, dt in pool.imap_unordered(_task, order, chunksize=1):
                 done(i, result, dt)
     finally:
@@ -153,10 +161,6 @@ def warm_imports() -> float:
     import importlib
 
     t0 = time.perf_counter()
-    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
-        import matplotlib
-
-        matplotlib.use("Agg")
     for name in _DRAWING_MODULES:
         try:
             importlib.import_module(name)
