@@ -174,10 +174,10 @@ def train(
         if progress is not None:
             progress.close()
     run = Run.load(out)
-    if run.test_metrics:
-        acc = run.test_metrics.get("accuracy")
-        loss = run.test_metrics.get("loss")
-        log(f"{model_name}: test accuracy {acc:.4f}, test loss {loss:.4f} -> {out}", quiet=quiet)
+    if run.test_metrics:  # whichever of them the model has (a regression has no accuracy)
+        shown = [f"test {k} {run.test_metrics[k]:.4f}" for k in ("accuracy", "loss")
+                 if isinstance(run.test_metrics.get(k), (int, float))]
+        log(f"{model_name}: {', '.join(shown) or 'tested'} -> {out}", quiet=quiet)
     return run
 
 
