@@ -24,7 +24,7 @@ import numpy as np
 from mnist_viz._arrays import pixel_scale, positive_int
 from mnist_viz._words import DEFAULT_NOUN, noun_for
 
-from ._figure import FigureLike, FigureTarget, target_figure
+from ._figure import FigureLike, FigureTarget, refuse_ax, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import upscale
 from ._style import DIGIT_CMAP, SEQUENTIAL_CMAP, cmap_with_gaps, digit_range, plot_style, set_alt_text
@@ -141,7 +141,7 @@ def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndar
 
 
 def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
-                noun: str = DEFAULT_NOUN, fig: FigureTarget = None) -> FigureLike:
+                noun: str = DEFAULT_NOUN, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The stages of a convnet for one digit: the input, then the feature maps of every conv and
     pooling layer in order, one row per layer.
 
@@ -181,6 +181,7 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
     >>> [ax.get_title(loc="left").split(" · ")[0] for ax in fig.axes]
     ['input 28×28', 'conv1', 'pool1', 'conv2', 'pool2']
     """
+    refuse_ax(ax, "activations")
     max_maps = positive_int(max_maps, "max_maps")
     img = _one_image(image)
     stages = _stage_maps(model, img, layers)  # a live model: feature_maps scales 0..255 pixels to 0..1

@@ -18,7 +18,7 @@ import numpy as np
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import per_class_metrics
 
-from ._figure import axes_size, check_axes, draw_message, new_axes, usable_size
+from ._figure import axes_size, check_axes, draw_message, new_axes, refuse_fig, usable_size
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
@@ -32,7 +32,7 @@ __all__ = ["class_metrics"]
 
 
 def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence[object] | None = None,
-                  n_classes: int | None = None, kind: Literal["bars", "table"] = "bars", ax: Axes | None = None) -> Axes:
+                  n_classes: int | None = None, kind: Literal["bars", "table"] = "bars", ax: Axes | None = None, fig: None = None) -> Axes:
     """Per-class precision, recall and F1 (``sklearn.metrics.precision_recall_fscore_support``) with
     the support of each class.
 
@@ -65,6 +65,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
     >>> [t.get_text() for t in ax.get_legend().get_texts()][:3]
     ['precision', 'recall', 'F1']
     """
+    refuse_fig(fig, "class_metrics")
     if kind not in ("bars", "table"):
         raise ValueError(f"kind must be 'bars' or 'table'; got {kind!r}")
     yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)

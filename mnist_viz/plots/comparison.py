@@ -20,7 +20,7 @@ import numpy as np
 
 from mnist_viz.run_format import TEST_NPZ
 
-from ._figure import FigureLike, FigureTarget, new_subplots
+from ._figure import FigureLike, FigureTarget, new_subplots, refuse_ax
 from ._inputs import class_names_for
 from ._style import OKABE_ITO, plot_style, set_alt_text
 from .confusion import confusion_matrix
@@ -39,7 +39,7 @@ def _non_empty(runs: Sequence[Any]) -> list[Any]:
 
 
 def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
-                   fig: FigureTarget = None) -> FigureLike:
+                   fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """Per-epoch curves of several runs overlaid: solid validation, dashed training, one colour per
     run (Okabe-Ito), one panel per metric.
 
@@ -70,6 +70,7 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
     >>> mp.alt_text(mp.compare_curves(runs))
     'Accuracy per epoch for runs x, y (solid: validation, dashed: training).'
     """
+    refuse_ax(ax, "compare_curves")
     runs = _non_empty(runs)
     for i, r in enumerate(runs):
         if not hasattr(r, "history") or not hasattr(r.history, "columns"):
@@ -99,7 +100,7 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
 
 
 def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
-                      fig: FigureTarget = None) -> FigureLike:
+                      fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The test confusion matrices of several runs side by side: counts
     (:func:`~mnist_viz.plots.confusion_matrix` without margins or colorbar), each titled with its
     run's name, 4.2 × 3.9 inches per run.
@@ -139,6 +140,7 @@ def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | No
     >>> [ax.get_title() for ax in fig.axes], mp.alt_text(fig)
     (['a', 'b'], 'Test confusion matrices side by side for a, b.')
     """
+    refuse_ax(ax, "compare_confusion")
     runs = _non_empty(runs)
     tests, names = [], []
     for i, r in enumerate(runs):

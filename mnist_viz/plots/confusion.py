@@ -22,7 +22,7 @@ from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_prec
 
 from matplotlib.artist import Artist
 
-from ._figure import axes_size, check_axes, draw_message, new_figure
+from ._figure import axes_size, check_axes, draw_message, new_figure, refuse_fig
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest
 from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
@@ -128,7 +128,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
                      class_names: Sequence[object] | None = None, n_classes: int | None = None, margins: bool = True,
                      cmap: str | Colormap = SEQUENTIAL_CMAP, values_format: str | None = None, colorbar: bool = True,
                      im_kw: dict[str, Any] | None = None, text_kw: dict[str, Any] | None = None,
-                     ax: Axes | None = None) -> Axes:
+                     ax: Axes | None = None, fig: None = None) -> Axes:
     """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
     right margin and precision in the bottom margin.
 
@@ -187,6 +187,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
     ...
     ValueError: y_true holds label 9, out of range for 3 classes (0..2)
     """
+    refuse_fig(fig, "confusion_matrix")
     if normalize not in (None, "true", "pred", "all"):
         raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
     yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)

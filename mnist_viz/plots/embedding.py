@@ -20,7 +20,7 @@ import numpy as np
 from mnist_viz._arrays import as_labels, check_same_length
 from mnist_viz._words import count, noun_for
 
-from ._figure import axes_size, draw_message, new_axes
+from ._figure import axes_size, draw_message, new_axes, refuse_fig
 from ._inputs import class_names_and_count
 from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
@@ -151,7 +151,7 @@ def _centroid_labels(ax: Axes, xy: np.ndarray, y: np.ndarray, names: list[str], 
 
 def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = None,
               method: Literal["pca", "tsne"] = "pca", class_names: Sequence[object] | None = None,
-              n_classes: int | None = None, random_state: int = 0, ax: Axes | None = None,
+              n_classes: int | None = None, random_state: int = 0, ax: Axes | None = None, fig: None = None,
               noun: str | None = None) -> Axes:
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
@@ -198,6 +198,7 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
     >>> [t.get_text() for t in ax.get_legend().get_texts()][-1]
     'misclassified (1)'
     """
+    refuse_fig(fig, "embedding")
     if method not in {"pca", "tsne"}:
         raise ValueError(f"method must be 'pca' or 'tsne'; got {method!r}")
     x = np.asarray(features)

@@ -21,7 +21,7 @@ from mnist_viz._arrays import positive_int
 from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import most_confident_errors, most_confused_pairs
 
-from ._figure import FigureLike, FigureTarget, image_canvas, message_figure, square_pixels
+from ._figure import FigureLike, FigureTarget, image_canvas, message_figure, refuse_ax, square_pixels
 from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT, digit_title, draw_digits, frame_digit
@@ -52,7 +52,7 @@ def _ranked_errors(y: np.ndarray, probs: np.ndarray, view: str, none: str, noun:
 
 def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n: int = 16,
                   ncols: int | None = None, class_names: Sequence[object] | None = None, noun: str | None = None,
-                  fig: FigureTarget = None) -> FigureLike:
+                  fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The ``n`` most confident errors, each titled ``true 4 → pred 9 (0.97)``.
 
     Parameters
@@ -81,6 +81,7 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "title"]
     ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
     """
+    refuse_ax(ax, "misclassified")
     imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
     noun = noun_for(class_names, noun)
     n = positive_int(n, "n")
@@ -128,7 +129,7 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
 
 def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n_pairs: int = 5,
                    n_examples: int = 6, class_names: Sequence[object] | None = None, noun: str | None = None,
-                   fig: FigureTarget = None) -> FigureLike:
+                   fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The most confused (true, predicted) class pairs, one row each, with example digits (most
     confident errors of that pair first).
 
@@ -159,6 +160,7 @@ def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLik
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "pair"]
     ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
     """
+    refuse_ax(ax, "confused_pairs")
     imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
     noun = noun_for(class_names, noun)
     n_pairs = positive_int(n_pairs, "n_pairs")

@@ -20,7 +20,7 @@ import numpy as np
 
 from mnist_viz._arrays import positive_int
 
-from ._figure import FigureLike, FigureTarget, square_pixels, target_figure
+from ._figure import FigureLike, FigureTarget, refuse_ax, square_pixels, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import DIGIT, upscale
 from ._style import DIVERGING_CMAP, cmap_with_gaps, plot_style, set_alt_text
@@ -56,7 +56,7 @@ def _first_layer_kernel(obj: Any, expected: str, argname: str) -> np.ndarray:
     return arr
 
 
-def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: FigureTarget = None) -> FigureLike:
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """What each unit of a Dense first layer looks for: its 784 incoming weights as a 28×28 image.
 
     A diverging colormap (blue negative, white 0, red positive) on one symmetric scale shared by
@@ -87,6 +87,7 @@ def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure
     >>> [t.get_text() for t in fig.axes[0].texts[:3]]
     ['unit 0', 'unit 1', 'unit 2']
     """
+    refuse_ax(ax, "dense_weights")
     kernel = _first_layer_kernel(kernel, "dense", "kernel")
     if kernel.ndim != 2 or kernel.shape[0] != 784:
         raise ValueError(f"kernel must have shape (784, units) (a Dense layer on flattened 28×28 digits); got {kernel.shape}")
@@ -162,7 +163,7 @@ def _weight_grid(images: np.ndarray, titles: list[str], ncols: int, lim: float, 
     return canvas
 
 
-def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureLike:
+def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The first convolution layer's kernels, one small image per output filter.
 
     A diverging colormap (blue negative, red positive) on one symmetric scale shared by all
@@ -190,6 +191,7 @@ def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureL
     >>> len([t for t in fig.axes[0].texts if t.get_text().startswith("#")])
     16
     """
+    refuse_ax(ax, "filters")
     arr = _first_layer_kernel(kernel, "conv", "kernel")
     if arr.ndim == 3:
         arr = arr[:, :, None, :]

@@ -28,7 +28,7 @@ from mnist_viz._words import count, noun_for, run_noun
 from mnist_viz.metrics import accuracy, confusion_counts, recall_precision
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import FigureLike, FigureTarget, axes_size, message_figure, new_subplots
+from ._figure import FigureLike, FigureTarget, axes_size, message_figure, new_subplots, refuse_ax
 from ._inputs import class_names_for
 from ._labels import class_ticks, short_names
 from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
@@ -66,7 +66,7 @@ def _probe_inputs(probe: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
                          epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
-                         noun: str | None = None, fig: FigureTarget = None) -> FigureLike:
+                         noun: str | None = None, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """How the predictions on a fixed probe set changed over training (from
     :class:`~mnist_viz.PredictionRecorder`).
 
@@ -109,6 +109,7 @@ def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] =
     >>> [ax.get_title().split(" · ")[0] for ax in fig.axes[:2]]
     ['epoch 1', 'epoch 5']
     """
+    refuse_ax(ax, "prediction_evolution")
     if kind not in {"confusion", "accuracy"}:
         raise ValueError(f"kind must be 'confusion' or 'accuracy'; got {kind!r}")
     labels, eps, probs = _probe_inputs(probe)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import FigureLike, FigureTarget, draw_message, target_figure
+from ._figure import FigureLike, FigureTarget, draw_message, refuse_ax, target_figure
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text
 from ._theme import ink
 
@@ -139,7 +139,7 @@ def _heat(ax: Axes, h: Mapping[str, Any], name: str) -> QuadMesh:
 
 
 def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
-                     variables: Sequence[str] | None = None, fig: FigureTarget = None) -> FigureLike:
+                     variables: Sequence[str] | None = None, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """How the weights moved during training, from :class:`~mnist_viz.WeightRecorder` records.
 
     Top: one panel per weight variable with its value histogram after each epoch — ridge lines
@@ -179,6 +179,7 @@ def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge
     >>> [ax.get_title() for ax in fig.axes][:4]
     ['d/kernel', 'L2 norm', 'update ratio ‖ΔW‖/‖W‖', 'dead ReLU units']
     """
+    refuse_ax(ax, "weight_evolution")
     if kind not in {"ridge", "heatmap"}:
         raise ValueError(f"kind must be 'ridge' or 'heatmap'; got {kind!r}")
     stats, hists, dead = _weight_inputs(records)
