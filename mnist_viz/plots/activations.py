@@ -17,7 +17,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -32,6 +32,8 @@ from ._theme import ink
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
     from numpy.typing import ArrayLike
 
     from mnist_viz.features_file import Features
@@ -138,6 +140,16 @@ def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndar
         f"image: the run stores feature maps for test digits {indices.tolist()} only; pass one of "
         "run.test.images[run.features.activation_indices], or a live keras model"
     )
+
+
+@overload
+def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
+                noun: str = DEFAULT_NOUN, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
+                noun: str = DEFAULT_NOUN, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,

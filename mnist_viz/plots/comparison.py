@@ -14,7 +14,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -24,6 +24,10 @@ from ._figure import FigureLike, FigureTarget, new_subplots, refuse_ax
 from ._inputs import class_names_for
 from ._style import OKABE_ITO, plot_style, set_alt_text
 from .confusion import confusion_matrix
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
 
 __all__ = ["compare_curves", "compare_confusion"]
 
@@ -36,6 +40,16 @@ def _non_empty(runs: Sequence[Any]) -> list[Any]:
     if not runs:
         raise ValueError("runs must hold at least one run; got an empty sequence")
     return runs
+
+
+@overload
+def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
+                   fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
+                   fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
@@ -97,6 +111,16 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
         set_alt_text(canvas, f"{' and '.join(shown).capitalize()} per epoch for runs "
                              + ", ".join(r.name for r in runs) + " (solid: validation, dashed: training).")
     return canvas
+
+
+@overload
+def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
+                      fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
+                      fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,

@@ -13,7 +13,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -29,6 +29,8 @@ from ._style import WRONG_COLOR, digit_range, plot_style, set_alt_text
 from ._theme import ink
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
     from numpy.typing import ArrayLike
 
 __all__ = ["misclassified", "confused_pairs"]
@@ -48,6 +50,18 @@ def _ranked_errors(y: np.ndarray, probs: np.ndarray, view: str, none: str, noun:
         return None, None, message_figure(f"No misclassified {plural(noun)} among {y.size:,}.",
                                           f"{view}: {none} among {y.size:,} predictions.", fig=fig)
     return order, pred, None
+
+
+@overload
+def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n: int = 16,
+                  ncols: int | None = None, class_names: Sequence[object] | None = None, noun: str | None = None,
+                  fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n: int = 16,
+                  ncols: int | None = None, class_names: Sequence[object] | None = None, noun: str | None = None,
+                  fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n: int = 16,
@@ -125,6 +139,18 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
                           f"worst: true {names[y[i0]]} predicted {names[pred[i0]]} "
                           f"with probability {probs[i0, pred[i0]]:.2f}.")
         return canvas
+
+
+@overload
+def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n_pairs: int = 5,
+                   n_examples: int = 6, class_names: Sequence[object] | None = None, noun: str | None = None,
+                   fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n_pairs: int = 5,
+                   n_examples: int = 6, class_names: Sequence[object] | None = None, noun: str | None = None,
+                   fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, n_pairs: int = 5,

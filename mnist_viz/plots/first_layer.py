@@ -14,7 +14,7 @@ Example
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -24,6 +24,10 @@ from ._figure import FigureLike, FigureTarget, refuse_ax, square_pixels, target_
 from ._inputs import is_keras_model, run_features
 from ._mosaic import DIGIT, upscale
 from ._style import DIVERGING_CMAP, cmap_with_gaps, plot_style, set_alt_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
 
 __all__ = ["dense_weights", "filters"]
 
@@ -54,6 +58,14 @@ def _first_layer_kernel(obj: Any, expected: str, argname: str) -> np.ndarray:
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"{argname} must be a numeric array, a keras.Model or a Run; got {type(obj).__name__}")
     return arr
+
+
+@overload
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: FigureTarget = None, ax: None = None) -> FigureLike:
@@ -161,6 +173,14 @@ def _weight_grid(images: np.ndarray, titles: list[str], ncols: int, lim: float, 
     cax = canvas.add_axes(((x_in + aw + 0.2) / figw, (y_in + (ah - cb_h) / 2) / figh, 0.12 / figw, cb_h / figh))
     canvas.colorbar(im, cax=cax, label="weight")
     return canvas
+
+
+@overload
+def filters(kernel: Any, *, ncols: int = 8, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def filters(kernel: Any, *, ncols: int = 8, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None, ax: None = None) -> FigureLike:

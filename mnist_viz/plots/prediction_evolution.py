@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -33,6 +33,10 @@ from ._inputs import class_names_for
 from ._labels import class_ticks, short_names
 from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
 
 __all__ = ["prediction_evolution"]
 
@@ -62,6 +66,18 @@ def _probe_inputs(probe: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if probs.size and not np.all(np.isfinite(probs)):
         raise ValueError("probe.probabilities hold NaN or inf values")
     return labels, epochs, probs
+
+
+@overload
+def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
+                         epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
+                         noun: str | None = None, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
+                         epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
+                         noun: str | None = None, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",

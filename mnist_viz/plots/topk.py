@@ -14,7 +14,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -30,6 +30,8 @@ from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, plot_st
 from ._theme import ink
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
     from matplotlib.patches import PathPatch
     from numpy.typing import ArrayLike
 
@@ -50,6 +52,18 @@ _GAP = 3
 _CELL_W = DIGIT + _GAP + _LABEL_W + _BAR_W + _PROB_W + 6
 _CELL_H = _TITLE_H + DIGIT + 5
 _INCH_PER_UNIT = 2.0 / _CELL_W  # 2 inches a cell: room for 8.5 pt labels
+
+
+@overload
+def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,
+              class_names: Sequence[object] | None = None, indices: ArrayLike | None = None, noun: str | None = None,
+              fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,
+              class_names: Sequence[object] | None = None, indices: ArrayLike | None = None, noun: str | None = None,
+              fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,

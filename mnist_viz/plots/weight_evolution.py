@@ -17,7 +17,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.collections import QuadMesh
     from matplotlib.colors import Colormap
-    from matplotlib.gridspec import GridSpec
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import GridSpec, SubplotSpec
 
 __all__ = ["weight_evolution"]
 
@@ -136,6 +137,16 @@ def _heat(ax: Axes, h: Mapping[str, Any], name: str) -> QuadMesh:
     ticks = eps[pick(len(eps), 8)]
     ax.set_yticks(ticks, [epoch_label(t - 1) for t in ticks])
     return mesh
+
+
+@overload
+def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
+                     variables: Sequence[str] | None = None, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
+                     variables: Sequence[str] | None = None, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
 
 
 def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
