@@ -317,3 +317,37 @@ def test_every_plot_function_is_single_or_multi_panel():
     plot cannot miss its keyword."""
     plots = {n for n in mp.__all__ if n not in ("alt_text", "expected_calibration_error", "training_curves")}
     assert plots == set(MULTI_PANEL_FUNCTIONS) | set(SINGLE_PANEL_FUNCTIONS)
+
+
+def _single_panel_draws(preds):
+    """Every single-panel plot function, as ``draw(ax=...)``."""
+    _i, labels, probs = preds
+    return [lambda ax: mp.confusion_matrix(labels, probs, ax=ax), lambda ax: mp.class_metrics(labels, probs, ax=ax),
+            lambda ax: mp.class_metrics(labels, probs, kind="table", ax=ax),
+            lambda ax: mp.calibration(labels, probs, ax=ax), lambda ax: mp.embedding(probs, labels, ax=ax),
+            lambda ax: mp.confusion_matrix(labels[:0], probs[:0], ax=ax)]
+
+
+def test_after_a_single_panel_plot_on_a_fresh_figure_its_axes_is_current(preds):
+    """No figure open: the plot's Axes, not its colorbar or histogram, is pyplot's current Axes, so
+    the user's next plt.plot / plt.title land on it."""
+    for draw in _single_panel_draws(preds):
+        plt.close("all")
+        ax = draw(None)
+        assert len(ax.figure.axes) >= 1 and plt.gcf() is ax.figure and plt.gca() is ax
+        plt.title("mine")
+        assert ax.get_title() == "mine"
+    plt.close("all")
+
+
+def test_a_single_panel_plot_leaves_the_users_current_figure_and_axes(preds):
+    """The user's current figure and Axes stay current: with ax= on their grid, and on a fresh figure."""
+    for draw in _single_panel_draws(preds):
+        plt.close("all")
+        user, (first, second) = plt.subplots(1, 2)
+        plt.sca(first)
+        assert draw(second) is second
+        assert plt.gcf() is user and plt.gca() is first
+        fresh = draw(None)
+        assert fresh.figure is not user and plt.gcf() is user and plt.gca() is first
+    plt.close("all")

@@ -22,7 +22,7 @@ from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, po
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import expected_calibration_error, reliability_bins
 
-from ._figure import check_axes, draw_message, new_figure, refuse_fig, usable_size
+from ._figure import check_axes, draw_message, made_current, new_figure, refuse_fig, usable_size
 from ._labels import widest
 from ._style import OKABE_ITO, WRONG_COLOR, plot_style, set_alt_text
 from ._theme import ink
@@ -92,7 +92,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         if yt.size == 0:
             draw_message(ax, "No predictions to calibrate.")
             set_alt_text(ax, "Reliability diagram: no predictions to calibrate.")
-            return ax
+            return made_current(ax, not given)
         width = np.diff(edges)
         used = bins.used
         ax.plot([0, 1], [0, 1], linestyle="--", color=ink("0.4"), linewidth=1, label="perfect calibration")
@@ -133,4 +133,4 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         set_alt_text(ax, f"Reliability diagram of {yt.size:,} predictions in {n_bins} bins; expected calibration "
                          f"error {ece:.3f}; mean confidence {probs.max(axis=1).mean():.1%} vs accuracy "
                          f"{accuracy_of(yt, probs.argmax(axis=1)):.1%} ({tendency}).")
-        return ax
+        return made_current(ax, not given)

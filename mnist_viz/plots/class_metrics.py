@@ -18,7 +18,7 @@ import numpy as np
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import per_class_metrics
 
-from ._figure import axes_size, check_axes, draw_message, new_axes, refuse_fig, usable_size
+from ._figure import axes_size, check_axes, draw_message, made_current, new_axes, refuse_fig, usable_size
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
@@ -79,7 +79,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
         if yt.size == 0:
             draw_message(ax, "No predictions to score.")
             set_alt_text(ax, "Per-class metrics: no predictions to score.")
-            return ax
+            return made_current(ax, not given)
         scores = per_class_metrics(yt, yp, n)
         p, r, f, s = (scores[c].to_numpy() for c in ("precision", "recall", "f1", "support"))
         accuracy = accuracy_of(yt, yp)
@@ -127,7 +127,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
         worst = int(np.argmin(f))
         set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
                          f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")
-        return ax
+        return made_current(ax, not given)
 
 
 def _bar_ticks(ax: Axes, x: np.ndarray, names: list[str], support: np.ndarray, *, fontsize: float,

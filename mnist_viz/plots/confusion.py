@@ -22,7 +22,7 @@ from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_prec
 
 from matplotlib.artist import Artist
 
-from ._figure import axes_size, check_axes, draw_message, new_figure, refuse_fig
+from ._figure import axes_size, check_axes, draw_message, made_current, new_figure, refuse_fig
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest
 from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
@@ -202,7 +202,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         if yt.size == 0:
             draw_message(ax, "No predictions to plot.")
             set_alt_text(ax, "Confusion matrix: no predictions to plot.")
-            return ax
+            return made_current(ax, not given)
         counts = confusion_counts(yt, yp, n)
         with np.errstate(invalid="ignore", divide="ignore"):
             if normalize == "true":
@@ -311,4 +311,4 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         for i, j, count in most_confused_pairs(yt, yp, n, n_pairs=1):
             text += f"; most confused: true {names[i]} → pred {names[j]} ({count:,})"
         set_alt_text(ax, text + ".")
-        return ax
+        return made_current(ax, not given)

@@ -20,7 +20,7 @@ import numpy as np
 from mnist_viz._arrays import as_labels, check_same_length
 from mnist_viz._words import count, noun_for
 
-from ._figure import axes_size, draw_message, new_axes, refuse_fig
+from ._figure import axes_size, draw_message, made_current, new_axes, refuse_fig
 from ._inputs import class_names_and_count
 from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
@@ -231,11 +231,12 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
         raise ValueError("features hold NaN or inf values")
 
     with plot_style():
+        given = ax is not None
         ax = new_axes(ax, figsize=(6.4, 4.8))
         if len(x) == 0:
             draw_message(ax, "no points to embed (empty features)")
             set_alt_text(ax, "Empty embedding: no points.")
-            return ax
+            return made_current(ax, not given)
         xy, (xl, yl) = _project(x, method, random_state)
         colors = class_palette(n_classes)
         ok = ~wrong if wrong is not None else np.ones(len(y), bool)
@@ -268,4 +269,4 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
     listed = ", ".join(full_names[:12]) + (", …" if n_classes > 12 else "")
     set_alt_text(ax, f"{label} embedding of the {x.shape[1]}-d features of {count(len(x), noun)}, coloured by true "
                      f"class ({n_classes} classes: {listed}){marked}.")
-    return ax
+    return made_current(ax, not given)
