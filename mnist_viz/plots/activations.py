@@ -179,6 +179,7 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
         The word for the image in the alt text ("digit"; "image", "letter" ... for other datasets).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the input and the stages (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------

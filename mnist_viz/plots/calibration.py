@@ -64,6 +64,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         Equal-width bins of the top-class confidence, ``(lo, hi]`` on [0, 1].
     ax : matplotlib Axes, optional
         Where to draw (default: a fresh figure).
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------

@@ -52,6 +52,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
         readable choice for many classes.
     ax : matplotlib Axes, optional
         Where to draw (default: a fresh figure).
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------

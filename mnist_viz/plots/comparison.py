@@ -65,6 +65,7 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
         ``m`` or ``val_m``).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the panels, one per metric (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -139,6 +140,7 @@ def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | No
         for objects without).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the matrices side by side (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------

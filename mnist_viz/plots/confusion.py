@@ -168,6 +168,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         Where to draw (default: a fresh figure). In a given Axes the cell and margin values are
         sized to its cells as placed when called (smaller type in a small Axes, so that no two
         overlap); ``text_kw={"fontsize": ...}`` still wins.
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------

@@ -183,6 +183,7 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
     noun : str, optional
         The word for one sample in the title and alt text (default: "digit" for class names
         "0".."9" or none, else "image").
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------

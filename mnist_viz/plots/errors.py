@@ -134,6 +134,7 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
         Where to draw the digits, with square pixels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
         In a (sub)figure smaller than the view, each title's lines are chosen for its real cell and
         its font shrinks (below 9 pt) until no two texts overlap.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -223,6 +224,7 @@ def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLik
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the pairs' rows, with square pixels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
         In a (sub)figure smaller than the view, every text shrinks with it (below 9 pt).
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------

@@ -84,6 +84,7 @@ def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure
         Units per row.
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the units' weight images (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -198,6 +199,7 @@ def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None, ax: None =
         Filters per row.
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the kernels and their colorbar (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------

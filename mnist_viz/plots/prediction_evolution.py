@@ -107,6 +107,7 @@ def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] =
         "digit" for class names "0".."9", else "image").
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the matrices, or the lines and the heatmap (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------

@@ -98,6 +98,7 @@ def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *,
         Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
         (``gs[0, 1]``), instead of a fresh figure; the grid keeps its proportions (square digit
         pixels) and its texts scale with it.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------

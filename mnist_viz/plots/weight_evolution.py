@@ -171,6 +171,7 @@ def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge
         Weight variables whose histograms are drawn (default: every ``kernel``; all when none is).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the histogram and line panels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
