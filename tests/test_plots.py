@@ -276,3 +276,78 @@ def test_two_multi_panel_plots_compose_into_subfigures_of_one_figure(preds):
     top_box, bottom_box = top.bbox, bottom.bbox
     assert all(top_box.contains(*ax.get_window_extent().get_points().mean(axis=0)) for ax in top.axes)
     assert all(bottom_box.contains(*ax.get_window_extent().get_points().mean(axis=0)) for ax in bottom.axes)
+
+
+#: every multi-panel plot function and how many positional arguments it takes
+MULTI_PANEL_FUNCTIONS = {"topk_grid": 3, "misclassified": 3, "confused_pairs": 3, "activations": 2,
+                         "dense_weights": 1, "filters": 1, "weight_evolution": 1, "prediction_evolution": 1,
+                         "compare_curves": 1, "compare_confusion": 1}
+SINGLE_PANEL_FUNCTIONS = {"confusion_matrix": 2, "class_metrics": 2, "calibration": 2, "embedding": 2}
+
+
+@pytest.mark.parametrize("name", sorted(MULTI_PANEL_FUNCTIONS))
+def test_a_multi_panel_plot_given_ax_says_to_pass_fig(preds, name):
+    """Not Python's bare "unexpected keyword argument 'ax'": the message names the plot, ``ax`` and the fix."""
+    import inspect
+
+    assert inspect.signature(getattr(mp, name)).parameters["ax"].kind is inspect.Parameter.KEYWORD_ONLY
+    _fig, ax = plt.subplots()
+    args = [None] * MULTI_PANEL_FUNCTIONS[name]  # refused before the data are looked at
+    with pytest.raises(TypeError, match=rf"^{name} draws several panels: pass fig=ax\.get_subplotspec\(\) "
+                                        r"\(or a SubFigure\) instead of ax=; got ax=Axes$"):
+        getattr(mp, name)(*args, ax=ax)
+    assert not ax.has_data() and not ax.figure.subfigs
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_PANEL_FUNCTIONS))
+def test_a_single_panel_plot_given_fig_says_to_pass_ax(preds, name):
+    import inspect
+
+    assert inspect.signature(getattr(mp, name)).parameters["fig"].kind is inspect.Parameter.KEYWORD_ONLY
+    fig = plt.figure()
+    args = [None] * SINGLE_PANEL_FUNCTIONS[name]
+    with pytest.raises(TypeError, match=rf"^{name} draws one panel: pass ax=fig\.add_subplot\(\) \(or one Axes "
+                                        r"of your grid\) instead of fig=; got fig=Figure$"):
+        getattr(mp, name)(*args, fig=fig)
+    assert not fig.axes
+
+
+def test_every_plot_function_is_single_or_multi_panel():
+    """Each public plot is in exactly one list (training_curves takes both ax= and fig=), so a new
+    plot cannot miss its keyword."""
+    plots = {n for n in mp.__all__ if n not in ("alt_text", "expected_calibration_error", "training_curves")}
+    assert plots == set(MULTI_PANEL_FUNCTIONS) | set(SINGLE_PANEL_FUNCTIONS)
+
+
+def _single_panel_draws(preds):
+    """Every single-panel plot function, as ``draw(ax=...)``."""
+    _i, labels, probs = preds
+    return [lambda ax: mp.confusion_matrix(labels, probs, ax=ax), lambda ax: mp.class_metrics(labels, probs, ax=ax),
+            lambda ax: mp.class_metrics(labels, probs, kind="table", ax=ax),
+            lambda ax: mp.calibration(labels, probs, ax=ax), lambda ax: mp.embedding(probs, labels, ax=ax),
+            lambda ax: mp.confusion_matrix(labels[:0], probs[:0], ax=ax)]
+
+
+def test_after_a_single_panel_plot_on_a_fresh_figure_its_axes_is_current(preds):
+    """No figure open: the plot's Axes, not its colorbar or histogram, is pyplot's current Axes, so
+    the user's next plt.plot / plt.title land on it."""
+    for draw in _single_panel_draws(preds):
+        plt.close("all")
+        ax = draw(None)
+        assert len(ax.figure.axes) >= 1 and plt.gcf() is ax.figure and plt.gca() is ax
+        plt.title("mine")
+        assert ax.get_title() == "mine"
+    plt.close("all")
+
+
+def test_a_single_panel_plot_leaves_the_users_current_figure_and_axes(preds):
+    """The user's current figure and Axes stay current: with ax= on their grid, and on a fresh figure."""
+    for draw in _single_panel_draws(preds):
+        plt.close("all")
+        user, (first, second) = plt.subplots(1, 2)
+        plt.sca(first)
+        assert draw(second) is second
+        assert plt.gcf() is user and plt.gca() is first
+        fresh = draw(None)
+        assert fresh.figure is not user and plt.gcf() is user and plt.gca() is first
+    plt.close("all")

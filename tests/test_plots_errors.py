@@ -114,3 +114,40 @@ def test_titles_are_at_least_9_points(preds):
         fig.canvas.draw()
         heights = [t.get_window_extent().height for t in texts if "\n" not in t.get_text()]
         assert heights and min(heights) >= 9 / 72 * fig.dpi  # drawn that tall, not scaled down
+
+
+def _text_overlaps(view):
+    """Pairs of texts of ``view`` (its titles, pair names and suptitle) whose drawn boxes overlap."""
+    root = view.get_figure(root=True)
+    root.canvas.draw()
+    renderer = root.canvas.get_renderer()
+    texts = [t for ax in view.axes for t in ax.texts] + [view.get_suptitle() and view._suptitle]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t]
+    return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
+
+
+@pytest.mark.parametrize("draw", [
+    lambda x, y, p, fig: mp.misclassified(x, y, p, fig=fig),
+    lambda x, y, p, fig: mp.misclassified(x, y, p, class_names=[f"class number {i}" for i in range(10)], fig=fig),
+    lambda x, y, p, fig: mp.confused_pairs(x, y, p, fig=fig),
+], ids=["misclassified", "misclassified_long_names", "confused_pairs"])
+def test_titles_fit_a_smaller_subfigure_without_overlapping(preds, draw):
+    """The titles are broken and sized for the real cells of the user's (sub)figure: in a subfigure
+    half the fresh figure's size (and in gs[0, 1] of a 12×8 figure) no two texts overlap, none is
+    wider than the subfigure; the fresh figure keeps 9 pt."""
+    import matplotlib.pyplot as plt
+
+    images, labels, probs = preds
+    fresh = draw(images, labels, probs, None)
+    assert {t.get_fontsize() for ax in fresh.axes for t in ax.texts} == {9.0} and fresh._suptitle.get_fontsize() == 9
+    if "class number" not in fresh.axes[0].texts[0].get_text():  # long names: 9 pt on a fresh figure all the same
+        assert _text_overlaps(fresh) == []
+    width, height = fresh.get_size_inches()
+    user = plt.figure(figsize=(width, height), layout="constrained")
+    half = user.subfigures(2, 2)[0][0]
+    grid = plt.figure(figsize=(12, 8), layout="constrained").add_gridspec(2, 2)
+    for view in (draw(images, labels, probs, half), draw(images, labels, probs, grid[0, 1])):
+        assert _text_overlaps(view) == []
+        sizes = [t.get_fontsize() for ax in view.axes for t in ax.texts]
+        assert 3 < min(sizes) < 9 and view._suptitle.get_window_extent().width <= view.bbox.width
+    plt.close("all")

@@ -86,7 +86,9 @@ def test_mypy_strict_passes_on_the_public_modules():
 @pytest.mark.slow
 def test_the_annotations_reach_a_users_code(tmp_path):
     """A user's script type-checks against the package: right calls pass, revealed types are the
-    annotated ones, and a wrong argument is an error (the check can fail)."""
+    annotated ones, and a wrong argument is an error (the check can fail). A plot's return type
+    follows ``ax=``/``fig=`` (issue 13 review): none or a Figure -> Figure, so ``.savefig`` passes;
+    a SubplotSpec or SubFigure -> SubFigure; training_curves given one Axes -> that Axes."""
     _require_mypy()
     script = tmp_path / "user_script.py"
     script.write_text(textwrap.dedent("""\
@@ -101,6 +103,18 @@ def test_the_annotations_reach_a_users_code(tmp_path):
         reveal_type(Run.load)
         counts = confusion_counts([0, 1], [1, 1], n_classes="2")
         load_mnist("floppy")
+        import matplotlib.pyplot as plt
+        import mnist_viz.plots as mp
+        x, y, p = np.zeros((3, 28, 28)), np.array([0, 1, 1]), np.eye(2)[[0, 1, 0]]
+        mp.misclassified(x, y, p).savefig("a.png")
+        user = plt.figure()
+        gs = user.add_gridspec(1, 2)
+        sub = mp.topk_grid(x, y, p, fig=gs[0, 1])
+        reveal_type(sub)
+        mp.training_curves({"loss": [1.0]}).savefig("b.png")
+        reveal_type(mp.training_curves({"loss": [1.0]}, ax=user.add_subplot(gs[0, 0])))
+        reveal_type(mp.confused_pairs(x, y, p, fig=user))
+        sub.savefig("c.png")
         """), encoding="utf-8")
     result = _mypy(str(script))
     output = result.stdout + result.stderr
@@ -110,7 +124,12 @@ def test_the_annotations_reach_a_users_code(tmp_path):
     assert all(Path(line.split(":")[0]).name == script.name for line in errors), output
     assert any(":10: error:" in line and "n_classes" in line and '"str"' in line for line in errors), output
     assert any(":11: error:" in line and "floppy" in line for line in errors), output  # Literal source names
-    assert len(errors) == 2, output
+    # the plots' return type follows ax=/fig=: a Figure saves, a SubFigure does not
+    assert any(":23: error:" in line and '"SubFigure" has no attribute "savefig"' in line for line in errors), output
+    assert len(errors) == 3, output
+    assert ':19: note: Revealed type is "matplotlib.figure.SubFigure"' in output, output
+    assert ':21: note: Revealed type is "matplotlib.axes._axes.Axes"' in output, output
+    assert ':22: note: Revealed type is "matplotlib.figure.Figure"' in output, output
     # float32 arrays (numpy spells float32 as floating[_32Bit] in its stubs)
     assert re.search(r':8: note: Revealed type is "numpy\.ndarray\[.*(float32|floating\[.*32Bit\])', output), output
     assert "def (path: str | os.PathLike[str]) -> mnist_viz.run.Run" in output, output

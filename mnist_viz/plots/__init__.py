@@ -7,7 +7,8 @@ and return that Axes; multi-panel plots (the others, and :func:`training_curves`
 panels) take ``fig=``: a Figure, a SubFigure (``fig.subfigures(...)``) or a SubplotSpec
 (``gs[0, 1]``: drawn into ``user_fig.add_subfigure(spec)``), and return the Figure or SubFigure
 they filled. Without ``ax``/``fig`` each draws on a *fresh* figure, never the current one. A bad
-``ax``/``fig`` is a TypeError that names it and what came. The project's style is applied inside
+``ax``/``fig`` is a TypeError that names it and what came; so is ``ax=`` given to a multi-panel plot
+(or ``fig=`` to a single-panel one), saying what to pass instead. The project's style is applied inside
 each call; importing this package changes no matplotlib setting and does not import TensorFlow
 (only :func:`activations` and friends do, when given a live model). Every function attaches a
 short alt text that :func:`alt_text` reads.

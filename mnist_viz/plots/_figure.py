@@ -51,7 +51,7 @@ FigureTarget = Union["Figure", "SubFigure", "SubplotSpec", None]
 #: what a multi-panel plot draws into and returns
 FigureLike = Union["Figure", "SubFigure"]
 
-__all__ = ["FigureTarget", "FigureLike", "check_axes", "target_figure", "figure_size", "axes_size", "usable_size", "new_figure",
+__all__ = ["FigureTarget", "FigureLike", "check_axes", "refuse_ax", "refuse_fig", "made_current", "target_figure", "figure_size", "axes_size", "usable_size", "new_figure",
            "new_axes", "new_subplots", "image_canvas", "draw_message", "message_figure", "panel_axes", "square_pixels"]
 
 
@@ -71,6 +71,49 @@ def check_axes(ax: object, name: str = "ax") -> Axes | None:
         return ax
     hint = " (several Axes: pass one of them, e.g. axes[0, 1])" if isinstance(ax, (np.ndarray, list, tuple)) else ""
     raise TypeError(f"{name} must be a matplotlib Axes (e.g. from plt.subplots()) or None; got {type(ax).__name__}{hint}")
+
+
+def refuse_ax(ax: object, plot: str) -> None:
+    """A multi-panel plot's keyword-only ``ax``: None, else a TypeError saying to pass ``fig=``.
+
+    >>> refuse_ax(None, "topk_grid")
+    >>> refuse_ax(object(), "topk_grid")
+    Traceback (most recent call last):
+    ...
+    TypeError: topk_grid draws several panels: pass fig=ax.get_subplotspec() (or a SubFigure) instead of ax=; got ax=object
+    """
+    if ax is not None:
+        raise TypeError(f"{plot} draws several panels: pass fig=ax.get_subplotspec() (or a SubFigure) instead "
+                        f"of ax=; got ax={type(ax).__name__}")
+
+
+def refuse_fig(fig: object, plot: str) -> None:
+    """A single-panel plot's keyword-only ``fig``: None, else a TypeError saying to pass ``ax=``.
+
+    >>> refuse_fig(None, "calibration")
+    >>> refuse_fig(object(), "calibration")
+    Traceback (most recent call last):
+    ...
+    TypeError: calibration draws one panel: pass ax=fig.add_subplot() (or one Axes of your grid) instead of fig=; got fig=object
+    """
+    if fig is not None:
+        raise TypeError(f"{plot} draws one panel: pass ax=fig.add_subplot() (or one Axes of your grid) instead "
+                        f"of fig=; got fig={type(fig).__name__}")
+
+
+def made_current(ax: Axes, fresh: bool) -> Axes:
+    """``ax``, made the current Axes of its figure when the plot made that figure (``fresh``), so
+    that ``plt.title``/``plt.plot`` after a single-panel plot land on it, not on its colorbar or
+    margin. A user's own figure is left alone (``plot_style`` restores their current Axes).
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, (main, bar) = plt.subplots(1, 2)
+    >>> made_current(main, True) is main, fig.gca() is main
+    (True, True)
+    """
+    if fresh:
+        _root(ax).sca(ax)
+    return ax
 
 
 def target_figure(fig: FigureTarget, *, figsize: tuple[float, float], layout: str | None = "constrained",

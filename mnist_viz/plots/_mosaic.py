@@ -58,6 +58,7 @@ def frame_digit(ax: Axes, r0: float, c0: float, color: str, linewidth: float) ->
 
 def digit_title(ax: Axes, r0: float, c0: float, text: str, fontsize: float) -> None:
     """``text`` centred above the digit at (r0, c0), a few points clear of its frame; the
-    annotation's ``xy`` is the digit's top centre in mosaic pixels."""
-    ax.annotate(text, (c0 - 0.5 + DIGIT / 2, r0 - 0.5), xytext=(0, 3.5), textcoords="offset points",
+    annotation's ``xy`` is the digit's top centre in mosaic pixels (3.5 points at 9 pt, in proportion
+    to ``fontsize``)."""
+    ax.annotate(text, (c0 - 0.5 + DIGIT / 2, r0 - 0.5), xytext=(0, 3.5 * fontsize / 9), textcoords="offset points",
                 ha="center", va="bottom", fontsize=fontsize, gid="title", annotation_clip=False)

@@ -17,14 +17,14 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from mnist_viz._arrays import pixel_scale, positive_int
 from mnist_viz._words import DEFAULT_NOUN, noun_for
 
-from ._figure import FigureLike, FigureTarget, target_figure
+from ._figure import FigureLike, FigureTarget, refuse_ax, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import upscale
 from ._style import DIGIT_CMAP, SEQUENTIAL_CMAP, cmap_with_gaps, digit_range, plot_style, set_alt_text
@@ -32,6 +32,8 @@ from ._theme import ink
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
     from numpy.typing import ArrayLike
 
     from mnist_viz.features_file import Features
@@ -140,8 +142,18 @@ def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndar
     )
 
 
+@overload
 def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
-                noun: str = DEFAULT_NOUN, fig: FigureTarget = None) -> FigureLike:
+                noun: str = DEFAULT_NOUN, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
+                noun: str = DEFAULT_NOUN, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | None = None, max_maps: int = 16,
+                noun: str = DEFAULT_NOUN, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The stages of a convnet for one digit: the input, then the feature maps of every conv and
     pooling layer in order, one row per layer.
 
@@ -167,6 +179,7 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
         The word for the image in the alt text ("digit"; "image", "letter" ... for other datasets).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the input and the stages (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -181,6 +194,7 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
     >>> [ax.get_title(loc="left").split(" · ")[0] for ax in fig.axes]
     ['input 28×28', 'conv1', 'pool1', 'conv2', 'pool2']
     """
+    refuse_ax(ax, "activations")
     max_maps = positive_int(max_maps, "max_maps")
     img = _one_image(image)
     stages = _stage_maps(model, img, layers)  # a live model: feature_maps scales 0..255 pixels to 0..1

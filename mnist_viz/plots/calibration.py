@@ -22,7 +22,7 @@ from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, po
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import expected_calibration_error, reliability_bins
 
-from ._figure import check_axes, draw_message, new_figure, usable_size
+from ._figure import check_axes, draw_message, made_current, new_figure, refuse_fig, usable_size
 from ._labels import widest
 from ._style import OKABE_ITO, WRONG_COLOR, plot_style, set_alt_text
 from ._theme import ink
@@ -46,7 +46,7 @@ def _two_columns_fit(ax: Axes) -> bool:
     return usable_size(ax, left=0.6)[0] >= need
 
 
-def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10, ax: Axes | None = None) -> Axes:
+def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10, ax: Axes | None = None, fig: None = None) -> Axes:
     """Reliability diagram: accuracy vs top-class confidence per bin, the gap to the diagonal
     (a pale hatched block above the bar where the model is overconfident, a hatch over the bar's top
     where it is underconfident), the expected calibration error (ECE, weighted by bin counts) in the
@@ -64,6 +64,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         Equal-width bins of the top-class confidence, ``(lo, hi]`` on [0, 1].
     ax : matplotlib Axes, optional
         Where to draw (default: a fresh figure).
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------
@@ -77,6 +78,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
     >>> ax.get_title()
     'Reliability diagram (ECE = 0.333)'
     """
+    refuse_fig(fig, "calibration")
     n_bins = positive_int(n_bins, "n_bins")
     probs = as_probabilities(probabilities, "probabilities")
     yt = as_labels(y_true, "y_true", n_classes=probs.shape[1] if probs.size else None)
@@ -91,7 +93,7 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         if yt.size == 0:
             draw_message(ax, "No predictions to calibrate.")
             set_alt_text(ax, "Reliability diagram: no predictions to calibrate.")
-            return ax
+            return made_current(ax, not given)
         width = np.diff(edges)
         used = bins.used
         ax.plot([0, 1], [0, 1], linestyle="--", color=ink("0.4"), linewidth=1, label="perfect calibration")
@@ -132,4 +134,4 @@ def calibration(y_true: ArrayLike, probabilities: ArrayLike, *, n_bins: int = 10
         set_alt_text(ax, f"Reliability diagram of {yt.size:,} predictions in {n_bins} bins; expected calibration "
                          f"error {ece:.3f}; mean confidence {probs.max(axis=1).mean():.1%} vs accuracy "
                          f"{accuracy_of(yt, probs.argmax(axis=1)):.1%} ({tendency}).")
-        return ax
+        return made_current(ax, not given)

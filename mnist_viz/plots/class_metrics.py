@@ -18,7 +18,7 @@ import numpy as np
 from mnist_viz.metrics import accuracy as accuracy_of
 from mnist_viz.metrics import per_class_metrics
 
-from ._figure import axes_size, check_axes, draw_message, new_axes, usable_size
+from ._figure import axes_size, check_axes, draw_message, made_current, new_axes, refuse_fig, usable_size
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest, wrapped
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text, text_color
@@ -32,7 +32,7 @@ __all__ = ["class_metrics"]
 
 
 def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence[object] | None = None,
-                  n_classes: int | None = None, kind: Literal["bars", "table"] = "bars", ax: Axes | None = None) -> Axes:
+                  n_classes: int | None = None, kind: Literal["bars", "table"] = "bars", ax: Axes | None = None, fig: None = None) -> Axes:
     """Per-class precision, recall and F1 (``sklearn.metrics.precision_recall_fscore_support``) with
     the support of each class.
 
@@ -52,6 +52,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
         readable choice for many classes.
     ax : matplotlib Axes, optional
         Where to draw (default: a fresh figure).
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------
@@ -65,6 +66,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
     >>> [t.get_text() for t in ax.get_legend().get_texts()][:3]
     ['precision', 'recall', 'F1']
     """
+    refuse_fig(fig, "class_metrics")
     if kind not in ("bars", "table"):
         raise ValueError(f"kind must be 'bars' or 'table'; got {kind!r}")
     yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)
@@ -78,7 +80,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
         if yt.size == 0:
             draw_message(ax, "No predictions to score.")
             set_alt_text(ax, "Per-class metrics: no predictions to score.")
-            return ax
+            return made_current(ax, not given)
         scores = per_class_metrics(yt, yp, n)
         p, r, f, s = (scores[c].to_numpy() for c in ("precision", "recall", "f1", "support"))
         accuracy = accuracy_of(yt, yp)
@@ -126,7 +128,7 @@ def class_metrics(y_true: ArrayLike, y_pred: ArrayLike, *, class_names: Sequence
         worst = int(np.argmin(f))
         set_alt_text(ax, f"Per-class precision, recall and F1 for {n} classes ({yt.size:,} samples); "
                          f"macro F1 {np.mean(f):.2f}; lowest F1: class {names[worst]} ({f[worst]:.2f}).")
-        return ax
+        return made_current(ax, not given)
 
 
 def _bar_ticks(ax: Axes, x: np.ndarray, names: list[str], support: np.ndarray, *, fontsize: float,

@@ -14,16 +14,20 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from mnist_viz.run_format import TEST_NPZ
 
-from ._figure import FigureLike, FigureTarget, new_subplots
+from ._figure import FigureLike, FigureTarget, new_subplots, refuse_ax
 from ._inputs import class_names_for
 from ._style import OKABE_ITO, plot_style, set_alt_text
 from .confusion import confusion_matrix
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
 
 __all__ = ["compare_curves", "compare_confusion"]
 
@@ -38,8 +42,18 @@ def _non_empty(runs: Sequence[Any]) -> list[Any]:
     return runs
 
 
+@overload
 def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
-                   fig: FigureTarget = None) -> FigureLike:
+                   fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
+                   fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None = None,
+                   fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """Per-epoch curves of several runs overlaid: solid validation, dashed training, one colour per
     run (Okabe-Ito), one panel per metric.
 
@@ -51,6 +65,7 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
         ``m`` or ``val_m``).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the panels, one per metric (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -70,6 +85,7 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
     >>> mp.alt_text(mp.compare_curves(runs))
     'Accuracy per epoch for runs x, y (solid: validation, dashed: training).'
     """
+    refuse_ax(ax, "compare_curves")
     runs = _non_empty(runs)
     for i, r in enumerate(runs):
         if not hasattr(r, "history") or not hasattr(r.history, "columns"):
@@ -98,8 +114,18 @@ def compare_curves(runs: Sequence[Any], *, metrics: str | Sequence[str] | None =
     return canvas
 
 
+@overload
 def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
-                      fig: FigureTarget = None) -> FigureLike:
+                      fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
+                      fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | None = None,
+                      fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The test confusion matrices of several runs side by side: counts
     (:func:`~mnist_viz.plots.confusion_matrix` without margins or colorbar), each titled with its
     run's name, 4.2 × 3.9 inches per run.
@@ -114,6 +140,7 @@ def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | No
         for objects without).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the matrices side by side (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -139,6 +166,7 @@ def compare_confusion(runs: Sequence[Any], *, class_names: Sequence[object] | No
     >>> [ax.get_title() for ax in fig.axes], mp.alt_text(fig)
     (['a', 'b'], 'Test confusion matrices side by side for a, b.')
     """
+    refuse_ax(ax, "compare_confusion")
     runs = _non_empty(runs)
     tests, names = [], []
     for i, r in enumerate(runs):

@@ -22,7 +22,7 @@ from mnist_viz.metrics import confusion_counts, most_confused_pairs, recall_prec
 
 from matplotlib.artist import Artist
 
-from ._figure import axes_size, check_axes, draw_message, new_figure
+from ._figure import axes_size, check_axes, draw_message, made_current, new_figure, refuse_fig
 from ._inputs import label_pair
 from ._labels import class_ticks, short_names, widest
 from ._style import SEQUENTIAL_CMAP, is_dark, plot_style, set_alt_text, text_color
@@ -128,7 +128,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
                      class_names: Sequence[object] | None = None, n_classes: int | None = None, margins: bool = True,
                      cmap: str | Colormap = SEQUENTIAL_CMAP, values_format: str | None = None, colorbar: bool = True,
                      im_kw: dict[str, Any] | None = None, text_kw: dict[str, Any] | None = None,
-                     ax: Axes | None = None) -> Axes:
+                     ax: Axes | None = None, fig: None = None) -> Axes:
     """Confusion matrix (rows = true class, columns = predicted class) with per-class recall in the
     right margin and precision in the bottom margin.
 
@@ -168,6 +168,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         Where to draw (default: a fresh figure). In a given Axes the cell and margin values are
         sized to its cells as placed when called (smaller type in a small Axes, so that no two
         overlap); ``text_kw={"fontsize": ...}`` still wins.
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------
@@ -187,6 +188,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
     ...
     ValueError: y_true holds label 9, out of range for 3 classes (0..2)
     """
+    refuse_fig(fig, "confusion_matrix")
     if normalize not in (None, "true", "pred", "all"):
         raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
     yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)
@@ -201,7 +203,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         if yt.size == 0:
             draw_message(ax, "No predictions to plot.")
             set_alt_text(ax, "Confusion matrix: no predictions to plot.")
-            return ax
+            return made_current(ax, not given)
         counts = confusion_counts(yt, yp, n)
         with np.errstate(invalid="ignore", divide="ignore"):
             if normalize == "true":
@@ -310,4 +312,4 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
         for i, j, count in most_confused_pairs(yt, yp, n, n_pairs=1):
             text += f"; most confused: true {names[i]} → pred {names[j]} ({count:,})"
         set_alt_text(ax, text + ".")
-        return ax
+        return made_current(ax, not given)

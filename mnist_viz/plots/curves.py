@@ -12,7 +12,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,8 @@ from ._theme import ink
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
     from numpy.typing import ArrayLike
 
 __all__ = ["training_curves"]
@@ -136,6 +138,30 @@ def _batch_x(batches: pd.DataFrame) -> np.ndarray:
     batch = np.asarray(batches["batch"], dtype=float)
     per_epoch = batches.groupby("epoch")["batch"].transform("max").to_numpy(dtype=float) + 1
     return np.asarray(epoch + (batch + 1) / per_epoch)
+
+
+@overload
+def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,
+                    learning_rate: bool | Literal["auto"] = "auto", ax: Axes,
+                    fig: None = None) -> Axes: ...
+
+
+@overload
+def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,
+                    learning_rate: bool | Literal["auto"] = "auto", ax: Sequence[Axes] | np.ndarray,
+                    fig: None = None) -> FigureLike: ...
+
+
+@overload
+def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,
+                    learning_rate: bool | Literal["auto"] = "auto", ax: None = None,
+                    fig: Figure | None = None) -> Figure: ...
+
+
+@overload
+def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,
+                    learning_rate: bool | Literal["auto"] = "auto", ax: None = None,
+                    fig: SubFigure | SubplotSpec) -> SubFigure: ...
 
 
 def training_curves(history: Any, *, metrics: str | Sequence[str] | None = None, per_batch: bool = False,

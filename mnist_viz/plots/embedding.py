@@ -20,7 +20,7 @@ import numpy as np
 from mnist_viz._arrays import as_labels, check_same_length
 from mnist_viz._words import count, noun_for
 
-from ._figure import axes_size, draw_message, new_axes
+from ._figure import axes_size, draw_message, made_current, new_axes, refuse_fig
 from ._inputs import class_names_and_count
 from ._labels import short_names, widest
 from ._style import class_palette, plot_style, set_alt_text
@@ -151,7 +151,7 @@ def _centroid_labels(ax: Axes, xy: np.ndarray, y: np.ndarray, names: list[str], 
 
 def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = None,
               method: Literal["pca", "tsne"] = "pca", class_names: Sequence[object] | None = None,
-              n_classes: int | None = None, random_state: int = 0, ax: Axes | None = None,
+              n_classes: int | None = None, random_state: int = 0, ax: Axes | None = None, fig: None = None,
               noun: str | None = None) -> Axes:
     """A 2-D map of the penultimate layer's activations: PCA (or t-SNE), one colour per class,
     misclassified digits marked with an ``x``.
@@ -183,6 +183,7 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
     noun : str, optional
         The word for one sample in the title and alt text (default: "digit" for class names
         "0".."9" or none, else "image").
+    fig : not accepted (one panel): a TypeError says to pass ``ax=fig.add_subplot()`` instead
 
     Returns
     -------
@@ -198,6 +199,7 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
     >>> [t.get_text() for t in ax.get_legend().get_texts()][-1]
     'misclassified (1)'
     """
+    refuse_fig(fig, "embedding")
     if method not in {"pca", "tsne"}:
         raise ValueError(f"method must be 'pca' or 'tsne'; got {method!r}")
     x = np.asarray(features)
@@ -230,11 +232,12 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
         raise ValueError("features hold NaN or inf values")
 
     with plot_style():
+        given = ax is not None
         ax = new_axes(ax, figsize=(6.4, 4.8))
         if len(x) == 0:
             draw_message(ax, "no points to embed (empty features)")
             set_alt_text(ax, "Empty embedding: no points.")
-            return ax
+            return made_current(ax, not given)
         xy, (xl, yl) = _project(x, method, random_state)
         colors = class_palette(n_classes)
         ok = ~wrong if wrong is not None else np.ones(len(y), bool)
@@ -267,4 +270,4 @@ def embedding(features: Any, y_true: ArrayLike, *, y_pred: ArrayLike | None = No
     listed = ", ".join(full_names[:12]) + (", …" if n_classes > 12 else "")
     set_alt_text(ax, f"{label} embedding of the {x.shape[1]}-d features of {count(len(x), noun)}, coloured by true "
                      f"class ({n_classes} classes: {listed}){marked}.")
-    return ax
+    return made_current(ax, not given)

@@ -14,16 +14,20 @@ Example
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from mnist_viz._arrays import positive_int
 
-from ._figure import FigureLike, FigureTarget, square_pixels, target_figure
+from ._figure import FigureLike, FigureTarget, refuse_ax, square_pixels, target_figure
 from ._inputs import is_keras_model, run_features
 from ._mosaic import DIGIT, upscale
 from ._style import DIVERGING_CMAP, cmap_with_gaps, plot_style, set_alt_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
 
 __all__ = ["dense_weights", "filters"]
 
@@ -56,7 +60,15 @@ def _first_layer_kernel(obj: Any, expected: str, argname: str) -> np.ndarray:
     return arr
 
 
-def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: FigureTarget = None) -> FigureLike:
+@overload
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """What each unit of a Dense first layer looks for: its 784 incoming weights as a 28×28 image.
 
     A diverging colormap (blue negative, white 0, red positive) on one symmetric scale shared by
@@ -72,6 +84,7 @@ def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure
         Units per row.
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the units' weight images (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -87,6 +100,7 @@ def dense_weights(kernel: Any, *, n_units: int = 16, ncols: int = 8, fig: Figure
     >>> [t.get_text() for t in fig.axes[0].texts[:3]]
     ['unit 0', 'unit 1', 'unit 2']
     """
+    refuse_ax(ax, "dense_weights")
     kernel = _first_layer_kernel(kernel, "dense", "kernel")
     if kernel.ndim != 2 or kernel.shape[0] != 784:
         raise ValueError(f"kernel must have shape (784, units) (a Dense layer on flattened 28×28 digits); got {kernel.shape}")
@@ -162,7 +176,15 @@ def _weight_grid(images: np.ndarray, titles: list[str], ncols: int, lim: float, 
     return canvas
 
 
-def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureLike:
+@overload
+def filters(kernel: Any, *, ncols: int = 8, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def filters(kernel: Any, *, ncols: int = 8, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """The first convolution layer's kernels, one small image per output filter.
 
     A diverging colormap (blue negative, red positive) on one symmetric scale shared by all
@@ -177,6 +199,7 @@ def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureL
         Filters per row.
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the kernels and their colorbar (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -190,6 +213,7 @@ def filters(kernel: Any, *, ncols: int = 8, fig: FigureTarget = None) -> FigureL
     >>> len([t for t in fig.axes[0].texts if t.get_text().startswith("#")])
     16
     """
+    refuse_ax(ax, "filters")
     arr = _first_layer_kernel(kernel, "conv", "kernel")
     if arr.ndim == 3:
         arr = arr[:, :, None, :]

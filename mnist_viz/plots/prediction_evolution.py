@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -28,11 +28,15 @@ from mnist_viz._words import count, noun_for, run_noun
 from mnist_viz.metrics import accuracy, confusion_counts, recall_precision
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import FigureLike, FigureTarget, axes_size, message_figure, new_subplots
+from ._figure import FigureLike, FigureTarget, axes_size, message_figure, new_subplots, refuse_ax
 from ._inputs import class_names_for
 from ._labels import class_ticks, short_names
 from ._style import SEQUENTIAL_CMAP, class_palette, plot_style, set_alt_text
 from ._theme import ink
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
 
 __all__ = ["prediction_evolution"]
 
@@ -64,9 +68,21 @@ def _probe_inputs(probe: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return labels, epochs, probs
 
 
+@overload
 def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
                          epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
-                         noun: str | None = None, fig: FigureTarget = None) -> FigureLike:
+                         noun: str | None = None, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
+                         epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
+                         noun: str | None = None, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] = "confusion",
+                         epochs: int | Sequence[int] | None = None, class_names: Sequence[object] | None = None,
+                         noun: str | None = None, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """How the predictions on a fixed probe set changed over training (from
     :class:`~mnist_viz.PredictionRecorder`).
 
@@ -91,6 +107,7 @@ def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] =
         "digit" for class names "0".."9", else "image").
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the matrices, or the lines and the heatmap (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -109,6 +126,7 @@ def prediction_evolution(probe: Any, *, kind: Literal["confusion", "accuracy"] =
     >>> [ax.get_title().split(" · ")[0] for ax in fig.axes[:2]]
     ['epoch 1', 'epoch 5']
     """
+    refuse_ax(ax, "prediction_evolution")
     if kind not in {"confusion", "accuracy"}:
         raise ValueError(f"kind must be 'confusion' or 'accuracy'; got {kind!r}")
     labels, eps, probs = _probe_inputs(probe)

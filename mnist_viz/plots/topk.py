@@ -14,7 +14,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from mnist_viz._arrays import positive_int
 from mnist_viz._words import count, noun_for, plural
 from mnist_viz.metrics import top_k
 
-from ._figure import FigureLike, FigureTarget, message_figure, square_pixels, target_figure
+from ._figure import FigureLike, FigureTarget, message_figure, refuse_ax, square_pixels, target_figure
 from ._inputs import digit_predictions
 from ._labels import short_names, widest
 from ._mosaic import DIGIT
@@ -30,6 +30,8 @@ from ._style import CORRECT_COLOR, DIGIT_CMAP, WRONG_COLOR, digit_range, plot_st
 from ._theme import ink
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import SubplotSpec
     from matplotlib.patches import PathPatch
     from numpy.typing import ArrayLike
 
@@ -52,9 +54,21 @@ _CELL_H = _TITLE_H + DIGIT + 5
 _INCH_PER_UNIT = 2.0 / _CELL_W  # 2 inches a cell: room for 8.5 pt labels
 
 
+@overload
 def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,
               class_names: Sequence[object] | None = None, indices: ArrayLike | None = None, noun: str | None = None,
-              fig: FigureTarget = None) -> FigureLike:
+              fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,
+              class_names: Sequence[object] | None = None, indices: ArrayLike | None = None, noun: str | None = None,
+              fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *, k: int = 3, n: int = 25, ncols: int = 5,
+              class_names: Sequence[object] | None = None, indices: ArrayLike | None = None, noun: str | None = None,
+              fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """Each digit with its top-``k`` class probabilities as horizontal bars.
 
     The top bar is green (Okabe-Ito) when the prediction is right and vermillion when wrong; the
@@ -84,6 +98,7 @@ def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *,
         Draw into this (sub)figure, or into a new SubFigure of the SubplotSpec's figure
         (``gs[0, 1]``), instead of a fresh figure; the grid keeps its proportions (square digit
         pixels) and its texts scale with it.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -100,6 +115,7 @@ def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *,
     >>> {p.get_gid(): p.texts for p in fig.axes[0].patches if p.get_gid().startswith("titles")}
     {'titles_correct': ['✓ true 1'], 'titles_wrong': ['✗ true 1']}
     """
+    refuse_ax(ax, "topk_grid")
     from matplotlib.collections import PolyCollection
 
     imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)

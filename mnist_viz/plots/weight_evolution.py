@@ -17,13 +17,13 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from ._epochs import display_epochs, epoch_label, epoch_ticks, pick
-from ._figure import FigureLike, FigureTarget, draw_message, target_figure
+from ._figure import FigureLike, FigureTarget, draw_message, refuse_ax, target_figure
 from ._style import OKABE_ITO, SEQUENTIAL_CMAP, plot_style, set_alt_text
 from ._theme import ink
 
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.collections import QuadMesh
     from matplotlib.colors import Colormap
-    from matplotlib.gridspec import GridSpec
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.gridspec import GridSpec, SubplotSpec
 
 __all__ = ["weight_evolution"]
 
@@ -138,8 +139,18 @@ def _heat(ax: Axes, h: Mapping[str, Any], name: str) -> QuadMesh:
     return mesh
 
 
+@overload
 def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
-                     variables: Sequence[str] | None = None, fig: FigureTarget = None) -> FigureLike:
+                     variables: Sequence[str] | None = None, fig: Figure | None = None, ax: None = None) -> Figure: ...
+
+
+@overload
+def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
+                     variables: Sequence[str] | None = None, fig: SubFigure | SubplotSpec, ax: None = None) -> SubFigure: ...
+
+
+def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge",
+                     variables: Sequence[str] | None = None, fig: FigureTarget = None, ax: None = None) -> FigureLike:
     """How the weights moved during training, from :class:`~mnist_viz.WeightRecorder` records.
 
     Top: one panel per weight variable with its value histogram after each epoch — ridge lines
@@ -160,6 +171,7 @@ def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge
         Weight variables whose histograms are drawn (default: every ``kernel``; all when none is).
     fig : Figure, SubFigure or SubplotSpec, optional
         Where to draw the histogram and line panels (``gs[0, 1]``: a new SubFigure in that cell); default: a fresh figure.
+    ax : not accepted (several panels): a TypeError says to pass ``fig=ax.get_subplotspec()`` instead
 
     Returns
     -------
@@ -179,6 +191,7 @@ def weight_evolution(records: Any, *, kind: Literal["ridge", "heatmap"] = "ridge
     >>> [ax.get_title() for ax in fig.axes][:4]
     ['d/kernel', 'L2 norm', 'update ratio ‖ΔW‖/‖W‖', 'dead ReLU units']
     """
+    refuse_ax(ax, "weight_evolution")
     if kind not in {"ridge", "heatmap"}:
         raise ValueError(f"kind must be 'ridge' or 'heatmap'; got {kind!r}")
     stats, hists, dead = _weight_inputs(records)
