@@ -19,8 +19,11 @@ One module per view: ``curves`` (:func:`training_curves`), ``comparison`` (:func
 (:func:`topk_grid`), ``errors`` (:func:`misclassified`, :func:`confused_pairs`), ``activations``,
 ``first_layer`` (:func:`dense_weights`, :func:`filters`), ``embedding``, ``weight_evolution`` and
 ``prediction_evolution``. Every number they show comes from :mod:`mnist_viz.metrics`. Shared, private:
-``_style`` (style file, colours, alt text), ``_figure`` (fresh figures and Axes), ``_inputs`` (what
-the functions accept, as arrays), ``_mosaic`` (many small images as one) and ``_epochs``.
+``_style`` (the style context, which leaves the user's matplotlib state alone; colours; alt text),
+``_figure`` (a fresh figure, or the user's Axes / Figure / SubFigure / SubplotSpec), ``_theme`` (the
+light and dark themes), ``_notebook`` (one display per figure in a notebook, with its alt text),
+``_inputs`` (what the functions accept, as arrays), ``_mosaic`` (many small images as one),
+``_labels`` (class-name tick labels) and ``_epochs``.
 
 Example
 -------
