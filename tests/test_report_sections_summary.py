@@ -80,7 +80,8 @@ def test_the_keras_backend_and_its_version_are_reproducibility_rows(tmp_path):
     (path / "run.json").write_text(json.dumps(info))
     rows = dict(summary_section(Run.load(path), "r0-summary").blocks[-1].table.rows)
     assert rows["Keras backend"] == "jax" and rows["jax"] == "0.4.30" and rows["keras"] == "3.15.0"
-    assert rows["hardware devices"] == "CPU, GPU" and rows["timing fit_seconds"] == "1"  # a list as text
+    assert rows["hardware devices"] == "CPU, GPU" and rows["timing fit seconds"] == "1"  # a list as text
+    assert rows["hardware cpu count"] == "2" and not [label for label in rows if "_" in label]  # labels as words
 
 
 def test_metadata_is_escaped_on_the_page(tmp_path):

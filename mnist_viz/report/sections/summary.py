@@ -142,6 +142,11 @@ def _model(s: Section, run) -> None:
     s.table(Table(["layer", "type", "output shape", "parameters"], rows, caption=caption))
 
 
+def _words(key: str) -> str:
+    """A run.json key as words for a row label: ``batch_size`` -> ``batch size``."""
+    return key.replace("_", " ")
+
+
 def _reproducibility(s: Section, run, meta: dict) -> None:
     rows = []
     if "seed" in meta:
@@ -150,13 +155,13 @@ def _reproducibility(s: Section, run, meta: dict) -> None:
         rows.append(["command", metadata_text(meta["command"])])
     params = run.info.get("params") or {}
     for k, v in params.items():
-        rows.append([f"fit {k}", fmt(v)])
+        rows.append([f"fit {_words(k)}", fmt(v)])
     for k in ("started", "finished"):
         if run.info.get(k):
             rows.append([k, str(run.info[k])])
     for group, prefix in (("versions", ""), ("hardware", "hardware "), ("timings", "timing ")):
         for k, v in (meta.get(group) or {}).items():
-            rows.append([_VERSION_LABELS.get(k, k) if group == "versions" else prefix + k, metadata_text(v)])
+            rows.append([_VERSION_LABELS.get(k, k) if group == "versions" else prefix + _words(k), metadata_text(v)])
     if rows:
         s.table(Table(["reproducibility", "value"], rows, caption="Reproducibility", kv=True),
                 details="Reproducibility: versions, seed, hardware, timings")
