@@ -27,6 +27,8 @@ from mnist_viz._warn import warn_at_caller
 #: float rounding allowed around [0, 1]: a probability of -1e-7 is still a probability, a pixel of
 #: 1.0000001 still on the 0..1 scale (one tolerance for both questions)
 _UNIT_SLACK = 1e-6
+#: how far a row of probabilities may sum from 1 (float32 softmax over many classes, rounding)
+_SUM_TOLERANCE = 1e-3
 
 __all__ = [
     "as_labels",
@@ -73,6 +75,8 @@ def as_labels(y, name: str, *, n_classes: int | None = None, scores: bool = Fals
                         f"{name} is 2-D {arr.shape} but not one-hot: row {bad[0]} is {row} "
                         f"({bad.size} such row{'s' if bad.size != 1 else ''}); expected integer labels (n,) "
                         "or one-hot rows (a single 1, zeros elsewhere)")
+            if scores:
+                _check_finite(arr, name, "scores (probabilities, logits or one-hot rows)")
             arr = arr.argmax(axis=1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be integer labels (n,) or one-hot (n, classes); got shape {np.shape(y)}")
@@ -89,34 +93,61 @@ def as_labels(y, name: str, *, n_classes: int | None = None, scores: bool = Fals
     return arr
 
 
+def _row_text(row: np.ndarray) -> str:
+    """A row of scores for an error message: at most 6 values, rounded to 3 decimals."""
+    values = [round(float(v), 3) if np.isfinite(v) else float(v) for v in row[:6]]
+    return str(values)[:-1] + (", ...]" if row.size > 6 else "]")
+
+
+def _check_finite(arr: np.ndarray, name: str, expected: str) -> None:
+    """A ValueError naming ``name`` and its first row holding NaN or inf (a 2-D float array)."""
+    if np.issubdtype(arr.dtype, np.floating) and arr.size and not np.all(np.isfinite(arr)):
+        bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
+        raise ValueError(
+            f"{name} holds NaN or inf values: row {bad[0]} is {_row_text(arr[bad[0]])} ({bad.size} such "
+            f"row{'s' if bad.size != 1 else ''} of {len(arr)}); expected finite {expected} in every row")
+
+
 def as_probabilities(p, name: str = "probabilities") -> np.ndarray:
-    """(n, C) float probabilities. Logits (rows not summing to 1, or values outside [0, 1] beyond
-    float rounding) are detected and turned into probabilities with softmax, with a warning that
-    says so (the rule of :func:`outputs_to_probabilities`, which is silent).
+    """(n, C) float probabilities, validated: NaN or inf is refused, naming the first bad row.
+
+    Logits are told only by a value outside [0, 1] (beyond float rounding): they are turned into
+    probabilities with softmax, with a warning that says so. Rows within [0, 1] that do not sum to
+    1 (e.g. probabilities scaled by 0.9) are refused, never softmaxed: divide each row by its sum.
     Percentages (values >= 0, rows summing to 100) are refused: divide them by 100.
 
     >>> as_probabilities([[80.0, 20.0]])
     Traceback (most recent call last):
     ...
     ValueError: probabilities look like percentages: values 20..80 >= 0 and rows sum to 100..100; expected probabilities in 0..1 (rows summing to 1): divide by 100
+    >>> as_probabilities([[0.45, 0.45]])
+    Traceback (most recent call last):
+    ...
+    ValueError: probabilities rows do not sum to 1: row 0 sums to 0.9 (1 such row of 1); the values are within [0, 1], so they are not taken for logits (values outside [0, 1]) and not softmaxed: divide each row by its sum if these are unnormalized probabilities
     """
     arr = _numeric(p, name, "class probabilities (n_samples, n_classes)").astype(np.float64)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (n_samples, n_classes); got shape {arr.shape}")
     if arr.size == 0:
         return arr
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} holds NaN or inf values")
+    _check_finite(arr, name, "probabilities (or logits)")
     sums = arr.sum(axis=1)
     if arr.min() >= 0 and np.allclose(sums, 100.0, atol=0.1):
         raise ValueError(
             f"{name} look like percentages: values {arr.min():.3g}..{arr.max():.3g} >= 0 and rows sum to "
             f"{sums.min():.4g}..{sums.max():.4g}; expected probabilities in 0..1 (rows summing to 1): divide by 100")
-    if _looks_like_logits(arr):
+    if _outside_unit_interval(arr):
         warn_at_caller(
-            f"{name} do not look like probabilities (rows sum to {sums.min():.3g}..{sums.max():.3g}); "
+            f"{name} do not look like probabilities (values {arr.min():.3g}..{arr.max():.3g}, outside [0, 1]); "
             "treating them as logits and applying softmax")
-        arr = softmax(arr)
+        return softmax(arr)
+    bad = np.flatnonzero(~np.isclose(sums, 1.0, rtol=0.0, atol=_SUM_TOLERANCE))
+    if bad.size:
+        raise ValueError(
+            f"{name} rows do not sum to 1: row {bad[0]} sums to {sums[bad[0]]:.4g} ({bad.size} such "
+            f"row{'s' if bad.size != 1 else ''} of {len(arr)}); the values are within [0, 1], so they are not "
+            "taken for logits (values outside [0, 1]) and not softmaxed: divide each row by its sum if these "
+            "are unnormalized probabilities")
     return arr
 
 
@@ -134,8 +165,10 @@ def softmax(z) -> np.ndarray:
 def outputs_to_probabilities(outputs) -> np.ndarray:
     """(n, C) float32 class probabilities from a model's raw outputs, silently (the recorders' path).
 
-    Softmax is applied to logits (the rule of :func:`as_probabilities`: a value outside [0, 1]
-    beyond float rounding, or rows not summing to 1); a single sigmoid column (or its logit: a
+    A classifier's outputs that are not a distribution are its logits (the recorders read only
+    classifiers): softmax is applied when a value is outside [0, 1] beyond float rounding or a row
+    does not sum to 1 (:func:`as_probabilities`, for a user's arrays, refuses the second case
+    instead); NaN is kept (a diverged model's record). A single sigmoid column (or its logit: a
     value outside [0, 1]) becomes the two columns ``(1 - p, p)``.
 
     >>> outputs_to_probabilities(np.array([[0.25], [0.75]])).tolist()
@@ -155,16 +188,20 @@ def outputs_to_probabilities(outputs) -> np.ndarray:
 
 
 def _outside_unit_interval(arr: np.ndarray) -> bool:
-    """A value below 0 or above 1 beyond float rounding (:data:`_UNIT_SLACK`); False when empty."""
+    """A finite value below 0 or above 1 beyond float rounding (:data:`_UNIT_SLACK`); False when
+    empty (NaN ignored)."""
+    arr = arr[np.isfinite(arr)]
     return bool(arr.size) and bool(arr.min() < -_UNIT_SLACK or arr.max() > 1.0 + _UNIT_SLACK)
 
 
 def _looks_like_logits(scores: np.ndarray) -> bool:
-    """Whether (n, C) scores are logits rather than probabilities: a value outside [0, 1] (beyond
-    float rounding) or a row not summing to 1 (``atol=1e-3``). The one rule of
-    :func:`as_probabilities` (which then warns) and :func:`outputs_to_probabilities` (silent)."""
+    """Whether a classifier's (n, C) outputs are logits rather than probabilities: a value outside
+    [0, 1] (beyond float rounding) or a row not summing to 1 (``atol=1e-3``): the rule of
+    :func:`outputs_to_probabilities` (a user's array in [0, 1] not summing to 1 is refused by
+    :func:`as_probabilities` instead). Rows holding NaN or inf are not looked at."""
+    scores = scores[np.isfinite(scores).all(axis=1)]
     return bool(scores.size) and (_outside_unit_interval(scores)
-                                  or not np.allclose(scores.sum(axis=1), 1.0, atol=1e-3))
+                                  or not np.allclose(scores.sum(axis=1), 1.0, atol=_SUM_TOLERANCE))
 
 
 def as_images(x, name: str = "images") -> np.ndarray:

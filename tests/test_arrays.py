@@ -68,9 +68,40 @@ def test_as_probabilities_keeps_probabilities_softmaxes_logits_refuses_percentag
         as_probabilities([[20.0, 80.0]])
     with pytest.raises(ValueError, match=r"probabilities must be a 2-D array \(n_samples, n_classes\); got shape \(2,\)"):
         as_probabilities([0.2, 0.8])
-    with pytest.raises(ValueError, match="p holds NaN or inf values"):
-        as_probabilities([[np.nan, 1.0]], "p")
     assert as_probabilities(np.zeros((0, 10))).shape == (0, 10)
+
+
+def test_nan_or_inf_probabilities_name_the_argument_and_the_first_bad_row():
+    """Issue 14: NaN rows were argmax'ed to class 0 (confusion_matrix with 5 NaN rows of 300: 75.0 %, not 76.7 %)."""
+    probs = np.tile([[0.1, 0.9], [0.8, 0.2]], (3, 1))
+    probs[3] = [np.nan, np.nan]
+    probs[5] = [np.inf, 0.0]
+    with pytest.raises(ValueError, match=r"p holds NaN or inf values: row 3 is \[nan, nan\] \(2 such rows of 6\); "
+                                         r"expected finite probabilities"):
+        as_probabilities(probs, "p")
+    with pytest.raises(ValueError, match=r"y_pred holds NaN or inf values: row 3 is \[nan, nan\] \(2 such rows of 6\)"):
+        as_labels(probs, "y_pred", scores=True)
+    wide = np.full((1, 47), 1 / 47)
+    wide[0, 10] = np.nan
+    with pytest.raises(ValueError, match=r"row 0 is \[0.021, 0.021, 0.021, 0.021, 0.021, 0.021, ...\] \(1 such row of 1\)"):
+        as_probabilities(wide)
+    with pytest.raises(ValueError, match="y_pred holds NaN or inf values: row 0"):
+        as_labels([[0.2, -np.inf, 0.8]], "y_pred", scores=True)
+
+
+def test_rows_in_0_1_not_summing_to_1_are_refused_not_softmaxed():
+    """Issue 14: probabilities * 0.9 were 'treated as logits' (mean confidence 18 % instead of 88 %)."""
+    probs = np.array([[0.1, 0.9], [0.8, 0.2], [0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"scaled rows do not sum to 1: row 0 sums to 0.9 \(3 such rows of 3\); "
+                                         r"the values are within \[0, 1\], so they are not taken for logits .*"
+                                         r"divide each row by its sum"):
+        as_probabilities(probs * 0.9, "scaled")
+    with pytest.raises(ValueError, match=r"probabilities rows do not sum to 1: row 1 sums to 0.6 \(1 such row of 3\)"):
+        as_probabilities(np.array([[0.1, 0.9], [0.4, 0.2], [0.5, 0.5]]))
+    fixed = probs * 0.9
+    np.testing.assert_allclose(as_probabilities(fixed / fixed.sum(axis=1, keepdims=True)), probs)
+    with pytest.warns(UserWarning, match=r"values -1..3, outside \[0, 1\]\); treating them as logits"):
+        as_probabilities([[-1.0, 3.0]])
 
 
 def test_softmax_is_stable_and_rows_sum_to_one():
@@ -99,23 +130,35 @@ def test_outputs_to_probabilities_silently_from_softmax_logits_and_sigmoids():
     ([[0.1, 0.9]], False),
     ([[-1e-7, 1.0000001]], False),        # float rounding around [0, 1]: still probabilities
     ([[-1e-5, 1.00001]], True),           # beyond it: logits
-    ([[0.5, 0.6]], True),                 # a row summing to 1.1
+    ([[0.5, 0.6]], True),                 # a row summing to 1.1: a model's logits, refused from a user
     ([[0.4996, 0.5]], False),             # rows sum to 1 within 1e-3
     ([[1.5, -0.5]], True),                # sums to 1 but outside [0, 1]
     ([[-1.0, 3.0]], True),
     (np.zeros((0, 3)), False),
 ])
-def test_one_logit_rule_for_both_paths(scores, logits):
+def test_model_outputs_and_user_arrays(scores, logits):
+    """outputs_to_probabilities (a classifier's outputs) softmaxes what is not a distribution;
+    as_probabilities (a user's array) warns and softmaxes values outside [0, 1] and refuses rows in
+    [0, 1] that do not sum to 1."""
     scores = np.asarray(scores, dtype=np.float64)
     assert _arrays._looks_like_logits(scores) is logits
-    # as_probabilities warns exactly when outputs_to_probabilities softmaxes (silently)
+    silent = outputs_to_probabilities(scores)
+    np.testing.assert_allclose(silent, softmax(scores) if logits and scores.size else scores, rtol=1e-6)
+    outside = _arrays._outside_unit_interval(scores)
+    if logits and not outside:
+        with pytest.raises(ValueError, match="rows do not sum to 1"):
+            as_probabilities(scores)
+        return
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warned = as_probabilities(scores)
-    assert bool(caught) is logits
-    silent = outputs_to_probabilities(scores)
-    np.testing.assert_allclose(silent, softmax(scores) if logits and scores.size else scores, rtol=1e-6)
+    assert bool(caught) is outside
     np.testing.assert_allclose(warned, silent, rtol=1e-6)
+
+
+def test_model_outputs_keep_nan():
+    out = outputs_to_probabilities(np.array([[np.nan, np.nan], [0.3, 0.7]]))
+    assert np.isnan(out[0]).all() and out[1].tolist() == pytest.approx([0.3, 0.7])
 
 
 def test_the_sigmoid_column_uses_the_same_tolerance():

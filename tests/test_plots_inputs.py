@@ -122,3 +122,29 @@ def test_is_keras_model_imports_no_keras():
             "is_keras_model(np.zeros(3)); is_keras_model({})\nprint('keras' in sys.modules, 'tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_nan_probabilities_are_an_error_naming_the_argument_and_row_in_every_plot(preds):
+    """Issue 14: confusion_matrix(y, p) with 5 NaN rows of 300 reported 75.0 % (NaN rows became class 0)."""
+    images, labels, probs = preds
+    bad = probs.copy()
+    bad[[7, 20, 33, 46, 59]] = np.nan
+    for draw, name in ((lambda: mp.confusion_matrix(labels, bad), "y_pred"),
+                       (lambda: mp.class_metrics(labels, bad), "y_pred"),
+                       (lambda: mp.calibration(labels, bad), "probabilities"),
+                       (lambda: mp.topk_grid(images, labels, bad), "probabilities"),
+                       (lambda: mp.misclassified(images, labels, bad), "probabilities"),
+                       (lambda: mp.confused_pairs(images, labels, bad), "probabilities")):
+        with pytest.raises(ValueError, match=rf"^{name} holds NaN or inf values: row 7 is \[nan, .*\] "
+                                             r"\(5 such rows of 300\); expected finite"):
+            draw()
+
+
+def test_scaled_probabilities_are_an_error_not_softmaxed(preds):
+    """Issue 14: probabilities * 0.9 were softmaxed as logits (mean confidence 18 % instead of 88 %)."""
+    images, labels, probs = preds
+    for draw in (lambda: mp.calibration(labels, probs * 0.9), lambda: mp.topk_grid(images, labels, probs * 0.9),
+                 lambda: mp.misclassified(images, labels, probs * 0.9)):
+        with pytest.raises(ValueError, match=r"^probabilities rows do not sum to 1: row 0 sums to 0.9 "
+                                             r"\(300 such rows of 300\); the values are within \[0, 1\]"):
+            draw()
