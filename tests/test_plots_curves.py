@@ -76,10 +76,13 @@ def test_training_curves_per_batch_needs_batches():
 def test_training_curves_bad_input():
     with pytest.raises(TypeError, match="history must be a Keras History, a dict of lists, a pandas DataFrame or a Run; got list"):
         mp.training_curves([0.1, 0.2])
-    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers \(one per epoch\); got \['a', 'b'\]"):
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers \(one per epoch\); row 0 is 'a'"):
         mp.training_curves({"loss": ["a", "b"]})
-    with pytest.raises(TypeError, match=r"history.history\['val_loss'\] must be a list of numbers"):
+    with pytest.raises(TypeError, match=r"history.history\['val_loss'\] must be a list of numbers \(one per epoch\); "
+                                        r"row 1 is 'high'"):
         mp.training_curves(SimpleNamespace(history={"loss": [0.5, 0.4], "val_loss": [0.6, "high"]}))
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers \(one per epoch\); got 'abc'"):
+        mp.training_curves({"loss": "abc"})
     with pytest.raises(ValueError, match=r"ax must hold one Axes per panel \(2 needed"):
         mp.training_curves(gd.history(), ax=plt.subplots()[1])
 
@@ -165,3 +168,42 @@ def test_fig_draws_the_panels_into_a_subfigure_and_not_with_ax():
         mp.training_curves(gd.history(), ax=plt.subplots()[1], fig=sub)
     with pytest.raises(TypeError, match=r"ax\[1\] must be a matplotlib Axes"):
         mp.training_curves(gd.history(), ax=[plt.subplots()[1], "b"])
+
+
+def test_lists_of_unequal_length_are_an_error_naming_keys_and_lengths():
+    """Issue 14: {'loss': [.9, .5, .3], 'val_loss': [.2]} was padded and the padding labelled "NaN/inf (gap)"."""
+    for source, name in (({"loss": [0.9, 0.5, 0.3], "val_loss": [0.2]}, "history"),
+                         (SimpleNamespace(history={"loss": [0.9, 0.5, 0.3], "val_loss": [0.2]}), "history.history")):
+        with pytest.raises(ValueError, match=rf"^{name} lists must all have one value per epoch; got lengths "
+                                             r"\{'loss': 3, 'val_loss': 1\} \(.*validation_freq > 1, needs None"):
+            mp.training_curves(source)
+    fig = mp.training_curves({"loss": [0.9, 0.5, 0.3], "val_loss": [None, 0.2, None]})  # the fix: gaps, placed
+    val = [ln for ln in fig.axes[0].lines if ln.get_label() == "validation"][0]
+    assert np.isnan(val.get_ydata()[[0, 2]]).all() and val.get_ydata()[1] == 0.2
+
+
+def test_a_cell_that_is_not_a_number_names_its_column_and_row():
+    """Issue 14: a history cell 'oops' loaded and the column vanished from the plot."""
+    frame = pd.DataFrame({"loss": [0.9, 0.5, 0.3], "val_loss": [0.8, "oops", 0.4]})
+    with pytest.raises(TypeError, match=r"^history\['val_loss'\] must be a list of numbers \(one per epoch\); "
+                                        r"row 1 is 'oops'$"):
+        mp.training_curves(frame)
+    run_like = SimpleNamespace(history=frame, batches=None)
+    with pytest.raises(TypeError, match=r"^history.history\['val_loss'\] .*row 1 is 'oops'$"):
+        mp.training_curves(run_like)
+    with pytest.raises(TypeError, match=r"history\['loss'\] must be a list of numbers .*row 1 is \[0.5, 0.4\]"):
+        mp.training_curves({"loss": [0.9, [0.5, 0.4]]})
+    # numbers written as text (a CSV read without dtypes) are numbers
+    fig = mp.training_curves(pd.DataFrame({"loss": ["0.9", "0.5"], "val_loss": ["0.8", None]}))
+    train = [ln for ln in fig.axes[0].lines if ln.get_label() == "train"][0]
+    np.testing.assert_allclose(train.get_ydata(), [0.9, 0.5])
+
+
+def test_an_epoch_that_is_not_a_whole_number_is_an_error_not_truncated():
+    for bad, shown in ((1.5, "1.5"), (np.nan, "nan"), (-1, "-1")):
+        frame = pd.DataFrame({"epoch": [0, bad, 2], "loss": [0.9, 0.5, 0.3]})
+        with pytest.raises(ValueError, match=rf"^history\['epoch'\] must hold whole epoch numbers \(0-based, one per "
+                                             rf"row\); row 1 is {shown}$"):
+            mp.training_curves(frame)
+    fig = mp.training_curves(pd.DataFrame({"epoch": [0.0, 1.0, 2.0], "loss": [0.9, 0.5, 0.3]}))
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), [1, 2, 3])

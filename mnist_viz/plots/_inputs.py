@@ -1,6 +1,7 @@
 """What the plot functions accept, turned into arrays once: class names and counts, pairs of true
-and predicted labels, digits with their labels and probabilities, and a model view's source (a
-live ``keras.Model``, told apart without importing Keras, or a Run's stored features).
+and predicted labels, digits with their labels and probabilities, training histories (checked cell
+by cell), and a model view's source (a live ``keras.Model``, told apart without importing Keras, or
+a Run's stored features).
 
 The array coercion itself is :mod:`mnist_viz._arrays`'s; errors name the argument, what was
 expected and what came.
@@ -19,19 +20,20 @@ ValueError: class_names has 2 names, n_classes is 3
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mnist_viz._arrays import as_images, as_labels, as_probabilities, check_same_length, positive_int
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import ArrayLike
 
     from mnist_viz.features_file import Features
 
 __all__ = ["class_names_and_count", "class_names_for", "label_pair", "digit_predictions", "is_keras_model",
-           "run_features"]
+           "run_features", "history_frame", "checked_history"]
 
 
 def class_names_and_count(class_names: Iterable[object] | None, n_classes: int | None,
@@ -133,3 +135,93 @@ def run_features(obj: object) -> Features | None:
     if isinstance(feats, Mapping):
         return Features.from_arrays(feats)
     return feats if isinstance(feats, Features) else None
+
+
+def _not_a_number(cell: Any) -> bool:
+    """A cell that is neither a number nor missing (None, NaN): ``'oops'``, a list, a dict."""
+    if cell is None:
+        return False
+    try:
+        float(cell)
+    except (TypeError, ValueError):
+        return True
+    return False
+
+
+def _first_bad_cell(values: Any, where: str) -> None:
+    """A TypeError naming ``where``, the row and the value of the first cell that is not a number."""
+    for row, cell in enumerate(values):
+        if _not_a_number(cell):
+            raise TypeError(f"{where} must be a list of numbers (one per epoch); row {row} is {cell!r}")
+
+
+def history_frame(d: Mapping[Any, Any], name: str) -> pd.DataFrame:
+    """A history's dict of per-epoch lists (``History.history``) as a DataFrame: a TypeError names
+    the key and row of a cell that is not a number, a ValueError the lengths of unequal lists.
+
+    >>> history_frame({"loss": [0.9, None]}, "history")["loss"].tolist()
+    [0.9, nan]
+    >>> history_frame({"loss": [0.9, 0.5, 0.3], "val_loss": [0.2]}, "history")
+    Traceback (most recent call last):
+    ...
+    ValueError: history lists must all have one value per epoch; got lengths {'loss': 3, 'val_loss': 1} (a metric logged on some epochs only, e.g. with validation_freq > 1, needs None at the epochs without a value)
+    """
+    import pandas as pd
+
+    cols = {}
+    for key, values in d.items():
+        where = f"{name}[{key!r}]"
+        if isinstance(values, np.ndarray) and values.ndim == 0:
+            values = values.item()
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+            if _not_a_number(values):
+                raise TypeError(f"{where} must be a list of numbers (one per epoch); got {values!r:.60}")
+            values = [values]
+        _first_bad_cell(values, where)
+        try:
+            arr = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"{where} must be a flat list of numbers (one per epoch); got {values!r:.60}") from None
+        if arr.ndim != 1:
+            raise ValueError(f"{where} must be a list of numbers (one per epoch); got shape {arr.shape}")
+        cols[str(key)] = arr
+    lengths = {key: len(a) for key, a in cols.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(
+            f"{name} lists must all have one value per epoch; got lengths {lengths} (a metric logged on some "
+            "epochs only, e.g. with validation_freq > 1, needs None at the epochs without a value)")
+    return pd.DataFrame(cols)
+
+
+def checked_history(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A history DataFrame with its text columns of numbers made numeric; a TypeError names the
+    column and row of a cell that is not a number, a ValueError an ``epoch`` that is not a whole
+    number.
+
+    >>> import pandas as pd
+    >>> checked_history(pd.DataFrame({"loss": ["0.5", "oops"]}), "history")
+    Traceback (most recent call last):
+    ...
+    TypeError: history['loss'] must be a list of numbers (one per epoch); row 1 is 'oops'
+    >>> checked_history(pd.DataFrame({"epoch": [0, 1.5]}), "history")
+    Traceback (most recent call last):
+    ...
+    ValueError: history['epoch'] must hold whole epoch numbers (0-based, one per row); row 1 is 1.5
+    """
+    import pandas as pd
+
+    converted = {}
+    for col in frame.columns:
+        series = frame[col]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            _first_bad_cell(series.tolist(), f"{name}[{col!r}]")
+            converted[col] = pd.to_numeric(series, errors="coerce")
+    if converted:
+        frame = frame.assign(**{str(c): v for c, v in converted.items()})
+    if "epoch" in frame.columns and len(frame):
+        epoch = np.asarray(frame["epoch"], dtype=float)
+        bad = np.flatnonzero(~np.isfinite(epoch) | (epoch != np.round(epoch)) | (epoch < 0))
+        if bad.size:
+            raise ValueError(f"{name}['epoch'] must hold whole epoch numbers (0-based, one per row); "
+                             f"row {bad[0]} is {epoch[bad[0]]:g}")
+    return frame

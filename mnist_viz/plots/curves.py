@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ._figure import FigureLike, FigureTarget, draw_message, message_figure, new_subplots, panel_axes
+from ._inputs import checked_history, history_frame
 from ._style import OKABE_ITO, plot_style, set_alt_text
 from ._theme import ink
 
@@ -37,19 +38,21 @@ _BEST_COLOR = "0.35"
 
 
 def _history_frames(history: Any) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """(per-epoch DataFrame, per-batch DataFrame or None) from any accepted history type."""
+    """(per-epoch DataFrame, per-batch DataFrame or None) from any accepted history type, checked:
+    every cell a number (or missing), the lists of a dict of equal length, ``epoch`` whole numbers."""
     batches = None
     if isinstance(history, pd.DataFrame):
-        frame = history
+        frame, name = history, "history"
     elif isinstance(history, Mapping):
-        frame = _frame_from_dict(history, "history")
+        frame, name = history_frame(history, "history"), "history"
     elif hasattr(history, "history"):
         inner = history.history
+        name = "history.history"
         if isinstance(inner, pd.DataFrame):  # a Run
             frame = inner
             batches = getattr(history, "batches", None)
         elif isinstance(inner, Mapping):  # a keras.callbacks.History
-            frame = _frame_from_dict(inner, "history.history")
+            frame = history_frame(inner, name)
         else:
             raise TypeError(
                 "history.history must be a dict of lists (Keras History) or a DataFrame (Run); "
@@ -60,24 +63,7 @@ def _history_frames(history: Any) -> tuple[pd.DataFrame, pd.DataFrame | None]:
             "history must be a Keras History, a dict of lists, a pandas DataFrame or a Run; "
             f"got {type(history).__name__}"
         )
-    return frame, batches
-
-
-def _frame_from_dict(d: Mapping[Any, Any], name: str) -> pd.DataFrame:
-    cols = {}
-    for key, values in d.items():
-        try:
-            arr = np.atleast_1d(np.asarray(values, dtype=float))
-        except (TypeError, ValueError):
-            sample = list(np.ravel(np.asarray(values, dtype=object)))[:3]
-            raise TypeError(f"{name}[{key!r}] must be a list of numbers (one per epoch); got {sample!r}"
-                            f"{' ...' if np.size(np.asarray(values, dtype=object)) > 3 else ''}") from None
-        if arr.ndim != 1:
-            raise ValueError(f"{name}[{key!r}] must be a list of numbers (one per epoch); got shape {arr.shape}")
-        cols[str(key)] = arr
-    n = max((len(a) for a in cols.values()), default=0)
-    # Lists of unequal length (a metric added late) are padded with NaN at the end.
-    return pd.DataFrame({k: np.concatenate([a, np.full(n - len(a), np.nan)]) for k, a in cols.items()})
+    return checked_history(frame, name), batches
 
 
 def _metric_names(frame: pd.DataFrame) -> list[str]:
