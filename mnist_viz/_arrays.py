@@ -29,11 +29,16 @@ from mnist_viz._warn import warn_at_caller
 _UNIT_SLACK = 1e-6
 #: how far a row of probabilities may sum from 1 (float32 softmax over many classes, rounding)
 _SUM_TOLERANCE = 1e-3
+#: the largest magnitude of standardized pixels: (x / 255 - 0.1307) / 0.3081 lies in -0.43..2.83,
+#: per-pixel z-scores of MNIST reach about 250
+STANDARDIZED_LIMIT = 1000.0
 
 __all__ = [
     "as_labels",
     "as_probabilities",
     "as_images",
+    "image_scale",
+    "display_images",
     "to_uint8_images",
     "pixel_scale",
     "outputs_to_probabilities",
@@ -216,6 +221,60 @@ def as_images(x, name: str = "images") -> np.ndarray:
     else:
         raise ValueError(f"{name} must have shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); got {arr.shape}")
     return arr
+
+
+def image_scale(images, name: str = "images") -> str:
+    """How pixels are scaled, told from their values: ``"0..255"`` (uint8, or a value above 1),
+    ``"0..1"``, or ``"standardized"`` (a negative value, every magnitude at most
+    :data:`STANDARDIZED_LIMIT`, e.g. ``(x / 255 - 0.1307) / 0.3081``). Anything else (NaN or inf,
+    values above 255, or beyond the limit) is a ValueError naming ``name``.
+
+    >>> image_scale(np.zeros((1, 28, 28), np.uint8)), image_scale(np.full(3, 0.5)), image_scale(np.array([-0.42, 2.8]))
+    ('0..255', '0..1', 'standardized')
+    >>> image_scale(np.array([0.0, 1e6]), "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x holds pixel values 0..1e+06; expected 0..1, 0..255 or standardized values (some negative, all within -1000..1000, e.g. (x / 255 - 0.1307) / 0.3081)
+    """
+    arr = np.asarray(images)
+    if arr.dtype == np.uint8:
+        return "0..255"
+    if arr.size == 0:
+        return "0..1"
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        flat = arr.reshape(len(arr), -1) if arr.ndim > 1 else arr.reshape(1, -1)
+        bad = np.flatnonzero(~np.isfinite(flat).all(axis=1))
+        raise ValueError(f"{name} holds NaN or inf pixel values: image {bad[0]} ({bad.size} such image"
+                         f"{'s' if bad.size != 1 else ''} of {len(flat)}); expected finite pixels")
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo >= -_UNIT_SLACK and hi <= 1.0 + _UNIT_SLACK:
+        return "0..1"
+    if lo >= -_UNIT_SLACK and hi <= 255.0 + _UNIT_SLACK:
+        return "0..255"
+    if lo < 0 and max(-lo, hi) <= STANDARDIZED_LIMIT:
+        return "standardized"
+    raise ValueError(
+        f"{name} holds pixel values {lo:g}..{hi:g}; expected 0..1, 0..255 or standardized values (some negative, "
+        f"all within -{STANDARDIZED_LIMIT:g}..{STANDARDIZED_LIMIT:g}, e.g. (x / 255 - 0.1307) / 0.3081)")
+
+
+def display_images(x, name: str = "images") -> tuple[np.ndarray, str]:
+    """``(images (n, 28, 28), scale)`` to draw: :func:`as_images` with :func:`image_scale`'s answer;
+    standardized images are rescaled each to its own range (its lowest value 0, its highest 1),
+    else the pixels are kept as they are (drawn on their 0..1 or 0..255 scale).
+
+    >>> imgs, scale = display_images((np.arange(784.0).reshape(1, 784) / 783 - 0.1307) / 0.3081)
+    >>> scale, float(imgs.min()), float(imgs.max())
+    ('standardized', 0.0, 1.0)
+    """
+    arr = as_images(x, name)
+    scale = image_scale(arr, name)
+    if scale == "standardized":
+        arr = arr.astype(np.float64)
+        lo = arr.min(axis=(1, 2), keepdims=True)
+        span = arr.max(axis=(1, 2), keepdims=True) - lo
+        arr = np.divide(arr - lo, span, out=np.zeros_like(arr), where=span > 0)
+    return arr, scale
 
 
 def to_uint8_images(x, name: str = "images") -> np.ndarray | None:

@@ -12,8 +12,8 @@ import pytest
 from fresh_process import loaded_by
 
 from mnist_viz import _arrays
-from mnist_viz._arrays import (as_images, as_labels, as_probabilities, check_same_length, outputs_to_probabilities,
-                               pixel_scale, positive_int, softmax, to_uint8_images)
+from mnist_viz._arrays import (as_images, as_labels, as_probabilities, check_same_length, display_images, image_scale,
+                               outputs_to_probabilities, pixel_scale, positive_int, softmax, to_uint8_images)
 
 
 def test_docstring_examples_run():
@@ -177,6 +177,47 @@ def test_as_images_every_layout_and_errors():
         as_images(np.zeros((2, 30, 30)), "pixels")
     with pytest.raises(TypeError, match=r"images must hold numbers \(pixel values, 0..1 floats or 0..255\)"):
         as_images(np.full((1, 784), "x"))
+
+
+@pytest.mark.parametrize("x, scale", [
+    (np.zeros((1, 28, 28), np.uint8), "0..255"),
+    (np.array([0.0, 1.0000001]), "0..1"),
+    (np.array([0, 1]), "0..1"),
+    (np.array([0.0, 0.5, 255.0]), "0..255"),
+    (np.array([0, 200], np.int64), "0..255"),
+    (np.array([-1e-7, 0.5]), "0..1"),                                  # float rounding
+    ((np.array([0.0, 1.0]) - 0.1307) / 0.3081, "standardized"),       # MNIST's mean and std
+    (np.array([-1.0, 1.0]), "standardized"),                          # x * 2 - 1
+    (np.array([-0.5, 250.0]), "standardized"),                        # per-pixel z-scores
+    (np.zeros(0), "0..1"),
+])
+def test_image_scale_from_the_value_range(x, scale):
+    assert image_scale(x) == scale
+
+
+@pytest.mark.parametrize("x, message", [
+    (np.array([0.0, 1e6]), r"pixels holds pixel values 0..1e\+06; expected 0..1, 0..255 or standardized values"),
+    (np.array([0.0, 256.0]), "pixels holds pixel values 0..256; expected"),
+    (np.array([-2000.0, 1.0]), r"pixels holds pixel values -2000..1; expected .* all within -1000..1000"),
+    (np.array([[0.5, np.inf], [0.1, 0.2], [np.nan, 0]]),
+     r"pixels holds NaN or inf pixel values: image 0 \(2 such images of 3\); expected finite pixels"),
+])
+def test_image_scale_refuses_anything_else_naming_the_argument(x, message):
+    with pytest.raises(ValueError, match=message):
+        image_scale(x, "pixels")
+
+
+def test_display_images_rescales_standardized_digits_each_to_its_range():
+    x = np.stack([np.linspace(0, 1, 784), np.linspace(0, 0.5, 784), np.zeros(784)])
+    out, scale = display_images((x - 0.1307) / 0.3081)
+    assert scale == "standardized" and out.shape == (3, 28, 28)
+    np.testing.assert_allclose(out[0].ravel(), np.linspace(0, 1, 784), atol=1e-12)
+    np.testing.assert_allclose(out[1].ravel(), np.linspace(0, 1, 784), atol=1e-12)  # its own range
+    assert out[2].max() == 0.0  # a flat digit stays flat, no division by zero
+    kept, scale = display_images(x * 255)
+    assert scale == "0..255" and np.array_equal(kept.reshape(3, -1), x * 255)
+    with pytest.raises(ValueError, match="digits holds pixel values 0..1e"):
+        display_images(x * 1e6, "digits")
 
 
 def test_to_uint8_images_scales_rounds_clips_or_says_none():

@@ -84,15 +84,16 @@ def test_digit_predictions_checks_the_three_against_each_other(preds):
     from mnist_viz.plots._inputs import digit_predictions
 
     images, labels, probs = preds
-    imgs, y, p, names = digit_predictions(images.reshape(-1, 784), np.eye(10)[labels], probs, None)
-    assert imgs.shape == (300, 28, 28) and p.shape == (300, 10) and y.tolist() == labels.tolist()
+    imgs, y, p, names, note = digit_predictions(images.reshape(-1, 784), np.eye(10)[labels], probs, None)
+    assert imgs.shape == (300, 28, 28) and p.shape == (300, 10) and y.tolist() == labels.tolist() and note == ""
+    np.testing.assert_array_equal(imgs, images.reshape(-1, 28, 28))  # 0..1 or 0..255: drawn as they are
     assert names == [str(i) for i in range(10)]
     with pytest.raises(ValueError, match=r"y_true has shape \(300, 10\) and probabilities \(300,\): the two look "
                                          r"swapped; the order is \(images, y_true, probabilities\)"):
         digit_predictions(images, probs, labels, None)
     with pytest.raises(ValueError, match="class_names has 2 names, probabilities has 10 columns"):
         digit_predictions(images, labels, probs, ["a", "b"])
-    _i, _y, _p, names = digit_predictions(np.zeros((0, 784)), [], np.zeros((0, 10)), None)
+    _i, _y, _p, names, _note = digit_predictions(np.zeros((0, 784)), [], np.zeros((0, 10)), None)
     assert names == [str(i) for i in range(10)]
 
 
@@ -148,3 +149,47 @@ def test_scaled_probabilities_are_an_error_not_softmaxed(preds):
         with pytest.raises(ValueError, match=r"^probabilities rows do not sum to 1: row 0 sums to 0.9 "
                                              r"\(300 such rows of 300\); the values are within \[0, 1\]"):
             draw()
+
+
+def _digit_pixels(fig):
+    """The RGBA pixels of a digit grid's mosaic, as drawn."""
+    fig.canvas.draw()
+    return np.asarray(fig.axes[0].images[0].get_array())
+
+
+def test_standardized_images_are_rescaled_per_digit_and_the_alt_text_says_so(preds):
+    """Issue 14: (x/255 - 0.1307)/0.3081 images were drawn as blank tiles."""
+    images, labels, probs = preds
+    x = images.reshape(-1, 784).astype(float)
+    x = x / x.max()  # 0..1
+    standardized = (x - 0.1307) / 0.3081
+    for draw in (mp.topk_grid, mp.misclassified, mp.confused_pairs):
+        fig = draw(standardized, labels, probs)
+        assert "The pixels are standardized (negative values): each digit is rescaled to its own range for " \
+               "display." in mp.alt_text(fig)
+        assert "standardized" not in mp.alt_text(draw(x, labels, probs))
+    fig_std, fig_01 = mp.topk_grid(standardized, labels, probs, n=4), mp.topk_grid(x, labels, probs, n=4)
+    drawn, reference = _digit_pixels(fig_std), _digit_pixels(fig_01)
+    assert len(np.unique(drawn[..., 0])) > 10  # not blank
+    from mnist_viz.plots._inputs import digit_predictions
+
+    rescaled = digit_predictions(standardized, labels, probs, None)[0]
+    per_digit = (x.reshape(-1, 28, 28) - x.reshape(-1, 784).min(1)[:, None, None])
+    per_digit = per_digit / per_digit.reshape(len(x), -1).max(1)[:, None, None]
+    np.testing.assert_allclose(rescaled, per_digit, atol=1e-9)
+    assert drawn.shape == reference.shape
+
+
+def test_images_of_no_known_scale_are_an_error_naming_the_argument(preds):
+    images, labels, probs = preds
+    x = images.reshape(-1, 784).astype(float)
+    for bad, shown in ((x / x.max() * 1e6, r"0..1e\+06"), (x / x.max() * 300, "0..300"),
+                       ((x / x.max() - 0.5) * 1e4, "-5000..5000")):
+        for draw in (mp.topk_grid, mp.misclassified, mp.confused_pairs):
+            with pytest.raises(ValueError, match=rf"^images holds pixel values {shown}; expected 0..1, 0..255 or "
+                                                 r"standardized values \(some negative, all within -1000..1000"):
+                draw(bad, labels, probs)
+    with_nan = x.copy()
+    with_nan[4, 100] = np.nan
+    with pytest.raises(ValueError, match=r"^images holds NaN or inf pixel values: image 4 \(1 such image of 300\)"):
+        mp.topk_grid(with_nan, labels, probs)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mnist_viz._arrays import as_images, as_labels, as_probabilities, check_same_length, positive_int
+from mnist_viz._arrays import as_labels, as_probabilities, check_same_length, display_images, positive_int
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,21 +88,27 @@ def label_pair(y_true: ArrayLike, y_pred: ArrayLike, class_names: Iterable[objec
     return yt, yp, n, names if names is not None else [str(i) for i in range(n)]
 
 
-def digit_predictions(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike,
-                      class_names: Iterable[object] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """``(images (n, 28, 28), y_true (n,), probabilities (n, C), class names)``, in the order of the
-    arguments, for the views of digits with their predictions (:func:`~mnist_viz.plots.topk_grid`,
-    the error views), checked against each other.
+def digit_predictions(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, class_names: Iterable[object] | None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], str]:
+    """``(images (n, 28, 28), y_true (n,), probabilities (n, C), class names, pixel note)``, in the
+    order of the arguments, for the views of digits with their predictions
+    (:func:`~mnist_viz.plots.topk_grid`, the error views), checked against each other.
 
-    >>> imgs, y, probs, names = digit_predictions([[0.0] * 784], [1], [[0.3, 0.7]], ["no", "yes"])
-    >>> imgs.shape, y.tolist(), probs.shape, names
-    ((1, 28, 28), [1], (1, 2), ['no', 'yes'])
+    The images' scale is told from their values (:func:`mnist_viz._arrays.image_scale`): 0..1 and
+    0..255 are drawn as they are; standardized images are rescaled each to its own range, and the
+    note (a sentence for the alt text, else ``""``) says so.
+
+    >>> imgs, y, probs, names, note = digit_predictions([[0.0] * 784], [1], [[0.3, 0.7]], ["no", "yes"])
+    >>> imgs.shape, y.tolist(), probs.shape, names, note
+    ((1, 28, 28), [1], (1, 2), ['no', 'yes'], '')
+    >>> digit_predictions([[-0.42] * 783 + [2.8]], [1], [[0.3, 0.7]], None)[4]
+    ' The pixels are standardized (negative values): each digit is rescaled to its own range for display.'
     """
     if np.ndim(probabilities) == 1 and np.ndim(y_true) == 2:
         raise ValueError(
             f"y_true has shape {np.shape(y_true)} and probabilities {np.shape(probabilities)}: the two look "
             "swapped; the order is (images, y_true, probabilities)")
-    imgs = as_images(images, "images")
+    imgs, scale = display_images(images, "images")
     probs = as_probabilities(probabilities, "probabilities")
     n_classes = probs.shape[1] if probs.ndim == 2 and probs.shape[1] else None
     given = None if class_names is None else [str(c) for c in class_names]
@@ -111,7 +117,9 @@ def digit_predictions(images: ArrayLike, y_true: ArrayLike, probabilities: Array
     y = as_labels(y_true, "y_true", n_classes=n_classes)
     check_same_length(images=imgs, y_true=y, probabilities=probs)
     names = given if given is not None else [str(i) for i in range(n_classes or 0)]
-    return imgs, y, probs, names
+    note = (" The pixels are standardized (negative values): each digit is rescaled to its own range for display."
+            if scale == "standardized" else "")
+    return imgs, y, probs, names, note
 
 
 def is_keras_model(obj: object) -> bool:

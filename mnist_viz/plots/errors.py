@@ -151,7 +151,7 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
     ['true 1 → pred 0 (0.97)', 'true 1 → pred 0 (0.60)']
     """
     refuse_ax(ax, "misclassified")
-    imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
+    imgs, y, probs, names, pixel_note = digit_predictions(images, y_true, probabilities, class_names)
     noun = noun_for(class_names, noun)
     n = positive_int(n, "n")
     with plot_style():
@@ -190,7 +190,7 @@ def misclassified(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike
         set_alt_text(canvas, f"The {m} most confident of {n_err:,} misclassified {noun if n_err == 1 else plural(noun)} "
                           f"out of {y.size:,}; "
                           f"worst: true {names[y[i0]]} predicted {names[pred[i0]]} "
-                          f"with probability {probs[i0, pred[i0]]:.2f}.")
+                          f"with probability {probs[i0, pred[i0]]:.2f}." + pixel_note)
         return canvas
 
 
@@ -242,7 +242,7 @@ def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLik
     ['true 0 → pred 1\\n2 errors', 'true 1 → pred 2\\n1 error']
     """
     refuse_ax(ax, "confused_pairs")
-    imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
+    imgs, y, probs, names, pixel_note = digit_predictions(images, y_true, probabilities, class_names)
     noun = noun_for(class_names, noun)
     n_pairs = positive_int(n_pairs, "n_pairs")
     n_examples = positive_int(n_examples, "n_examples")
@@ -287,5 +287,5 @@ def confused_pairs(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLik
                           f"probability of the wrong class above each {noun})", scale, fig is not None)
         summary = ", ".join(f"{names[t]}→{names[p]} ({count})" for t, p, count in pairs)
         set_alt_text(canvas, f"The {rows} most confused class pairs among {order.size:,} errors in "
-                          f"{count(y.size, noun)}, as true→predicted (count): {summary}.")
+                          f"{count(y.size, noun)}, as true→predicted (count): {summary}." + pixel_note)
         return canvas

@@ -118,7 +118,7 @@ def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *,
     refuse_ax(ax, "topk_grid")
     from matplotlib.collections import PolyCollection
 
-    imgs, y, probs, names = digit_predictions(images, y_true, probabilities, class_names)
+    imgs, y, probs, names, pixel_note = digit_predictions(images, y_true, probabilities, class_names)
     noun = noun_for(class_names, noun)
     k = positive_int(k, "k")
     n = positive_int(n, "n")
@@ -209,7 +209,7 @@ def topk_grid(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, *,
         text = f"Top-{k} predictions for {count(m, noun)}: {m - n_wrong} correct, {n_wrong} wrong"
         if first_wrong:
             text += f" ({WRONG_MARK} true {first_wrong[0]} → pred {first_wrong[1]})"
-        set_alt_text(canvas, text + ".")
+        set_alt_text(canvas, text + "." + pixel_note)
         return canvas
 
 
