@@ -13,6 +13,8 @@ array([1, 0])
 255
 >>> pixel_scale(np.full((28, 28), 0.5)), pixel_scale(np.zeros((28, 28), np.uint8))
 (1.0, 255.0)
+>>> image_scale((np.zeros((1, 784)) - 0.1307) / 0.3081)
+'standardized'
 >>> [round(float(v), 3) for v in outputs_to_probabilities(np.array([[2.0, 0.0]]))[0]]
 [0.881, 0.119]
 """
@@ -303,6 +305,8 @@ def to_uint8_images(x, name: str = "images") -> np.ndarray | None:
 def pixel_scale(images) -> float:
     """``255.0`` when pixels are on the 0..255 scale, ``1.0`` when on 0..1: the one answer to that
     question for every view of digits (drawing range, scaling to bytes or for a model).
+    :func:`image_scale` asks more of a user's images to draw: it also tells standardized ones
+    and refuses any other range.
 
     ``uint8`` is always 255; any other numeric array is 255 when its largest value (NaN ignored)
     is above 1 beyond float rounding, else 1 (also when empty or all NaN).
