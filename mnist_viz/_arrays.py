@@ -253,11 +253,16 @@ def image_scale(images, name: str = "images") -> str:
         return "0..1"
     if lo >= -_UNIT_SLACK and hi <= 255.0 + _UNIT_SLACK:
         return "0..255"
-    if lo < 0 and max(-lo, hi) <= STANDARDIZED_LIMIT:
+    if _standardized(lo, hi):
         return "standardized"
     raise ValueError(
         f"{name} holds pixel values {lo:g}..{hi:g}; expected 0..1, 0..255 or standardized values (some negative, "
         f"all within -{STANDARDIZED_LIMIT:g}..{STANDARDIZED_LIMIT:g}, e.g. (x / 255 - 0.1307) / 0.3081)")
+
+
+def _standardized(lo: float, hi: float) -> bool:
+    """Pixels from ``lo`` to ``hi`` are standardized: some negative, all within the limit."""
+    return lo < -_UNIT_SLACK and max(-lo, hi) <= STANDARDIZED_LIMIT
 
 
 def display_images(x, name: str = "images") -> tuple[np.ndarray, str]:
@@ -281,8 +286,9 @@ def display_images(x, name: str = "images") -> tuple[np.ndarray, str]:
 
 def to_uint8_images(x, name: str = "images") -> np.ndarray | None:
     """(n, 28, 28) uint8 from flat or image batches in [0, 1] or [0, 255] (a 0..1 scale, as
-    :func:`pixel_scale` tells, is multiplied by 255; values rounded and clipped); ``None`` when
-    ``x`` is not a batch of 28x28 images.
+    :func:`pixel_scale` tells, is multiplied by 255; values rounded and clipped); standardized
+    images (:func:`image_scale`) are rescaled each to its own range, as the plots draw them;
+    ``None`` when ``x`` is not a batch of 28x28 images.
 
     >>> to_uint8_images(np.full((2, 28, 28, 1), 0.5)).reshape(2, -1)[:, 0].tolist()
     [128, 128]
@@ -295,6 +301,9 @@ def to_uint8_images(x, name: str = "images") -> np.ndarray | None:
     images = arr.reshape(len(arr), 28, 28)
     if images.dtype == np.uint8:
         return images.copy()
+    if np.issubdtype(images.dtype, np.number) and images.size and np.all(np.isfinite(images)) \
+            and images.min() < 0 and _standardized(float(images.min()), float(images.max())):
+        return np.rint(display_images(images)[0] * 255.0).astype(np.uint8)  # each digit to its own range
     scale = pixel_scale(images)
     images = images.astype(np.float32)
     if scale == 1.0:

@@ -249,6 +249,18 @@ def test_pixel_scale_one_answer_for_0_1_or_0_255():
     assert pixel_scale([[0.0, 0.25]]) == 1.0  # lists too
 
 
+def test_to_uint8_images_rescales_standardized_digits_each_to_its_range():
+    """A recorded standardized test set keeps visible digits (it was clipped to 0..3 of 255: blank tiles)."""
+    x = np.stack([np.linspace(0, 1, 784), np.linspace(0, 0.5, 784)])
+    out = to_uint8_images((x - 0.1307) / 0.3081)
+    assert out.dtype == np.uint8 and out.shape == (2, 28, 28)
+    expected = np.rint(np.linspace(0, 1, 784) * 255).astype(np.uint8)
+    np.testing.assert_array_equal(out[0].ravel(), expected)
+    np.testing.assert_array_equal(out[1].ravel(), expected)
+    far = to_uint8_images(np.array([[-5000.0] + [0.0] * 783]))  # beyond the limit: clipped as before
+    assert far.max() == 0
+
+
 def test_to_uint8_images_follows_pixel_scale():
     for x in (np.full((1, 784), 0.5), np.full((1, 784), 0.5, np.float32), np.full((1, 784), 200.0),
               np.full((1, 784), 7, np.uint8), np.array([[0, 1] * 392]), np.array([[1.0000001] * 784])):
