@@ -18,8 +18,10 @@ import io
 import json
 import os
 import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -228,5 +230,6 @@ def load_npz(path: str | os.PathLike, *, root: str | os.PathLike | None = None,
             return {key: data[key] for key in data.files}
     except RunFormatError:
         raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
+    except (zipfile.BadZipFile, zlib.error, struct.error, ValueError, OSError, EOFError, KeyError,
+            NotImplementedError, RuntimeError) as exc:  # RuntimeError, NotImplementedError: encrypted, odd method
         raise RunFormatError(path, f"is not a readable .npz ({type(exc).__name__}: {exc})") from None

@@ -61,6 +61,17 @@ def _cell(column, value):
     return change
 
 
+def _unknown_compression(path: Path) -> None:
+    """Set every member's compression method to 99 (an unknown one: zipfile raises NotImplementedError)."""
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset:at + offset + 2] = (99).to_bytes(2, "little")
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
 def _first_epoch_file(d: Path) -> Path:
     return sorted((d / fmt.PROBE_DIR).glob(fmt.PROBE_EPOCH_GLOB))[0]
 
@@ -114,6 +125,8 @@ CASES = [
     ("test-images-wrong-length", fmt.TEST_NPZ,
      lambda p: _edit_npz(p, _set(fmt.TEST_IMAGES, np.zeros((3, 28, 28), np.uint8))), "array 'images' has 3 rows"),
     ("test-empty-file", fmt.TEST_NPZ, lambda p: p.write_bytes(b""), "not a readable .npz"),
+    ("features-unknown-compression", fmt.FEATURES_NPZ, _unknown_compression,
+     "not a readable .npz \\(NotImplementedError"),
     ("features-garbled", fmt.FEATURES_NPZ, lambda p: p.write_bytes(b"\x00" * 100), "not a readable .npz"),
 ]
 
@@ -287,3 +300,25 @@ def test_the_cli_turns_any_run_format_error_into_exit_2(monkeypatch, capsys):
     assert cli.main(["report", "runs/x"]) == 2
     assert capsys.readouterr().err == ("mnist-viz: error: runs/x/history.csv: column 'loss' row 2 holds 'oops'; "
                                        "expected a number (or NA)\n")
+
+
+# -- every file, garbled three ways: only RunFormatError escapes ---------------------------------
+RUN_FILES = [fmt.RUN_JSON, fmt.HISTORY_CSV, fmt.BATCHES_CSV, fmt.WEIGHT_STATS_CSV, fmt.WEIGHT_INDEX_JSON,
+             fmt.WEIGHT_HISTOGRAMS_NPZ, fmt.DEAD_RELU_CSV, fmt.PROBE_NPZ, fmt.probe_epoch_npz(1), fmt.TEST_NPZ,
+             fmt.FEATURES_NPZ]
+GARBLE = {"half": lambda b: b[: len(b) // 2], "empty": lambda b: b"",
+          "noise": lambda b: np.random.default_rng(len(b)).integers(0, 256, max(len(b), 64), np.uint8).tobytes(),
+          "flipped": lambda b: b[:40] + bytes(x ^ 0x5A for x in b[40:80]) + b[80:]}
+
+
+@pytest.mark.parametrize("how", list(GARBLE))
+@pytest.mark.parametrize("name", RUN_FILES)
+def test_a_garbled_file_loads_or_raises_run_format_error(run_dir, name, how):
+    path = run_dir / name
+    path.write_bytes(GARBLE[how](path.read_bytes()))
+    try:
+        run = Run.load(run_dir)
+    except RunFormatError as exc:
+        assert Path(name).name in str(exc) and "\n" not in str(exc)
+    else:  # what loads is the run's own data (a CSV cut at a row, an empty file read as absent)
+        assert run.path == run_dir
