@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in written:
             print(path, file=stdout, flush=True)
         return 0
-    except UsageError as exc:
+    except (UsageError, fmt.RunFormatError) as exc:  # a broken run file is unreadable input: one line, exit 2
         print(f"mnist-viz: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

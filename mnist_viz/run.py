@@ -29,7 +29,7 @@ from mnist_viz.run_evaluations import Evaluation, evaluations_of
 from mnist_viz._lock import release_held
 from mnist_viz._process import now_iso, owner_alive, process_alive
 from mnist_viz.metrics import accuracy
-from mnist_viz.run_format import FORMAT_VERSION, STATUSES, Features
+from mnist_viz.run_format import FORMAT_VERSION, STATUSES, Features, RunFormatError
 
 __all__ = [
     "FORMAT_VERSION",
@@ -39,6 +39,7 @@ __all__ = [
     "ProbeRecords",
     "Predictions",
     "Evaluation",
+    "RunFormatError",
     "mark_interrupted",
     "process_alive",
 ]
@@ -230,7 +231,9 @@ class Run:
 
         Works while training is still running (every file is replaced atomically) and after a
         crash: a run whose ``run.json`` says ``"running"`` but whose process is gone reads as
-        ``"interrupted"``. Files a run does not have give ``None`` attributes.
+        ``"interrupted"``. Files a run does not have give ``None`` attributes. A broken, wrongly
+        typed or future-version file, a link out of the folder, a special file or one over its size
+        limit raises :class:`RunFormatError` naming the file and what was expected.
 
         >>> import tempfile, pathlib
         >>> d = pathlib.Path(tempfile.mkdtemp())

@@ -76,13 +76,13 @@ class Evaluation:
         """Its :class:`~mnist_viz.run.Predictions` (like ``run.test``), read on first use; None without the file."""
         from mnist_viz.run import Predictions  # run.py imports this module
 
-        arrays = None if self.path is None else fmt.read_test_predictions(self.path)
+        arrays = None if self.path is None else fmt.read_test_predictions(self.path, root=self.path.parent.parent)
         return None if arrays is None else Predictions(**arrays)
 
     @functools.cached_property
     def features(self):
         """Its :class:`~mnist_viz.run_format.Features` (like ``run.features``), read on first use, or None."""
-        return None if self.path is None else fmt.read_features(self.path)
+        return None if self.path is None else fmt.read_features(self.path, root=self.path.parent.parent)
 
     def __repr__(self) -> str:
         acc = f", accuracy {self.accuracy:.4f}" if self.accuracy is not None else ""
@@ -91,7 +91,8 @@ class Evaluation:
 
 def evaluations_of(run_dir: str | os.PathLike | None, info: dict) -> dict[str, Evaluation]:
     """The evaluations ``run.json`` (``info``) lists, by name (sorted); entries whose name is not a
-    valid evaluation name are skipped. Without ``run_dir`` their arrays read as None.
+    valid evaluation name are skipped. Without ``run_dir`` their arrays read as None. An entry
+    whose ``data``, ``metrics`` or ``n`` has the wrong type is a :class:`~mnist_viz.run_format.RunFormatError`.
 
     >>> evaluations_of(None, {"evaluations": {"a": {"metrics": {"accuracy": 0.5}}, "../b": {}}})
     {'a': <Evaluation 'a', accuracy 0.5000 on ? digits>}
@@ -101,6 +102,12 @@ def evaluations_of(run_dir: str | os.PathLike | None, info: dict) -> dict[str, E
         if not isinstance(entry, dict) or fmt.EVALUATION_NAME.fullmatch(str(name)) is None:
             continue
         n = entry.get("n")
+        where = fmt.RUN_JSON if run_dir is None else Path(run_dir) / fmt.RUN_JSON
+        for key, kind in (("data", dict), ("metrics", dict), ("created", str), ("n", int)):
+            value = entry.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+                raise fmt.RunFormatError(where, f"key 'evaluations.{name}.{key}' is {type(value).__name__} "
+                                                f"({value!r:.40}); expected {kind.__name__}")
         out[name] = Evaluation(name, data=dict(entry.get("data") or {}), metrics=dict(entry.get("metrics") or {}),
                                created=entry.get("created"), n=None if n is None else int(n),
                                path=None if run_dir is None else fmt.evaluation_dir(run_dir, name))

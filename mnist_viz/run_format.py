@@ -34,7 +34,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 import pandas as pd
 
-from mnist_viz._io import atomic_write_json, atomic_write_npz, load_npz, read_json
+from mnist_viz._io import RunFormatError, atomic_write_json, atomic_write_npz, load_npz, read_json  # noqa: F401
+from mnist_viz.run_checks import array_of, check_info_types, checked_index, present as _present, read_csv
 # features.npz's keys and record live in their own module; re-exported as part of the format
 from mnist_viz.features_file import (FEATURE_ACTIVATION_INDICES, FEATURE_ACTIVATIONS_PREFIX,  # noqa: F401
                                      FEATURE_EMBEDDING, FEATURE_EMBEDDING_INDICES, FEATURE_FIRST_LAYER_KERNEL,
@@ -185,14 +186,16 @@ def check_run_dir(path: StrPath) -> Path:
 
 
 def check_run_info(info: dict[str, Any], run_dir: StrPath) -> dict[str, Any]:
-    """``info`` (``run.json`` of ``run_dir``) when this version reads it and its status is known."""
-    version = info.get("format_version", FORMAT_VERSION)
+    """``info`` (``run.json`` of ``run_dir``) when this version reads it, its keys have their types
+    and its status is known; else :class:`RunFormatError`."""
+    path = Path(run_dir) / RUN_JSON
+    version = check_info_types(info, path).get("format_version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise ValueError(
-            f"run {str(run_dir)!r} has format_version {version!r}; this mnist_viz reads version {FORMAT_VERSION}")
+        raise RunFormatError(path, f"key 'format_version' is {version!r}; this mnist_viz reads version "
+                                   f"{FORMAT_VERSION} (a newer mnist_viz wrote this run?)")
     status = info.get("status", "complete")
     if status not in STATUSES:
-        raise ValueError(f"{Path(run_dir) / RUN_JSON} has status {status!r}; expected one of {STATUSES}")
+        raise RunFormatError(path, f"key 'status' is {status!r}; expected one of {STATUSES}")
     return info
 
 
@@ -216,7 +219,7 @@ def write_run_info(run_dir: StrPath, info: Mapping[str, Any]) -> Path:
 def read_run_info(run_dir: StrPath) -> dict[str, Any]:
     """``run.json`` of ``run_dir`` as a dict (``{}`` when the run has none)."""
     path = Path(run_dir) / RUN_JSON
-    return read_json(path) if path.exists() else {}
+    return read_json(path, root=run_dir) if _present(path) else {}
 
 
 # -- records: readers return what run.Run's record classes take ----------------------------------
@@ -234,42 +237,39 @@ def index_by_epoch(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_csv(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    try:
-        return pd.read_csv(path, na_values=["NA"])
-    except pd.errors.EmptyDataError:
-        return None
-
-
 def read_history(run_dir: StrPath) -> pd.DataFrame:
-    """``history.csv`` indexed by epoch (an empty frame when the run has none)."""
-    frame = _read_csv(Path(run_dir) / HISTORY_CSV)
+    """``history.csv`` indexed by epoch (an empty frame when the run has none); every cell a number."""
+    frame = read_csv(Path(run_dir), HISTORY_CSV)
     return index_by_epoch(frame if frame is not None else pd.DataFrame())
 
 
 def read_batches(run_dir: StrPath) -> pd.DataFrame | None:
-    """``batches.csv``, or None."""
-    return _read_csv(Path(run_dir) / BATCHES_CSV)
+    """``batches.csv``, or None; every cell a number."""
+    return read_csv(Path(run_dir), BATCHES_CSV, integer=("epoch", "batch"))
 
 
 def read_weight_records(run_dir: StrPath) -> dict[str, Any] | None:
     """``{"stats", "histograms", "dead_relu", "index"}`` from ``weights/``, or None without stats."""
     run_dir = Path(run_dir)
-    stats = _read_csv(run_dir / WEIGHT_STATS_CSV)
+    stats = read_csv(run_dir, WEIGHT_STATS_CSV, required=("epoch", "layer", "weight"), text=("layer", "weight"))
     if stats is None:
         return None
-    index = read_json(run_dir / WEIGHT_INDEX_JSON) if (run_dir / WEIGHT_INDEX_JSON).exists() else []
-    histograms = {}
-    if (run_dir / WEIGHT_HISTOGRAMS_NPZ).exists():
-        arrays = load_npz(run_dir / WEIGHT_HISTOGRAMS_NPZ)
-        epochs = arrays.get(HISTOGRAM_EPOCHS, np.zeros(0, dtype=np.int64))
+    index = checked_index(read_json(run_dir / WEIGHT_INDEX_JSON, root=run_dir) if _present(
+        run_dir / WEIGHT_INDEX_JSON) else [], run_dir / WEIGHT_INDEX_JSON)
+    histograms, path = {}, run_dir / WEIGHT_HISTOGRAMS_NPZ
+    if _present(path):
+        arrays = load_npz(path, root=run_dir)
+        epochs = array_of(arrays, path, HISTOGRAM_EPOCHS, ndim=1, kind="integer") if arrays else np.zeros(0, np.int64)
         for entry in index:
             edges, counts = histogram_keys(entry["key"])
             if counts in arrays:
-                histograms[entry["weight"]] = {"edges": arrays[edges], "counts": arrays[counts], "epochs": epochs}
-    dead = _read_csv(run_dir / DEAD_RELU_CSV)
+                edge = array_of(arrays, path, edges, ndim=1)
+                count = array_of(arrays, path, counts, ndim=2, length=len(epochs), length_of="epoch")
+                if count.shape[1] != len(edge) - 1:
+                    raise RunFormatError(path, f"array {counts!r} has {count.shape[1]} bins; expected "
+                                               f"{len(edge) - 1} (one fewer than {edges!r})")
+                histograms[entry["weight"]] = {"edges": edge, "counts": count, "epochs": epochs}
+    dead = read_csv(run_dir, DEAD_RELU_CSV, required=DEAD_RELU_COLUMNS, text=("layer",))
     dead = dead if dead is not None else pd.DataFrame(columns=list(DEAD_RELU_COLUMNS))
     return {"stats": stats, "histograms": histograms, "dead_relu": dead, "index": index}
 
@@ -277,40 +277,63 @@ def read_weight_records(run_dir: StrPath) -> dict[str, Any] | None:
 def read_probe_records(run_dir: StrPath) -> dict[str, Any] | None:
     """``{"images", "labels", "indices", "epochs", "probabilities" (E, n, C) float32}`` from
     ``probe/``, or None without ``probe/probe.npz``."""
-    folder = Path(run_dir) / PROBE_DIR
-    if not (Path(run_dir) / PROBE_NPZ).exists():
+    run_dir = Path(run_dir)
+    path = run_dir / PROBE_NPZ
+    if not _present(path):
         return None
-    base = load_npz(Path(run_dir) / PROBE_NPZ)
+    base = load_npz(path, root=run_dir)
+    labels = array_of(base, path, PROBE_LABELS, ndim=1, kind="integer").astype(np.int64)
+    n = len(labels)
+    images = _images(base, path, PROBE_IMAGES, n)
+    indices = (array_of(base, path, PROBE_INDICES, ndim=1, kind="integer", length=n, length_of="label")
+               if PROBE_INDICES in base else np.arange(n, dtype=np.int64))
     epochs, probs = [], []
-    for file in sorted(folder.glob(PROBE_EPOCH_GLOB)):
+    for file in sorted((run_dir / PROBE_DIR).glob(PROBE_EPOCH_GLOB)):
         try:
             epoch = int(file.stem.split("_", 1)[1])
         except ValueError:
             continue
         epochs.append(epoch)
-        probs.append(load_npz(file)[PROBE_PROBABILITIES].astype(np.float32))
-    labels = base[PROBE_LABELS].astype(np.int64)
+        p = array_of(load_npz(file, root=run_dir), file, PROBE_PROBABILITIES, ndim=2, length=n, length_of="probe label")
+        if probs and p.shape[1] != probs[0].shape[1]:
+            raise RunFormatError(file, f"array {PROBE_PROBABILITIES!r} has {p.shape[1]} classes; expected "
+                                       f"{probs[0].shape[1]} like the epochs before it")
+        probs.append(p.astype(np.float32))
     n_classes = probs[0].shape[1] if probs else 0
-    return {"images": base.get(PROBE_IMAGES), "labels": labels,
-            "indices": base.get(PROBE_INDICES, np.arange(len(labels), dtype=np.int64)),
+    return {"images": images, "labels": labels, "indices": indices,
             "epochs": np.asarray(epochs, dtype=np.int64),
             "probabilities": np.stack(probs) if probs else np.zeros((0, len(labels), n_classes), np.float32)}
 
 
-def read_test_predictions(run_dir: StrPath) -> dict[str, Any] | None:
-    """``{"probabilities" float32, "labels" int64, "images"}`` of ``test_predictions.npz``, or None."""
+def _images(arrays: Mapping[str, np.ndarray], path: Path, key: str, n: int) -> np.ndarray | None:
+    """``arrays[key]`` ((n, H, W) digit images), or None when absent."""
+    return array_of(arrays, path, key, ndim=3, length=n, length_of="label") if key in arrays else None
+
+
+def read_test_predictions(run_dir: StrPath, *, root: StrPath | None = None) -> dict[str, Any] | None:
+    """``{"probabilities" float32, "labels" int64, "images"}`` of ``test_predictions.npz``, or None;
+    ``root``: the run directory its files must stay in (``run_dir`` itself by default)."""
     path = Path(run_dir) / TEST_NPZ
-    if not path.exists():
+    if not _present(path):
         return None
-    arrays = load_npz(path)
-    return {"probabilities": arrays[TEST_PROBABILITIES].astype(np.float32),
-            "labels": arrays[TEST_LABELS].astype(np.int64), "images": arrays.get(TEST_IMAGES)}
+    arrays = load_npz(path, root=root or run_dir)
+    labels = array_of(arrays, path, TEST_LABELS, ndim=1, kind="integer")
+    probs = array_of(arrays, path, TEST_PROBABILITIES, ndim=2, length=len(labels), length_of="label")
+    return {"probabilities": probs.astype(np.float32), "labels": labels.astype(np.int64),
+            "images": _images(arrays, path, TEST_IMAGES, len(labels))}
 
 
-def read_features(run_dir: StrPath) -> Features | None:
+def read_features(run_dir: StrPath, *, root: StrPath | None = None) -> Features | None:
     """``features.npz`` of ``run_dir`` as :class:`Features`, or None when the run has none."""
     path = Path(run_dir) / FEATURES_NPZ
-    return Features.from_arrays(load_npz(path)) if path.exists() else None
+    if not _present(path):
+        return None
+    try:
+        return Features.from_arrays(load_npz(path, root=root or run_dir))
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        if isinstance(exc, RunFormatError):
+            raise
+        raise RunFormatError(path, f"holds arrays that do not form features ({type(exc).__name__}: {exc})") from None
 
 
 # -- record writers (each an atomic replace; the recorders queue them on their writer thread) -----

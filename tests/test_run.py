@@ -13,7 +13,7 @@ import pytest
 
 from mnist_viz._io import atomic_write_json, atomic_write_npz
 from report_runs import atomic_write_csv
-from mnist_viz.run import FORMAT_VERSION, Run, mark_interrupted, process_alive
+from mnist_viz.run import FORMAT_VERSION, Run, RunFormatError, mark_interrupted, process_alive
 
 pytestmark = pytest.mark.backends  # runs on every Keras backend (tests/test_backends.py)
 
@@ -87,10 +87,10 @@ def test_load_errors_name_the_problem(tmp_path):
     with pytest.raises(FileNotFoundError, match="expected one of run.json"):
         Run.load(tmp_path)
     atomic_write_json(tmp_path / "run.json", {"format_version": 99})
-    with pytest.raises(ValueError, match="format_version 99; this mnist_viz reads version 1"):
+    with pytest.raises(RunFormatError, match=r"run\.json: key 'format_version' is 99; this mnist_viz reads version 1"):
         Run.load(tmp_path)
     atomic_write_json(tmp_path / "run.json", {"format_version": 1, "status": "done"})
-    with pytest.raises(ValueError, match="status 'done'"):
+    with pytest.raises(RunFormatError, match=r"run\.json: key 'status' is 'done'; expected one of"):
         Run.load(tmp_path)
 
 
@@ -133,7 +133,7 @@ def test_pickled_arrays_are_refused(tmp_path):
     write_minimal_run(tmp_path, status="complete")
     np.savez(tmp_path / "test_predictions.npz", probabilities=np.array([{"a": 1}], dtype=object),
              labels=np.zeros(1))
-    with pytest.raises(ValueError, match="allow_pickle"):
+    with pytest.raises(RunFormatError, match=r"test_predictions\.npz: member 'probabilities\.npy' holds Python objects"):
         Run.load(tmp_path)
 
 

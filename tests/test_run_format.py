@@ -31,9 +31,9 @@ def test_check_run_dir_and_run_info_say_what_is_wrong(tmp_path):
                                                 "probe/probe.npz, test_predictions.npz in it"):
         fmt.check_run_dir(tmp_path)
     assert fmt.check_run_info({}, tmp_path) == {}
-    with pytest.raises(ValueError, match="format_version 2; this mnist_viz reads version 1"):
+    with pytest.raises(fmt.RunFormatError, match="run.json: key 'format_version' is 2; this mnist_viz reads version 1"):
         fmt.check_run_info({"format_version": 2}, tmp_path)
-    with pytest.raises(ValueError, match="run.json has status 'done'; expected one of"):
+    with pytest.raises(fmt.RunFormatError, match="run.json: key 'status' is 'done'; expected one of"):
         fmt.check_run_info({"status": "done"}, tmp_path)
 
 

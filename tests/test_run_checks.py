@@ -1,0 +1,50 @@
+"""mnist_viz/run_checks.py: each check passes a well-formed value through and names what is wrong otherwise."""
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mnist_viz import run_checks
+from mnist_viz.run_checks import RunFormatError, array_of, check_info_types, checked_frame, checked_index
+
+
+def test_info_types_are_checked_key_by_key():
+    assert check_info_types({"name": "m", "metadata": {}, "class_names": None}, "r.json")["name"] == "m"
+    with pytest.raises(RunFormatError, match=r"r\.json: key 'metadata' is a JSON list .*expected a JSON object"):
+        check_info_types({"metadata": [1]}, "r.json")
+    with pytest.raises(RunFormatError, match="key 'epochs_completed' is true/false"):
+        check_info_types({"epochs_completed": True}, "r.json")
+
+
+def test_frames_must_hold_numbers_and_whole_epochs():
+    frame = checked_frame(pd.DataFrame({"epoch": [0, 1], "loss": ["0.5", "NaN"]}), "h.csv")
+    assert frame["loss"].iloc[0] == 0.5 and np.isnan(frame["loss"].iloc[1])
+    with pytest.raises(RunFormatError, match=r"h\.csv: column 'epoch' holds \[0\.5\]; expected whole numbers"):
+        checked_frame(pd.DataFrame({"epoch": [0.5]}), "h.csv")
+    kept = checked_frame(pd.DataFrame({"epoch": [0], "layer": ["d"]}), "s.csv", text=["layer"])
+    assert kept["layer"].tolist() == ["d"]
+
+
+def test_arrays_are_checked_for_presence_shape_kind_and_length():
+    arrays = {"p": np.zeros((3, 2)), "l": np.arange(3), "s": np.array(["a"])}
+    assert array_of(arrays, "t.npz", "p", ndim=2, length=3).shape == (3, 2)
+    with pytest.raises(RunFormatError, match=r"array 'p' has shape \(3, 2\); expected 1 dimension"):
+        array_of(arrays, "t.npz", "p", ndim=1)
+    with pytest.raises(RunFormatError, match="array 'p' has dtype float64; expected integers"):
+        array_of(arrays, "t.npz", "p", kind="integer")
+    with pytest.raises(RunFormatError, match="array 's' has dtype <U1; expected numbers"):
+        array_of(arrays, "t.npz", "s")
+    with pytest.raises(RunFormatError, match=r"array 'l' has 3 rows; expected 10 \(one per label\)"):
+        array_of(arrays, "t.npz", "l", length=10, length_of="label")
+
+
+def test_weight_index_entries_need_key_and_weight():
+    with pytest.raises(RunFormatError, match="entry 1 is .*expected an object with an integer 'key'"):
+        checked_index([{"key": 0, "weight": "a"}, {"key": "0", "weight": "b"}], "index.json")
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(run_checks, optionflags=doctest.ELLIPSIS).failed == 0
