@@ -34,7 +34,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 import pandas as pd
 
-from mnist_viz._io import RunFormatError, atomic_write_json, atomic_write_npz, load_npz, read_json  # noqa: F401
+from mnist_viz._io import RunFormatError as RunFormatError  # re-exported: the run format's error
+from mnist_viz._io import atomic_write_json, atomic_write_npz, load_npz, read_json  # noqa: F401
 from mnist_viz.run_checks import array_of, check_info_types, checked_index, present as _present, read_csv
 # features.npz's keys and record live in their own module; re-exported as part of the format
 from mnist_viz.features_file import (FEATURE_ACTIVATION_INDICES, FEATURE_ACTIVATIONS_PREFIX,  # noqa: F401
@@ -287,7 +288,8 @@ def read_probe_records(run_dir: StrPath) -> dict[str, Any] | None:
     images = _images(base, path, PROBE_IMAGES, n)
     indices = (array_of(base, path, PROBE_INDICES, ndim=1, kind="integer", length=n, length_of="label")
                if PROBE_INDICES in base else np.arange(n, dtype=np.int64))
-    epochs, probs = [], []
+    epochs: list[int] = []
+    probs: list[np.ndarray] = []
     for file in sorted((run_dir / PROBE_DIR).glob(PROBE_EPOCH_GLOB)):
         try:
             epoch = int(file.stem.split("_", 1)[1])
