@@ -42,11 +42,13 @@ def comparison_section(runs, sid: str) -> Section:
     else:
         s.note("No curves to overlay: none of the runs recorded loss or accuracy per epoch.")
     cols = ["metric"] + names + [f"Δ {nm}" for nm in names[1:]]
-    rows = [[k] + _row(values) for k, values in _facts(runs) if not all(v is None for v in values)]
+    facts = [(k, values) for k, values in _facts(runs) if not all(v is None for v in values)]
+    rows = [[k] + _row(values) for k, values in facts]
     s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + names[0]))
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=cols)
+    # the download keeps the numbers as numbers (a delta of -0.008 is a number, not the text "-0.008")
+    frame = pd.DataFrame([[k] + list(values) + _deltas(values) for k, values in facts], columns=cols)
     s.add("downloads", links=[("comparison.csv", _embed.csv_data_uri(frame), "comparison table (CSV)")])
     with_test = [r for r in runs if r.test is not None]
     if len(with_test) >= 2:
