@@ -15,6 +15,7 @@ import numbers
 from mnist_viz import plots
 
 from .. import _embed
+from .._names import short
 from .._figures import add_figure
 from .._format import column_texts
 from .._model import Section, Table
@@ -35,7 +36,7 @@ def comparison_section(runs, sid: str) -> Section:
     """
     s = Section(sid, "Comparison")
     names = [r.name for r in runs]
-    s.intro = "Deltas are relative to the first run, " + names[0] + "."
+    s.intro = "Deltas are relative to the first run, " + short(names[0]) + "."
     if any(m in r.history or f"val_{m}" in r.history for r in runs for m in ("loss", "accuracy")):
         add_figure(s, lambda: plots.compare_curves(runs), caption="Solid: validation; dashed: training; one colour per run.",
                    what="overlaid curves")
@@ -44,7 +45,7 @@ def comparison_section(runs, sid: str) -> Section:
     cols = ["metric"] + names + [f"Δ {nm}" for nm in names[1:]]
     facts = [(k, values) for k, values in _facts(runs) if not all(v is None for v in values)]
     rows = [[k] + _row(values) for k, values in facts]
-    s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + names[0]))
+    s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + short(names[0])))
     import pandas as pd
 
     # the download keeps the numbers as numbers (a delta of -0.008 is a number, not the text "-0.008")
