@@ -5,6 +5,10 @@ that says what was expected and what came.
 (3, 0, 'idx:data/mnist')
 >>> class_names("a, b,c")
 ('a', 'b', 'c')
+>>> epochs("100001")
+Traceback (most recent call last):
+...
+argparse.ArgumentTypeError: expected an integer from 1 to 100,000, got '100001'
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["DATA_HELP", "CLASS_NAMES_HELP", "data_source", "int_at_least", "class_names", "dataset_key",
-           "positive_int", "seed"]
+__all__ = ["DATA_HELP", "CLASS_NAMES_HELP", "MAX_EPOCHS", "MAX_BATCH_SIZE", "batch_size", "data_source",
+           "epochs", "int_at_least", "class_names", "dataset_key", "path", "positive_int", "seed"]
 
+MAX_EPOCHS = 100_000  # --epochs above this is a typo, not a plan (99999999999999999999 used to train)
+MAX_BATCH_SIZE = 1_000_000  # --batch-size above this is larger than any dataset the tool reads
 DATA_HELP = "auto | embedded | keras | idx:PATH (a folder of IDX files)"
 CLASS_NAMES_HELP = ('names of the classes in label order: "T-shirt/top,Trouser,..." or @FILE (one name a line); '
                     "one per class of the labels")
@@ -52,6 +58,22 @@ def int_at_least(minimum: int, what: str, maximum: int | None = None) -> Callabl
         return number
 
     return parse
+
+
+def path(value: str) -> str:
+    """An argparse ``type``: a file or folder path, which must not be empty (``-o ''`` used to fall
+    back to the default location without a word).
+
+    >>> path("reports/a.html")
+    'reports/a.html'
+    >>> path("")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a file or folder path, got an empty string ''
+    """
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"expected a file or folder path, got an empty string {value!r}")
+    return value
 
 
 def class_names(value: str) -> tuple[str, ...]:
@@ -98,3 +120,5 @@ def dataset_key(value: str) -> str:
 
 positive_int = int_at_least(1, "a positive integer")
 seed = int_at_least(0, "an integer from 0 to 2**32 - 1", maximum=2**32 - 1)
+epochs = int_at_least(1, f"an integer from 1 to {MAX_EPOCHS:,}", maximum=MAX_EPOCHS)
+batch_size = int_at_least(1, f"an integer from 1 to {MAX_BATCH_SIZE:,}", maximum=MAX_BATCH_SIZE)

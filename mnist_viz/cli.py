@@ -103,11 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", choices=MODELS, default="dense", help="dense (the tutorial's) or convnet")
     p.add_argument("--data", type=values.data_source, default="auto", metavar="SOURCE", help=values.DATA_HELP)
     _add_data_options(p)
-    p.add_argument("--epochs", type=values.positive_int, default=5, metavar="N", help="passes over the training split")
-    p.add_argument("--batch-size", type=values.positive_int, default=128, metavar="N", help="images per training step")
+    p.add_argument("--epochs", type=values.epochs, default=5, metavar="N", help="passes over the training split")
+    p.add_argument("--batch-size", type=values.batch_size, default=128, metavar="N", help="images per training step")
     p.add_argument("--seed", type=values.seed, default=0, metavar="N",
                    help="seed of the weights, the shuffling and the validation split (0 to 2**32 - 1)")
-    p.add_argument("--out", default=None, metavar="DIR", help="run directory (default: runs/MODEL)")
+    p.add_argument("--out", type=values.path, default=None, metavar="DIR", help="run directory (default: runs/MODEL)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run at --out")
     p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
@@ -123,15 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("report", "build a self-contained HTML report from run directories")
     p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="run directories, one section group each")
-    p.add_argument("-o", "--output", default=None, metavar="FILE", help="HTML file (default: reports/<run names>.html)")
+    p.add_argument("-o", "--output", type=values.path, default=None, metavar="FILE", help="HTML file (default: reports/<run names>.html)")
     p.add_argument("--title", default=None, metavar="TEXT", help="page title (default: mnist_viz report: <run names>)")
     p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
 
     p = command("demo", "train dense and convnet on the embedded digits and report both")
-    p.add_argument("--epochs", type=values.positive_int, default=5, metavar="N", help="epochs of each model")
-    p.add_argument("--runs-dir", default="runs", metavar="DIR",
+    p.add_argument("--epochs", type=values.epochs, default=5, metavar="N", help="epochs of each model")
+    p.add_argument("--runs-dir", type=values.path, default="runs", metavar="DIR",
                    help="folder for the two runs (a new demo-<time> folder in it)")
-    p.add_argument("--reports-dir", default="reports", metavar="DIR", help="folder for the report (demo-<time>.html)")
+    p.add_argument("--reports-dir", type=values.path, default="reports", metavar="DIR", help="folder for the report (demo-<time>.html)")
     p.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     return parser
 

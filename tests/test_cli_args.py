@@ -6,7 +6,8 @@ import doctest
 import pytest
 
 from mnist_viz import _cli_args
-from mnist_viz._cli_args import class_names, data_source, dataset_key, int_at_least, positive_int, seed
+from mnist_viz._cli_args import (batch_size, class_names, data_source, dataset_key, epochs, int_at_least, path,
+                                  positive_int, seed)
 
 
 def test_docstring_examples_run():
@@ -32,6 +33,21 @@ def test_integers_in_range():
     for bad in ("1", "5", "x", "2.5"):
         with pytest.raises(argparse.ArgumentTypeError, match=rf"expected 2 to 4, got {bad!r}"):
             between(bad)
+
+
+def test_epochs_and_batch_size_have_caps():
+    assert epochs("100000") == 100_000 and batch_size("1000000") == 1_000_000
+    for parse, bad, cap in ((epochs, "100001", "100,000"), (epochs, "99999999999999999999", "100,000"),
+                            (batch_size, "1000001", "1,000,000"), (epochs, "0", "100,000"), (batch_size, "-5", "1,000,000")):
+        with pytest.raises(argparse.ArgumentTypeError, match=rf"^expected an integer from 1 to {cap}, got {bad!r}$"):
+            parse(bad)
+
+
+def test_paths_must_not_be_empty():
+    assert path("a.html") == "a.html"
+    for bad in ("", "  "):
+        with pytest.raises(argparse.ArgumentTypeError, match="expected a file or folder path, got an empty string"):
+            path(bad)
 
 
 def test_class_names_from_a_list_and_a_file(tmp_path):

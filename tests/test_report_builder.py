@@ -65,24 +65,79 @@ def test_nothing_is_fetched_and_csp_forbids_the_network(two_run_report):
     assert "@import" not in page and "@font-face" not in page
 
 
-def test_csv_downloads_hold_the_run_data(two_runs, two_run_report):
+def _download_frames(report) -> dict[str, pd.DataFrame]:
+    p = parse(report.html)
+    return {a["download"]: pd.read_csv(io.BytesIO(decode_data_uri(a["href"])))
+            for a in p.links if "download" in a}
+
+
+def test_every_csv_download_holds_exactly_the_run_data(two_runs, two_run_report):
+    """Each download, column by column and value by value, against the run directory (a lost
+    ``epoch`` column or a reordered one fails here)."""
+    from mnist_viz import metrics
     from mnist_viz.run import Run
 
-    p = parse(two_run_report.html)
-    downloads = {a["download"]: a["href"] for a in p.links if "download" in a}
-    for name in ("dense-history.csv", "dense-confusion-matrix.csv", "dense-per-class-metrics.csv",
-                 "conv-history.csv", "comparison.csv"):
-        assert name in downloads, sorted(downloads)
-    hist = pd.read_csv(io.BytesIO(decode_data_uri(downloads["dense-history.csv"])))
-    run = Run.load(two_runs[0])
-    np.testing.assert_allclose(hist["val_accuracy"], run.history["val_accuracy"])
-    cm = pd.read_csv(io.BytesIO(decode_data_uri(downloads["dense-confusion-matrix.csv"])))
-    assert cm.shape == (10, 11) and cm.iloc[:, 1:].to_numpy().sum() == len(run.test.labels)
-    truth = np.bincount(run.test.labels * 10 + run.test.predicted, minlength=100).reshape(10, 10)
-    np.testing.assert_array_equal(cm.iloc[:, 1:].to_numpy(), truth)
-    per_class = pd.read_csv(io.BytesIO(decode_data_uri(downloads["dense-per-class-metrics.csv"])))
-    assert list(per_class.columns) == ["class", "precision", "recall", "f1", "support"]
-    assert per_class["support"].sum() == len(run.test.labels)
+    files = _download_frames(two_run_report)
+    stems = ("history", "batches", "confusion-matrix", "per-class-metrics", "weight-stats")
+    assert sorted(files) == sorted(["comparison.csv"] + [f"{run}-{stem}.csv" for run in ("dense", "conv")
+                                                        for stem in stems]), sorted(files)
+    for run_dir in two_runs:
+        run = Run.load(run_dir)
+        history = files[f"{run.name}-history.csv"]
+        expected = run.history.reset_index()
+        assert list(history.columns) == ["epoch"] + list(run.history.columns)
+        np.testing.assert_array_equal(history["epoch"], np.arange(len(run.history)))
+        pd.testing.assert_frame_equal(history, expected, check_dtype=False, check_names=False)
+        pd.testing.assert_frame_equal(files[f"{run.name}-batches.csv"], run.batches.reset_index(drop=True),
+                                      check_dtype=False)
+        stats = files[f"{run.name}-weight-stats.csv"]
+        pd.testing.assert_frame_equal(stats, run.weights.stats.reset_index(drop=True), check_dtype=False)
+        names = [str(i) for i in range(10)]
+        cm = files[f"{run.name}-confusion-matrix.csv"]
+        assert list(cm.columns) == ["true"] + [f"pred_{c}" for c in names]
+        assert cm["true"].astype(str).tolist() == names
+        truth = np.bincount(run.test.labels * 10 + run.test.predicted, minlength=100).reshape(10, 10)
+        np.testing.assert_array_equal(cm.iloc[:, 1:].to_numpy(), truth)
+        per_class = files[f"{run.name}-per-class-metrics.csv"]
+        assert list(per_class.columns) == ["class", "precision", "recall", "f1", "support"]
+        ours = metrics.per_class_metrics(run.test.labels, run.test.predicted, 10)
+        np.testing.assert_allclose(per_class[["precision", "recall", "f1", "support"]].to_numpy(dtype=float),
+                                   ours[["precision", "recall", "f1", "support"]].to_numpy(dtype=float))
+    comparison = files["comparison.csv"]
+    assert list(comparison.columns) == ["metric", "dense", "conv", "Δ conv"]
+    dense, conv = (Run.load(d) for d in two_runs)
+    row = comparison.set_index("metric")
+    assert row.loc["parameters", "dense"] == dense.model_info["total_params"]
+    assert row.loc["parameters", "Δ conv"] == conv.model_info["total_params"] - dense.model_info["total_params"]
+    deltas = pd.to_numeric(comparison["Δ conv"], errors="coerce")
+    assert deltas.notna().sum() >= 2 and (deltas < 0).any(), comparison  # negative deltas stay numbers
+    assert not comparison.astype(str).apply(lambda c: c.str.startswith("'")).any().any()
+
+
+def test_csv_downloads_neutralise_formula_names(tmp_path):
+    """A metric named ``=HYPERLINK(...)`` and class names starting with ``+``, ``-``, ``@`` or a tab are
+    quoted in every download; numbers, negative ones too, stay numbers."""
+    from mnist_viz.report import build_report
+    from mnist_viz.run import Run
+
+    evil = '=HYPERLINK("http://x","y")'
+    history = Run.from_dict({"loss": [0.9, -0.5], evil: [0.1, 0.2]}, name="@evil")
+    other = Run.from_dict({"loss": [0.8, 0.4]}, name="-other")
+    files = {name: decode_data_uri(a).decode("utf-8") for name, a in (
+        (a["download"], a["href"]) for a in parse(build_report([history, other], tmp_path / "r.html").html).links
+        if "download" in a)}
+    import csv
+
+    rows = list(csv.reader(io.StringIO(files["@evil-history.csv"])))
+    assert rows == [["epoch", "loss", "'" + evil], ["0", "0.9", "0.1"], ["1", "-0.5", "0.2"]]
+    comparison = list(csv.reader(io.StringIO(files["comparison.csv"])))
+    assert comparison[0] == ["metric", "'@evil", "'-other", "Δ -other"]
+    for text in files.values():
+        for row in csv.reader(io.StringIO(text)):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), (cell, text[:200])
+                if cell.startswith("-"):
+                    float(cell)  # only numbers may start with a minus sign
 
 
 def test_dark_mode_and_print_styles_are_in_the_page(two_run_report):

@@ -168,7 +168,7 @@ def test_the_dark_drawing_takes_the_light_ones_layout_and_matches_a_laid_out_one
     y = rng.integers(0, 10, 300)
     y_pred = np.where(rng.random(300) < .8, y, 0)
     for draw in (lambda: plots.training_curves(run), lambda: plots.class_metrics(y, y_pred)):
-        _png, _w, _h, _alt, layout = _figures._draw(draw, 60)
+        _png, _w, _h, _alt, layout, _missing = _figures._draw(draw, 60)
         assert layout is not None and len(layout[0]) >= 1
         own = _figures._draw(draw, 60, "dark")
         placed = _figures._draw(draw, 60, "dark", layout)
@@ -177,3 +177,35 @@ def test_the_dark_drawing_takes_the_light_ones_layout_and_matches_a_laid_out_one
     fig = other if hasattr(other, "savefig") else other.figure
     assert not _figures._place(fig, ([(0, 0, 1, 1)] * (len(fig.axes) + 1), [None, None, None]))
     assert fig.get_layout_engine() is not None  # untouched
+
+
+def test_matplotlib_warnings_stay_inside_and_a_missing_glyph_becomes_a_note(tmp_path):
+    """A metric name with a carriage return: matplotlib warns "Glyph 13 (\\r) missing" while drawing
+    the training curves; build_report lets no warning out and says so in the section instead."""
+    import warnings
+
+    from mnist_viz.report import build_report
+    from mnist_viz.run import Run
+
+    run = Run.from_dict({"loss": [0.9, 0.5], "acc\rx": [0.1, 0.2]}, name="glyphs")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = build_report(run, tmp_path / "r.html", jobs=1)
+    assert not caught, [str(w.message) for w in caught]
+    curves = report.html[report.html.index('id="r0-curves"'):]
+    curves = curves[:curves.index("</section>")]
+    assert ('<p class="note note-info" id="r0-curves-b1">Some characters in the training curves have no glyph in '
+            "the figure&#39;s font and show as boxes: Glyph 13 (\\r) missing from font(s)") in curves
+
+
+def test_missing_glyphs_picks_the_glyph_warnings_once():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for message in ("Glyph 9 (\t) missing from font(s) DejaVu Sans.", "constrained_layout not applied",
+                        "Glyph 9 (\t) missing from font(s) DejaVu Sans."):
+            warnings.warn(message)
+    from mnist_viz.report import _figures
+
+    assert _figures.missing_glyphs(caught) == ["Glyph 9 (\\t) missing from font(s) DejaVu Sans."]

@@ -77,3 +77,18 @@ def test_a_row_is_one_quantity_written_alike_with_signed_deltas():
     c = Run.from_dict({"loss": [0.8, 0.4], "val_accuracy": [0.85, 1.0]}, name="c")
     rows = {r[0]: r[1:] for r in comparison_section([a, b, c], "comparison").blocks[1].table.rows}
     assert rows["best val accuracy"] == ["0.990", "0.892", "1.000", "-0.098", "+0.010"]
+
+
+def test_figures_show_run_names_cut_and_the_runs_keep_theirs(monkeypatch):
+    from mnist_viz import plots
+    from mnist_viz.report._names import FIGURE_NAME_LIMIT
+    from mnist_viz.report.sections.comparison import comparison_section
+    from mnist_viz.run import Run
+
+    seen = []
+    monkeypatch.setattr(plots, "compare_curves", lambda runs: seen.append([r.name for r in runs]) or 1 / 0)
+    a = Run.from_dict({"loss": [0.9, 0.5]}, name="\u202eevil" + "a" * 100)
+    b = Run.from_dict({"loss": [0.8, 0.4]}, name="b")
+    comparison_section([a, b], "comparison")
+    assert seen == [["<U+202E>evil" + "a" * (FIGURE_NAME_LIMIT - 13) + "…", "b"]]
+    assert a.name == "\u202eevil" + "a" * 100

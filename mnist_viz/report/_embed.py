@@ -130,15 +130,52 @@ def digits_sprite(images: np.ndarray, **kwargs) -> str:
     return png_data_uri(digits_png(images, **kwargs))
 
 
-def csv_data_uri(frame) -> str:
-    """A pandas DataFrame as a downloadable ``data:text/csv`` URI (UTF-8, base64).
+#: a text cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection rule)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """One CSV cell made safe for a spreadsheet: a text starting with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return gets a leading single quote (so ``=HYPERLINK(...)`` in a class or metric name is
+    shown, not run); numbers, and every other value, are returned as they are (-0.245 stays a number).
+
+    >>> csv_cell("=1+2"), csv_cell("-x"), csv_cell("cat"), csv_cell(-0.245), csv_cell(None)
+    ("'=1+2", "'-x", 'cat', -0.245, None)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_csv_frame(frame):
+    """A copy of ``frame`` with :func:`csv_cell` applied to its column names and to every text cell;
+    numeric columns are left as numbers.
 
     >>> import pandas as pd
-    >>> uri = csv_data_uri(pd.DataFrame({"epoch": [0, 1], "loss": [0.5, 0.25]}))
-    >>> base64.b64decode(uri.split(",", 1)[1]).decode()
-    'epoch,loss\\n0,0.5\\n1,0.25\\n'
+    >>> safe_csv_frame(pd.DataFrame({"@m": ["+a", "b"], "n": [-1.5, 2.0]})).to_dict("list")
+    {"'@m": ["'+a", 'b'], 'n': [-1.5, 2.0]}
     """
-    text = frame.to_csv(index=False)
+    import pandas as pd
+
+    out = frame.copy()
+    out.columns = [csv_cell(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+            out.isetitem(i, column.map(csv_cell).astype(object))
+    return out
+
+
+def csv_data_uri(frame) -> str:
+    """A pandas DataFrame as a downloadable ``data:text/csv`` URI (UTF-8, base64), its text cells and
+    column names made safe with :func:`csv_cell`.
+
+    >>> import pandas as pd
+    >>> uri = csv_data_uri(pd.DataFrame({"epoch": [0, 1], "loss": [0.5, -0.25], "note": ["=cmd", "ok"]}))
+    >>> base64.b64decode(uri.split(",", 1)[1]).decode()
+    "epoch,loss,note\\n0,0.5,'=cmd\\n1,-0.25,ok\\n"
+    """
+    text = safe_csv_frame(frame).to_csv(index=False)
     return "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 

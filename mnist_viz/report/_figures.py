@@ -18,6 +18,7 @@ True
 """
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any, Callable
 
@@ -38,19 +39,20 @@ DARK_FIGURES = True
 DARK_PALETTE_COLORS = 64
 
 
-def _draw(draw: Draw, dpi: int, theme_name: str = "light", layout=None) -> tuple[bytes, int, int, str, Any]:
-    """(PNG bytes, w, h, alt, layout) of what ``draw()`` returns (a Figure or Axes), drawn in theme
-    ``theme_name``; the figure is closed, an exception in the plot propagates. ``layout``: what
-    :func:`_layout_of` took from the same figure in the other theme, placed instead of running the
-    layout engine again (same fonts, same sizes: the same places, a third of a redraw's time)."""
+def _draw(draw: Draw, dpi: int, theme_name: str = "light", layout=None) -> tuple[bytes, int, int, str, Any, list[str]]:
+    """(PNG bytes, w, h, alt, layout, missing glyphs) of what ``draw()`` returns (a Figure or Axes),
+    drawn in theme ``theme_name``; the figure is closed, an exception in the plot propagates.
+    ``layout``: what :func:`_layout_of` took from the same figure in the other theme, placed instead
+    of running the layout engine again (same fonts, same sizes: the same places, a third of a redraw's
+    time). Every warning of the drawing and the saving is caught (none reaches the caller); the
+    "Glyph ... missing from font" ones are returned, one line each, for a note."""
     from mnist_viz.plots._theme import background, theme
 
     fig = None
-    with theme(theme_name):
+    with theme(theme_name), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                result = draw()
+            result = draw()
             fig = result if hasattr(result, "savefig") else result.figure
             alt = _alt(fig)
             _place(fig, layout)
@@ -60,7 +62,26 @@ def _draw(draw: Draw, dpi: int, theme_name: str = "light", layout=None) -> tuple
             if fig is not None:
                 _embed._close(fig)
             raise
-    return png, w, h, alt, _layout_of(fig)
+    return png, w, h, alt, _layout_of(fig), missing_glyphs(caught)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def missing_glyphs(caught) -> list[str]:
+    """The "Glyph N (c) missing from font(s) ..." warnings among ``caught`` (warning records), each
+    once, on one line, in the order they came.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("Glyph 13 (\\r) missing from font(s) DejaVu Sans.")
+    ...     warnings.warn("constrained_layout not applied")
+    >>> missing_glyphs(caught)
+    ['Glyph 13 (\\\\r) missing from font(s) DejaVu Sans.']
+    """
+    found = [" ".join(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(w.message)).split()) for w in caught]
+    return list(dict.fromkeys(m for m in found if m.startswith("Glyph ") and " missing from " in m))
 
 
 _SUPS = ("_suptitle", "_supxlabel", "_supylabel")
@@ -108,7 +129,7 @@ def _draw_dark(draw: Draw, dpi: int, light: bytes, size: tuple[int, int], layout
     if not DARK_FIGURES:
         return None
     try:
-        png, w, h, _alt_text, _layout = _draw(draw, dpi, "dark", layout)
+        png, w, h, _alt_text, _layout, _missing = _draw(draw, dpi, "dark", layout)
     except Exception:
         return None
     return None if png == light or (w, h) != size else _embed.png_data_uri(png)
@@ -152,10 +173,16 @@ def add_figure(section: Section, draw: Draw, *, what: str, caption: str = "", al
     ('note', 'Could not draw the confusion matrix: ValueError: ...')
     """
     try:
-        png, w, h, drawn_alt, layout = _draw(draw, dpi)
+        png, w, h, drawn_alt, layout, missing = _draw(draw, dpi)
     except Exception as exc:  # a plot failing must not lose the rest of the report
         section.note(f"Could not draw the {what}: {type(exc).__name__}: {one_line(exc)}", kind="error")
         return False
-    section.add("figure", uri=_embed.png_data_uri(png), uri_dark=_draw_dark(draw, dpi, png, (w, h), layout), width=w,
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the dark drawing's warnings repeat the light one's
+        dark = _draw_dark(draw, dpi, png, (w, h), layout)
+    section.add("figure", uri=_embed.png_data_uri(png), uri_dark=dark, width=w,
                 height=h, alt=alt or drawn_alt or what, caption=caption)
+    if missing:
+        section.note(f"Some characters in the {what} have no glyph in the figure's font and show as boxes: "
+                     + one_line(Exception("; ".join(missing))), kind="info")
     return True

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Union, cast
 
 from ._model import Report, ReportError, Section
+from ._names import short
 from ._pool import default_jobs, drawing_conditions, run_in_order, warm_imports  # noqa: F401 (default_jobs, warm_imports: benchmarks)
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def _build(runs: Runs, path: str | os.PathLike[str] | None, *, title: str | None
     loaded = load_runs(runs)
     if path is not None and Path(path).is_dir():
         raise ReportError(f"path {str(path)!r} is a folder; expected an .html file path")
-    title = title or ("mnist_viz report: " + ", ".join(r.name for r in loaded))
+    title = title or ("mnist_viz report: " + ", ".join(short(r.name) for r in loaded))
 
     from . import sections as S
     from ._format import fmt
@@ -191,13 +192,18 @@ def _env() -> Any:
     if _ENV is None:
         import jinja2
 
+        from ._names import finalize, name_html, short
+
         _ENV = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=finalize,  # bidi controls in any text from a run are shown as <U+202E>
         )
+        _ENV.filters["name"] = name_html  # a long name: shortened, whole in its title= tooltip
+        _ENV.filters["short"] = short
     return _ENV
 
 

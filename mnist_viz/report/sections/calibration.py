@@ -19,6 +19,7 @@ from mnist_viz._words import DEFAULT_NOUN, count, plural, run_noun
 from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import FEATURES_NPZ
 
+from .._names import figure_names
 from .._figures import add_figure, one_line
 from .._format import rows_by_column
 from .._missing import note_missing
@@ -115,6 +116,6 @@ def _embedding(s: Section, run) -> None:
     ok = idx < len(t.labels)
     names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
     add_figure(s, lambda: plots.embedding(emb[ok], t.labels[idx[ok]], y_pred=t.predicted[idx[ok]], method="pca",
-                                          class_names=names, noun=noun),
+                                          class_names=figure_names(names), noun=noun),
                caption=f"Penultimate-layer activations of {count(int(ok.sum()), 'test ' + noun)} projected to 2-D (PCA).",
                what="embedding")

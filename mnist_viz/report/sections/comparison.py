@@ -15,6 +15,7 @@ import numbers
 from mnist_viz import plots
 
 from .. import _embed
+from .._names import figure_names, short
 from .._figures import add_figure
 from .._format import column_texts
 from .._model import Section, Table
@@ -35,26 +36,40 @@ def comparison_section(runs, sid: str) -> Section:
     """
     s = Section(sid, "Comparison")
     names = [r.name for r in runs]
-    s.intro = "Deltas are relative to the first run, " + names[0] + "."
+    s.intro = "Deltas are relative to the first run, " + short(names[0]) + "."
     if any(m in r.history or f"val_{m}" in r.history for r in runs for m in ("loss", "accuracy")):
-        add_figure(s, lambda: plots.compare_curves(runs), caption="Solid: validation; dashed: training; one colour per run.",
+        add_figure(s, lambda: plots.compare_curves(_for_figures(runs)), caption="Solid: validation; dashed: training; one colour per run.",
                    what="overlaid curves")
     else:
         s.note("No curves to overlay: none of the runs recorded loss or accuracy per epoch.")
     cols = ["metric"] + names + [f"Δ {nm}" for nm in names[1:]]
-    rows = [[k] + _row(values) for k, values in _facts(runs) if not all(v is None for v in values)]
-    s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + names[0]))
+    facts = [(k, values) for k, values in _facts(runs) if not all(v is None for v in values)]
+    rows = [[k] + _row(values) for k, values in facts]
+    s.table(Table(cols, rows, caption="Test metrics and run facts; Δ = run minus " + short(names[0])))
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=cols)
+    # the download keeps the numbers as numbers (a delta of -0.008 is a number, not the text "-0.008")
+    frame = pd.DataFrame([[k] + list(values) + _deltas(values) for k, values in facts], columns=cols)
     s.add("downloads", links=[("comparison.csv", _embed.csv_data_uri(frame), "comparison table (CSV)")])
     with_test = [r for r in runs if r.test is not None]
     if len(with_test) >= 2:
-        add_figure(s, lambda: plots.compare_confusion(with_test),
+        add_figure(s, lambda: plots.compare_confusion(_for_figures(with_test)),
                    caption="Test confusion matrices, one per run (counts).", what="confusion matrices side by side")
     else:
         s.note("Confusion matrices side by side need test predictions from at least two runs.", kind="info")
     return s
+
+
+def _for_figures(runs) -> list:
+    """Shallow copies of ``runs`` named as a figure shows them (:func:`figure_names`: cut, bidi controls
+    visible); the runs themselves keep their names."""
+    import copy
+
+    shown = []
+    for run, name in zip(runs, figure_names([r.name for r in runs])):
+        shown.append(copy.copy(run))
+        shown[-1].name = name
+    return shown
 
 
 def _facts(runs) -> list[tuple[str, list]]:

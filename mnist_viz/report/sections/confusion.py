@@ -17,6 +17,7 @@ from mnist_viz.run_format import TEST_NPZ
 
 from .. import _embed
 from .._drill import drill_data
+from .._names import figure_names
 from .._figures import add_figure
 from .._format import rows_by_column
 from .._missing import note_missing
@@ -75,7 +76,7 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
     cm = metrics.confusion_counts(y_true, y_pred, n)
     # confusion_matrix's own figure: laid out by hand (no layout engine), with room measured for
     # the class names
-    add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred, class_names=names),
+    add_figure(s, lambda: plots.confusion_matrix(y_true, y_pred, class_names=figure_names(names)),
                caption=f"Test set, {count(len(y_true), noun)}: rows are the true class, columns the prediction; "
                        "margins show recall (right) and precision (bottom).", what="confusion matrix")
     drill = None
@@ -88,7 +89,7 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
         s.note(f"No drill-down: {TEST_NPZ} holds no images for this run.", kind="info")
     per_class = metrics.per_class_metrics(y_true, y_pred, n)
     per_class.insert(0, "class", names)
-    add_figure(s, lambda: plots.class_metrics(y_true, y_pred, class_names=names),
+    add_figure(s, lambda: plots.class_metrics(y_true, y_pred, class_names=figure_names(names)),
                caption="Precision, recall and F1 per class; support under each class name.", what="per-class metrics")
     s.table(Table(["class", "precision", "recall", "F1", "support"],
                   rows_by_column(per_class.itertuples(index=False)),

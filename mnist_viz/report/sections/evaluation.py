@@ -16,6 +16,7 @@ from mnist_viz._words import data_noun, plural
 from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import EVALUATIONS_DIR, TEST_NPZ
 
+from .._names import figure_names
 from .._figures import add_figure
 from .._format import fmt
 from .._model import Section
@@ -74,7 +75,7 @@ def evaluation_section(run, name: str, sid: str, *, drill_id: str) -> tuple[Sect
     add_reliability(s, t, noun)
     if t.images is not None:
         shown = class_names_for(names, t.probabilities.shape[1])
-        add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=shown,
+        add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=figure_names(shown),
                                                   noun=noun),
                    caption="The errors the model was most sure of on this test set.", what="most confident errors")
     return s, drill

@@ -16,6 +16,7 @@ from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.plots._labels import MAX_LABEL_CHARS
 
 from .._drill import digit_thumbs
+from .._names import figure_names
 from .._figures import add_figure
 from .._format import rows_by_column
 from .._missing import note_missing
@@ -56,7 +57,7 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
                kind="error")
         return s
     names, noun = class_names_for(run.class_names, n_classes), run_noun(run)
-    add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy", class_names=names, noun=noun),
+    add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy", class_names=figure_names(names), noun=noun),
                caption=f"Accuracy on the fixed probe set of {count(len(p.labels), 'validation ' + noun)} after each "
                        "epoch.",
                what="probe accuracy over epochs")

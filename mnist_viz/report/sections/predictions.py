@@ -13,6 +13,7 @@ from mnist_viz._words import plural, run_noun
 from mnist_viz.plots._inputs import class_names_for
 from mnist_viz.run_format import TEST_NPZ
 
+from .._names import figure_names
 from .._figures import add_figure
 from .._missing import note_missing
 from .._model import Section
@@ -45,12 +46,12 @@ def predictions_section(run, sid: str) -> Section:
     names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
     wide = max(len(c) for c in names) > 6  # long names widen each cell: fewer a row keeps the text legible
     add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=9 if wide else 10,
-                                          ncols=3 if wide else 5, class_names=names, noun=noun),
+                                          ncols=3 if wide else 5, class_names=figure_names(names), noun=noun),
                caption=f"First test {plural(noun)} with their three most probable classes (green: correct).",
                what="top-k grid")
-    add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=names, noun=noun),
+    add_figure(s, lambda: plots.misclassified(t.images, t.labels, t.probabilities, n=12, class_names=figure_names(names), noun=noun),
                caption="The errors the model was most sure of.", what="most confident errors")
     add_figure(s, lambda: plots.confused_pairs(t.images, t.labels, t.probabilities, n_pairs=4, n_examples=5,
-                                               class_names=names, noun=noun),
+                                               class_names=figure_names(names), noun=noun),
                caption="The class pairs mistaken for each other most often, with examples.", what="most confused pairs")
     return s
