@@ -23,10 +23,9 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, TypeGuard, Union
 
 import matplotlib
-import matplotlib.figure
 import numpy as np
 
 from mnist_viz._arrays import pixel_scale
@@ -196,14 +195,23 @@ def set_alt_text(obj: AltTarget, text: str) -> None:
     from ._notebook import attach
 
     setattr(obj, _ALT, str(text))
-    if isinstance(obj, matplotlib.figure.FigureBase):
+    if _is_figure(obj):
         setattr(obj, _COVERS, list(obj.axes))
     attach(_root_figure(obj))
 
 
+def _is_figure(obj: object) -> TypeGuard[Figure | SubFigure]:
+    """Whether ``obj`` is a Figure or SubFigure. matplotlib.figure is imported here, not at import
+    time (it pulls in Axes, text and the backend base: about 0.3 s of ``import mnist_viz.plots``);
+    an alt text is only ever set or read once a figure exists."""
+    from matplotlib.figure import FigureBase
+
+    return isinstance(obj, FigureBase)
+
+
 def _root_figure(obj: AltTarget) -> Figure:
     """The top-level Figure of an Axes, SubFigure or Figure."""
-    fig = obj if isinstance(obj, matplotlib.figure.FigureBase) else obj.figure
+    fig = obj if _is_figure(obj) else obj.figure
     return fig.figure  # a SubFigure's .figure is the root one, a Figure's is itself
 
 
@@ -218,7 +226,7 @@ def alt_text(obj: AltTarget) -> str:
     >>> "confusion matrix" in mp.alt_text(ax).lower()
     True
     """
-    if not isinstance(obj, matplotlib.figure.FigureBase):
+    if not _is_figure(obj):
         own: str | None = getattr(obj, _ALT, None)
         if own is not None:
             return own
