@@ -1,8 +1,10 @@
 """The ``mnist-viz`` command line: ``train``, ``evaluate``, ``report`` and ``demo``.
 
 Usage errors (a bad ``--model``, a missing run directory, unreadable ``--data idx:PATH``,
-``--class-names`` that do not fit the labels) print one line and exit with status 2, without a
-traceback. ``--dataset NAME`` names a known dataset (Fashion-MNIST, KMNIST, EMNIST, ...:
+``--class-names`` that do not fit the labels, a broken run file) print one line and exit with
+status 2, without a traceback. Runtime failures (a full disk, a permission lost, a folder removed
+while a command writes) print one line naming the path and the operating system's error and exit
+with status 1; ``--debug`` adds the traceback. ``--dataset NAME`` names a known dataset (Fashion-MNIST, KMNIST, EMNIST, ...:
 :mod:`mnist_viz.data.known`); ``--class-names "a,b,..."`` or ``--class-names @names.txt`` (one a
 line) gives names of your own. TensorFlow is imported only by ``train``,
 ``evaluate`` and ``demo``, after the arguments have been checked.
@@ -80,6 +82,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 QUIET_HELP = "no progress bar or log lines on stderr (errors, warnings and the written path(s) still show)"
+DEBUG_HELP = "on a runtime failure (a full disk, a permission lost) show the Python traceback too"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,11 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     from mnist_viz import __version__
 
     parser.add_argument("--version", action="version", version=f"mnist-viz {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="{train,evaluate,report,demo}", parser_class=_Parser)
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                              formatter_class=_HelpFormatter)
+        p = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                           formatter_class=_HelpFormatter)
+        # SUPPRESS: an absent --debug here leaves the top-level one (mnist-viz --debug report ...) as it is
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+        return p
 
     p = command("train", "train a model and write a run directory (its path is printed)")
     p.add_argument("--model", choices=MODELS, default="dense", help="dense (the tutorial's) or convnet")
@@ -137,12 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 usage error or unreadable input, 130 interrupted).
+    """Run the CLI; returns the exit status (0 ok, 1 runtime failure such as a full disk, 2 usage
+    error or unreadable input, 130 interrupted).
 
     The path(s) a command wrote are printed on stdout, one a line; all else goes to stderr.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -158,9 +167,35 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, fmt.RunFormatError) as exc:  # a broken run file is unreadable input: one line, exit 2
         print(f"mnist-viz: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the machine failed the command (disk full, permission lost): one line, exit 1
+        if getattr(args, "debug", False):
+            import traceback
+
+            traceback.print_exc()
+        print(f"mnist-viz: error: {os_error_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("mnist-viz: interrupted", file=sys.stderr)
         return 130
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a runtime failure: the path (both, for a rename), the system's message and its
+    errno name, and where to look.
+
+    >>> import errno
+    >>> os_error_line(OSError(errno.ENOSPC, "No space left on device", "runs/dense/run.json"))
+    'runs/dense/run.json: No space left on device (ENOSPC); free some space or write elsewhere, then run the command again'
+    """
+    import errno
+
+    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None) or "(no path given)"
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    code = f" ({errno.errorcode.get(exc.errno, exc.errno)})" if exc.errno is not None else ""
+    hint = {errno.ENOSPC: "free some space or write elsewhere", errno.EDQUOT: "free some space or write elsewhere",
+            errno.EACCES: "check the folder's permissions", errno.EPERM: "check the folder's permissions",
+            errno.EROFS: "write to another folder"}.get(exc.errno or 0, "check the path")
+    return f"{paths}: {reason}{code}; {hint}, then run the command again"
 
 
 def _load_data_or_fail(spec: str, split: str = "train", *, class_names: Sequence[str] | None = None,
@@ -248,7 +283,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> list[Path | None]:
     name = args.name or default_name(args.data, dataset)
     try:
         run = evaluate(args.run, dataset, name=name, overwrite=args.overwrite, quiet=args.quiet)
-    except (OSError, ValueError, RunLockedError) as exc:
+    # no model, a name taken, a bad name: the user's input (a full disk, a permission lost: exit 1 in main)
+    except (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, ValueError,
+            RunLockedError) as exc:
         raise UsageError(" ".join(str(exc).split())) from None
     return [run.evaluations[name].path]
 

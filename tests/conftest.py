@@ -24,6 +24,8 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from prerequisites import missing, required  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
 #: the packages whose versions decide the pixels of gallery/ baselines (pinned in the [test] extra)
@@ -92,18 +94,34 @@ def pytest_collection_modifyitems(config, items):
     mismatches = pixel_version_mismatches()
     if not mismatches:
         return
-    skip = pytest.mark.skip(reason="gallery baselines were drawn on the pinned stack; installed: "
-                                   + ", ".join(mismatches) + ' (pip install -e ".[test]" on Python >= 3.11)')
+    reason = ("gallery baselines were drawn on the pinned stack; installed: " + ", ".join(mismatches)
+              + ' (pip install -e ".[test]" on Python >= 3.11)')
     for item in items:
         if item.get_closest_marker("mpl_image_compare") is not None or item.get_closest_marker("pixels") is not None:
-            item.add_marker(skip)
+            # in CI (prerequisites.required) the pixels must be compared: pytest_runtest_setup fails these
+            item.add_marker(pytest.mark.off_the_pins(reason) if required() else pytest.mark.skip(reason=reason))
+
+
+def pytest_runtest_setup(item):
+    """A pixel test off the pinned stack in CI fails, saying which versions differ."""
+    marker = item.get_closest_marker("off_the_pins")
+    if marker is not None:
+        missing(marker.args[0])
 
 
 @pytest.fixture(scope="session")
 def shared_mnist() -> Path:
-    """The official MNIST test set next to the project (absent on users' machines: skip then)."""
-    if not (SHARED_MNIST / "t10k-images-idx3-ubyte.gz").exists():
-        pytest.skip(f"the official MNIST test set is not at {SHARED_MNIST} (only on the project's machines)")
+    """The official MNIST test set next to the project (absent on users' machines: skip then).
+
+    On the project's machines (a ``../shared`` folder beside the repository) it must be there in CI:
+    a missing or renamed file fails the tests that need it instead of skipping them unnoticed."""
+    wanted = [SHARED_MNIST / name for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")]
+    absent = [path.name for path in wanted if not path.is_file()]
+    if absent:
+        reason = f"the official MNIST test set is not at {SHARED_MNIST} ({', '.join(absent)} missing)"
+        if SHARED_MNIST.parents[1].is_dir():  # ../shared: a project machine, where CI must have it
+            missing(reason)
+        pytest.skip(reason + "; it is only on the project's machines")
     return SHARED_MNIST
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from prerequisites import missing
+
 REPO = Path(__file__).resolve().parents[1]
 #: the pip extra that installs each backend
 EXTRAS = {"jax": "jax", "torch": "torch"}
@@ -34,9 +36,7 @@ def require(backend: str) -> None:
     if importlib.util.find_spec(backend) is not None:
         return
     message = f"{backend} is not installed: pip install -e \".[{EXTRAS[backend]}]\" to test the {backend} backend"
-    if os.environ.get("MNIST_VIZ_REQUIRE_BACKENDS") == "1":
-        pytest.fail(message + " (MNIST_VIZ_REQUIRE_BACKENDS=1 requires every backend)")
-    pytest.skip(message)
+    missing(message)
 
 
 def backend_env(backend: str | None, **extra) -> dict:

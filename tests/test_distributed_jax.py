@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from prerequisites import missing
+
 from mnist_viz.run import Run
 
 SCRIPT = Path(__file__).parent / "scripts" / "jax_data_parallel_run.py"
@@ -25,9 +27,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     if find_spec("jax") is None:
-        if os.environ.get("MNIST_VIZ_REQUIRE_BACKENDS") == "1":
-            pytest.fail('jax is not installed but MNIST_VIZ_REQUIRE_BACKENDS=1: pip install -e ".[jax]"')
-        pytest.skip('jax is not installed: pip install -e ".[jax]"')
+        missing('jax is not installed: pip install -e ".[jax]"')
     out = tmp_path_factory.mktemp("jax-data-parallel")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     proc = subprocess.run([sys.executable, str(SCRIPT), str(out)], cwd=ROOT, env=env, capture_output=True,

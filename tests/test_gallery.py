@@ -23,6 +23,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from prerequisites import missing  # noqa: E402
+
 import gallery_data as gd  # noqa: E402
 import mnist_viz.plots as mp  # noqa: E402
 
@@ -194,7 +196,7 @@ def test_a_deliberate_change_fails_the_comparison(preds, tmp_path):
 
     baseline = GALLERY / "confusion_matrix.png"
     if not baseline.exists():
-        pytest.skip("gallery/confusion_matrix.png is missing: generate the baselines first")
+        missing("gallery/confusion_matrix.png is missing: generate the baselines first")
     tol = gd.FIXED_DATA_TOLERANCE
     _images, y_true, probabilities = preds
     same = _draw_png(tmp_path / "same.png", lambda: mp.confusion_matrix(y_true, probabilities))

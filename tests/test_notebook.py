@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
+from prerequisites import import_or_missing
+
+nbformat = import_or_missing("nbformat")
+nbclient = import_or_missing("nbclient")
+import_or_missing("ipykernel")
 
 from test_readme import readme_block  # noqa: E402
 

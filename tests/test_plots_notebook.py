@@ -23,6 +23,8 @@ import warnings  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+from prerequisites import import_or_missing  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import mnist_viz.plots as mp  # noqa: E402
@@ -98,7 +100,7 @@ def test_browser_canvases_keep_matplotlibs_own_html(monkeypatch):
 @pytest.fixture
 def inline_backend():
     """pyplot on matplotlib_inline's backend (outside IPython), interactive, as in a fresh Jupyter kernel."""
-    pytest.importorskip("matplotlib_inline")
+    import_or_missing("matplotlib_inline", "ipykernel brings it; the [test] extra installs ipykernel")
     with warnings.catch_warnings():  # matplotlib_inline.config uses a traitlets API deprecated since 4.1
         warnings.simplefilter("ignore", DeprecationWarning)
         from matplotlib_inline import backend_inline

@@ -22,6 +22,8 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from prerequisites import missing  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,14 +35,13 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def browser():
-    # in CI (.ci/run sets MNIST_VIZ_REQUIRE_BACKENDS=1, and installs both) a missing browser fails
-    required = os.environ.get("MNIST_VIZ_REQUIRE_BACKENDS") == "1"
+    # in CI (.ci/run installs both) a missing browser fails: prerequisites.missing
     if not CHROMIUM.exists():
-        (pytest.fail if required else pytest.skip)(f"no Chromium at {CHROMIUM} (CI installs Debian's chromium package)")
+        missing(f"no Chromium at {CHROMIUM} (CI installs Debian's chromium package)")
     try:
         from playwright import sync_api
     except ImportError:
-        (pytest.fail if required else pytest.skip)("the playwright Python package is not installed (the [test] extra has it)")
+        missing("the playwright Python package is not installed (the [test] extra has it)")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+
+from prerequisites import missing
 from fresh_process import loaded_by
 
 
@@ -19,7 +21,7 @@ def _run(code: str, **env) -> subprocess.CompletedProcess:
 
 def _needs(package: str) -> None:
     if importlib.util.find_spec(package) is None:
-        pytest.skip(f"{package} is not installed: pip install -e \".[{package}]\"")
+        missing(f"{package} is not installed: pip install -e \".[{package}]\"")
 
 
 def _keras_home(tmp_path, backend: str | None) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from prerequisites import missing
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The public modules whose annotations are checked strictly (issue 13): the list that mypy reads is
@@ -52,9 +54,7 @@ def _require_mypy() -> None:
     if importlib.util.find_spec("mypy") is not None:
         return
     message = 'mypy is not installed (pip install -e ".[test]" installs it)'
-    if os.environ.get("MNIST_VIZ_REQUIRE_BACKENDS") == "1":
-        pytest.fail(message + "; MNIST_VIZ_REQUIRE_BACKENDS=1 requires it")
-    pytest.skip(message)
+    missing(message)
 
 
 def _mypy(*args: str) -> subprocess.CompletedProcess[str]:

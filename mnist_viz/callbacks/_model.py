@@ -91,6 +91,8 @@ def save_model(model, run_dir) -> list[str]:
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):  # disk full, folder gone: the run is not complete, the fit says why
+            if exc.filename is None:  # a failed write names no file: name the model's
+                raise OSError(exc.errno, exc.strerror, str(final)) from exc
             raise
         problems.append(f"could not save {MODEL_KERAS} ({type(exc).__name__}: {exc})")
     try:
