@@ -118,3 +118,34 @@ def test_activations_with_a_mapping_does_not_import_tensorflow():
                          env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False False"
+
+
+def test_activations_draws_a_standardized_input_visibly_and_says_so():
+    digit = np.zeros((28, 28))
+    digit[6:22, 12:16] = 1.0  # a "1" on the 0..1 scale
+    standardized = (digit - 0.1307) / 0.3081  # -0.42 background, 2.82 strokes
+    fig = mp.activations(standardized, _maps(2))
+    shown = fig.axes[0].images[0]
+    assert shown.get_clim() == (0.0, 1.0)
+    np.testing.assert_allclose(shown.get_array(), digit)  # rescaled to its own range: the digit itself
+    assert "standardized (negative values): it is rescaled to its own range for display" in mp.alt_text(fig)
+    plain = mp.activations(digit, _maps(2))
+    assert plain.axes[0].images[0].get_clim() == (0.0, 1.0) and "standardized" not in mp.alt_text(plain)
+    with pytest.raises(ValueError, match=r"image holds pixel values 0\.\.1e\+06; expected 0\.\.1, 0\.\.255 or standardized"):
+        mp.activations(digit * 1e6, _maps(2))
+    plt.close("all")
+
+
+def test_activations_from_run_features_finds_a_standardized_digit_as_stored():
+    from mnist_viz._arrays import to_uint8_images
+
+    rng = np.random.default_rng(1)
+    standardized = (rng.random((4, 28, 28)) - 0.1307) / 0.3081
+    stored = to_uint8_images(standardized)  # what RunRecorder writes for a standardized test set
+    feats = {"layer_names": np.array(["conv1"]), "activation_indices": np.array([0, 2]),
+             "activations__conv1": np.stack([np.full((26, 26, 2), 1.0), np.full((26, 26, 2), 2.0)])}
+    feats["activations__conv1"][1, 0, 0, 0] = 5.0
+    run = SimpleNamespace(features=feats, test=SimpleNamespace(images=stored))
+    fig = mp.activations(standardized[2], run)  # the user's own (standardized) array finds digit 2's maps
+    assert fig.axes[1].images[0].get_array()[0, 0] == 1.0
+    plt.close("all")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from mnist_viz._arrays import pixel_scale, positive_int
+from mnist_viz._arrays import display_images, positive_int, to_uint8_images
 from mnist_viz._words import DEFAULT_NOUN, noun_for
 
 from ._figure import FigureLike, FigureTarget, refuse_ax, target_figure
@@ -132,7 +132,7 @@ def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndar
     test = getattr(run, "test", None)
     stored = getattr(test, "images", None)
     if stored is not None:
-        probe = np.asarray(image, dtype=np.float64).reshape(28, 28) * (255.0 / pixel_scale(image))  # as stored: 0..255
+        probe = to_uint8_images(image[None])[0].astype(np.float64)  # as the recorders stored it: 0..255
         for j, i in enumerate(indices):
             if np.abs(np.asarray(stored[int(i)], dtype=np.float64) - probe).max() <= 1.0:
                 return {n: a[j] for n, a in maps.items()}
@@ -198,7 +198,8 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
     max_maps = positive_int(max_maps, "max_maps")
     img = _one_image(image)
     stages = _stage_maps(model, img, layers)  # a live model: feature_maps scales 0..255 pixels to 0..1
-    vmin, vmax = digit_range(img)
+    shown, scale = display_images(img[None], "image")  # standardized pixels: rescaled to 0..1 to be seen
+    vmin, vmax = (0.0, 1.0) if scale == "standardized" else digit_range(img)
     target = max(max(a.shape[0], a.shape[1]) for a in stages.values())
 
     widest = min(MAPS_PER_LINE, max(min(max_maps, a.shape[2]) for a in stages.values()))
@@ -214,7 +215,7 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
         canvas = target_figure(fig, figsize=(width, 0.35 + sum(heights)))
         gs = canvas.add_gridspec(len(heights), 1, height_ratios=heights)
         ax0 = canvas.add_subplot(gs[0])
-        ax0.imshow(img, cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
+        ax0.imshow(shown[0], cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
         ax0.set_title("input 28×28", loc="left")
         ax0.set_anchor("W")
         _bare(ax0)
@@ -234,6 +235,8 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
     set_alt_text(
         canvas,
         f"Activations of one {noun_for(None, noun)} through {len(mosaics)} conv/pool layers: {desc} "
-        f"(up to {max_maps} maps each, each map scaled to its own range).",
+        f"(up to {max_maps} maps each, each map scaled to its own range)."
+        + (" The input's pixels are standardized (negative values): it is rescaled to its own range for display."
+           if scale == "standardized" else ""),
     )
     return canvas
