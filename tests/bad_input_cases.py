@@ -801,6 +801,8 @@ CLI_CASES = [
     cli("cli-report-output-empty", lambda tmp: ["report", _run(tmp), "-o", ""], r"-o.*empty"),
     cli("cli-report-output-folder", lambda tmp: ["report", _run(tmp), "-o", tmp], r"-o.*folder"),
     cli("cli-report-output-not-html", lambda tmp: ["report", _run(tmp), "-o", tmp / "r.txt"], r"-o.*\.html"),
+    cli("cli-report-output-unwritable", lambda tmp: ["report", _run(tmp), "-o", "/proc/mnist-viz/r.html"],
+        r"-o /proc/mnist-viz: cannot write there"),
     cli("cli-report-missing-dir", lambda tmp: ["report", tmp / "nowhere"], r"nowhere.*does not exist"),
     cli("cli-report-not-a-run", lambda tmp: ["report", tmp], r"run\.json|not a run"),
     cli("cli-report-broken-run", lambda tmp: ["report", _broken_dir(tmp), "-o", tmp / "r.html"], r"run\.json"),
