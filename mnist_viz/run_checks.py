@@ -25,7 +25,7 @@ import pandas as pd
 
 from mnist_viz._io import MAX_CSV_BYTES, RunFormatError, check_readable
 
-__all__ = ["RunFormatError", "check_info_types", "checked_frame", "array_of", "checked_index", "present",
+__all__ = ["RunFormatError", "check_info_types", "checked_frame", "check_epochs_increase", "array_of", "checked_index", "present",
            "read_csv", "INFO_TYPES"]
 
 #: the type each ``run.json`` key must have when present (None is always allowed)
@@ -34,6 +34,8 @@ INFO_TYPES: dict[str, type | tuple[type, ...]] = {
     "params": dict, "model": dict, "metadata": dict, "test_metrics": dict, "class_names": list,
     "recorded": dict, "evaluations": dict}
 
+#: the run.json keys that count epochs: never negative
+_COUNTS = ("epochs_completed", "epochs_planned")
 _TYPE_WORDS = {int: "an integer", str: "a string", dict: "a JSON object", list: "a JSON list"}
 
 
@@ -62,6 +64,8 @@ def check_info_types(info: Any, path: str | os.PathLike) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, expected):
             raise RunFormatError(path, f"key {key!r} is {_kind(value)} ({value!r:.40}); "
                                        f"expected {_TYPE_WORDS[expected]}")
+        if key in _COUNTS and value < 0:
+            raise RunFormatError(path, f"key {key!r} is {value}; expected an integer >= 0")
     return info
 
 
@@ -98,6 +102,28 @@ def checked_frame(frame: pd.DataFrame, path: str | os.PathLike, *, required: Seq
                 raise RunFormatError(path, f"column {column!r} holds {frame[column].tolist()[:5]!r:.60}; "
                                            "expected whole numbers")
     return frame
+
+
+def check_epochs_increase(frame: pd.DataFrame, path: str | os.PathLike) -> None:
+    """:class:`RunFormatError` unless ``frame``'s ``epoch`` column (if any; already whole numbers)
+    starts at 0 or later and holds each epoch once, in increasing order (a history's rows).
+
+    >>> try:
+    ...     check_epochs_increase(pd.DataFrame({"epoch": [0, 1, 1]}), "history.csv")
+    ... except RunFormatError as exc:
+    ...     print(exc.reason)
+    column 'epoch' row 3 is 1 after 1; expected each epoch once, in increasing order
+    """
+    if "epoch" not in frame.columns or not len(frame):
+        return
+    epoch = frame["epoch"].to_numpy(dtype=np.int64)
+    if epoch[0] < 0:
+        raise RunFormatError(path, f"column 'epoch' starts at {epoch[0]}; expected 0-based epoch numbers")
+    back = np.flatnonzero(np.diff(epoch) <= 0)
+    if back.size:
+        row = int(back[0]) + 1
+        raise RunFormatError(path, f"column 'epoch' row {row + 1} is {epoch[row]} after {epoch[row - 1]}; "
+                                   "expected each epoch once, in increasing order")
 
 
 def array_of(arrays: Mapping[str, np.ndarray], path: str | os.PathLike, key: str, *, ndim: int | None = None,

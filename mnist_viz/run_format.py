@@ -36,7 +36,8 @@ import pandas as pd
 
 from mnist_viz._io import RunFormatError as RunFormatError  # re-exported: the run format's error
 from mnist_viz._io import atomic_write_json, atomic_write_npz, load_npz, read_json  # noqa: F401
-from mnist_viz.run_checks import array_of, check_info_types, checked_index, present as _present, read_csv
+from mnist_viz.run_checks import (array_of, check_epochs_increase, check_info_types, checked_index,
+                                  present as _present, read_csv)
 # features.npz's keys and record live in their own module; re-exported as part of the format
 from mnist_viz.features_file import (FEATURE_ACTIVATION_INDICES, FEATURE_ACTIVATIONS_PREFIX,  # noqa: F401
                                      FEATURE_EMBEDDING, FEATURE_EMBEDDING_INDICES, FEATURE_FIRST_LAYER_KERNEL,
@@ -239,8 +240,11 @@ def index_by_epoch(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_history(run_dir: StrPath) -> pd.DataFrame:
-    """``history.csv`` indexed by epoch (an empty frame when the run has none); every cell a number."""
+    """``history.csv`` indexed by epoch (an empty frame when the run has none); every cell a number,
+    each epoch once, from 0 up."""
     frame = read_csv(Path(run_dir), HISTORY_CSV)
+    if frame is not None:
+        check_epochs_increase(frame, Path(run_dir) / HISTORY_CSV)
     return index_by_epoch(frame if frame is not None else pd.DataFrame())
 
 

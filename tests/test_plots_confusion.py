@@ -199,3 +199,14 @@ def test_cell_texts_keep_their_size_on_a_fresh_figure_and_text_kw_wins(preds):
     _fig, big = plt.subplots(figsize=(9, 9))  # room enough: the default size
     ax = mp.confusion_matrix(y_true, probabilities, normalize="true", ax=big)
     assert {t.get_fontsize() for t in ax.texts if t.get_gid() == "cell"} == {8}
+
+
+def test_values_format_and_cmap_are_checked_before_drawing():
+    with pytest.raises(TypeError, match=r"values_format must be a format spec .*got int"):
+        mp.confusion_matrix([0, 1], [0, 1], values_format=2)
+    with pytest.raises(ValueError, match=r"values_format must be a format spec .*got '\.2q'"):
+        mp.confusion_matrix([0, 1], [0, 1], values_format=".2q")
+    with pytest.raises(ValueError, match=r"cmap must be a matplotlib colormap name .*got 'nope'"):
+        mp.confusion_matrix([0, 1], [0, 1], cmap="nope")
+    ax = mp.confusion_matrix([0, 1], [0, 1], normalize="true", values_format=".0%", cmap="magma")
+    assert "100%" in [t.get_text() for t in ax.texts]

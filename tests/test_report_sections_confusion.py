@@ -56,3 +56,28 @@ def test_class_names_pad_to_the_number_of_probability_columns():
     assert drill is None and s.blocks[1].classes == ["cat", "dog", "2"]
     assert s.blocks[1].counts == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
     assert s.blocks[2].text == "No drill-down: test_predictions.npz holds no images for this run."
+
+
+def test_rows_of_nan_probabilities_are_left_out_with_a_note(tmp_path):
+    """A diverged model's NaN rows were arg-maxed to class 0: counted, drilled and scored as predictions."""
+    from mnist_viz import metrics
+    from mnist_viz.report.sections import confusion_section
+    from mnist_viz.run import Run
+
+    run = Run.load(write_run(tmp_path / "r", n_test=60, seed=3))
+    finite = np.ones(60, bool)
+    finite[[4, 9, 30]] = False
+    run.test.probabilities[~finite] = np.nan
+    s, drill = confusion_section(run, "r0-confusion", drill_id="r0-cm")
+    notes = [b.text for b in s.blocks if b.kind == "note"]
+    assert notes == ["test_predictions.npz: 3 of 60 digits have NaN or inf probabilities (row 4 first); they are left "
+                     "out of the confusion matrix, the per-class metrics and the drill-down."]
+    y_true, y_pred = run.test.labels[finite], run.test.probabilities[finite].argmax(1)
+    cm = next(b for b in s.blocks if b.kind == "confusion")
+    assert cm.counts == metrics.confusion_counts(y_true, y_pred, 10).tolist() and np.sum(cm.counts) == 57
+    assert sum(cell["n"] for cell in drill["cells"].values()) == 57
+    shown = {i for cell in drill["cells"].values() for i in cell["idx"]}  # rows of the whole test set
+    assert not shown & {4, 9, 30} and max(shown) > 56
+    for key, cell in drill["cells"].items():
+        t, p = map(int, key.split(","))
+        assert all(run.test.labels[i] == t and run.test.predicted[i] == p for i in cell["idx"])

@@ -48,3 +48,16 @@ def test_weight_index_entries_need_key_and_weight():
 
 def test_docstring_examples_run():
     assert doctest.testmod(run_checks, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_negative_epoch_counts_and_histories_that_go_back_are_refused(tmp_path):
+    from mnist_viz.run_checks import check_epochs_increase
+
+    with pytest.raises(RunFormatError, match=r"run\.json: key 'epochs_planned' is -1; expected an integer >= 0"):
+        check_info_types({"epochs_completed": 0, "epochs_planned": -1}, tmp_path / "run.json")
+    check_epochs_increase(pd.DataFrame({"epoch": [0, 1, 3]}), "history.csv")  # a gap is fine
+    check_epochs_increase(pd.DataFrame({"loss": [0.5, 0.4]}), "history.csv")  # no epoch column: row numbers
+    with pytest.raises(RunFormatError, match=r"history\.csv: column 'epoch' starts at -1"):
+        check_epochs_increase(pd.DataFrame({"epoch": [-1, 0]}), "history.csv")
+    with pytest.raises(RunFormatError, match=r"row 3 is 0 after 1"):
+        check_epochs_increase(pd.DataFrame({"epoch": [0, 1, 0]}), "history.csv")

@@ -80,12 +80,24 @@ def label_pair(y_true: ArrayLike, y_pred: ArrayLike, class_names: Iterable[objec
     a 2-D input, else the largest label + 1 (the only case where an out-of-range label cannot be
     caught). Returns ``(y_true, y_pred, n_classes, names)``."""
     names, n = class_names_and_count(class_names, n_classes, y_true, y_pred)
-    yt = as_labels(y_true, "y_true", n_classes=n)
-    yp = as_labels(y_pred, pred_name, n_classes=n, scores=True)
+    # the class count came from class_names: an out-of-range label says so (it may be the names that are short)
+    why = f"class_names has {len(names)} names; give one per class" if n_classes is None and names else ""
+    yt = _labels(y_true, "y_true", n, why)
+    yp = _labels(y_pred, pred_name, n, why, scores=True)
     check_same_length(y_true=yt, **{pred_name: yp})
     if n is None:
         n = int(max(yt.max(initial=-1), yp.max(initial=-1)) + 1)
     return yt, yp, n, names if names is not None else [str(i) for i in range(n)]
+
+
+def _labels(y: ArrayLike, name: str, n_classes: int | None, why: str, *, scores: bool = False) -> np.ndarray:
+    """:func:`as_labels`, an out-of-range label's message ending with ``why`` (where the count came from)."""
+    try:
+        return as_labels(y, name, n_classes=n_classes, scores=scores)
+    except ValueError as exc:
+        if why and "out of range" in str(exc):
+            raise ValueError(f"{exc} ({why})") from None
+        raise
 
 
 def digit_predictions(images: ArrayLike, y_true: ArrayLike, probabilities: ArrayLike, class_names: Iterable[object] | None
@@ -204,7 +216,7 @@ def history_frame(d: Mapping[Any, Any], name: str) -> pd.DataFrame:
 def checked_history(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A history DataFrame with its text columns of numbers made numeric; a TypeError names the
     column and row of a cell that is not a number, a ValueError an ``epoch`` that is not a whole
-    number.
+    number or that repeats or goes back.
 
     >>> import pandas as pd
     >>> checked_history(pd.DataFrame({"loss": ["0.5", "oops"]}), "history")
@@ -215,6 +227,10 @@ def checked_history(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     Traceback (most recent call last):
     ...
     ValueError: history['epoch'] must hold whole epoch numbers (0-based, one per row); row 1 is 1.5
+    >>> checked_history(pd.DataFrame({"epoch": [0, 1, 1]}), "history")
+    Traceback (most recent call last):
+    ...
+    ValueError: history['epoch'] must hold each epoch once, in increasing order; row 2 is 1 after 1
     """
     import pandas as pd
 
@@ -232,4 +248,9 @@ def checked_history(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         if bad.size:
             raise ValueError(f"{name}['epoch'] must hold whole epoch numbers (0-based, one per row); "
                              f"row {bad[0]} is {epoch[bad[0]]:g}")
+        back = np.flatnonzero(np.diff(epoch) <= 0)
+        if back.size:  # a repeated or out-of-order epoch would draw the curve back over itself
+            row = int(back[0]) + 1
+            raise ValueError(f"{name}['epoch'] must hold each epoch once, in increasing order; "
+                             f"row {row} is {epoch[row]:g} after {epoch[row - 1]:g}")
     return frame

@@ -225,7 +225,16 @@ def alt_text(obj: AltTarget) -> str:
     >>> ax = mp.confusion_matrix([0, 1, 1], [0, 1, 0])
     >>> "confusion matrix" in mp.alt_text(ax).lower()
     True
+    >>> mp.alt_text("plot.png")
+    Traceback (most recent call last):
+    ...
+    TypeError: alt_text needs a matplotlib Figure, SubFigure or Axes (a plot's return value); got str
     """
+    from matplotlib.axes import Axes
+
+    if not (_is_figure(obj) or isinstance(obj, Axes)):
+        raise TypeError("alt_text needs a matplotlib Figure, SubFigure or Axes (a plot's return value); "
+                        f"got {type(obj).__name__}")
     if not _is_figure(obj):
         own: str | None = getattr(obj, _ALT, None)
         if own is not None:

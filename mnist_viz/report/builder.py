@@ -80,6 +80,8 @@ def build_report(runs: Runs, path: str | os.PathLike[str] | None = None, *, titl
     (True, True)
     """
     started = time.perf_counter()
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a callable taking one line of text, or None; got {type(progress).__name__}")
     say = progress if progress is not None else (None if quiet else _stderr)
     with drawing_conditions():  # loading, drawing and rendering: one BLAS thread, a frozen GC
         return _build(runs, path, title=title, say=say, jobs=jobs, started=started)
