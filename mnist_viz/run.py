@@ -93,6 +93,8 @@ class ProbeRecords:
     ...                  epochs=np.array([0]), probabilities=np.array([[[0.2, 0.8], [0.9, 0.1]]]))
     >>> p.accuracy().tolist()
     [1.0]
+    >>> p.probabilities[0, 1] = np.nan; p.accuracy().tolist()   # a NaN row is wrong, not class 0
+    [0.5]
     """
 
     images: np.ndarray | None
@@ -105,7 +107,17 @@ class ProbeRecords:
         """Top-1 accuracy on the probe set after each recorded epoch, shape (E,)."""
         if self.probabilities.size == 0:
             return np.zeros(0)
-        return np.array([accuracy(self.labels, epoch.argmax(axis=-1)) for epoch in self.probabilities])
+        return np.array([_share_right(epoch, self.labels) for epoch in self.probabilities])
+
+
+def _share_right(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The share of rows whose arg-max is the label; a row holding NaN or inf (a diverged model's
+    output, whose arg-max means nothing) counts as wrong, never as class 0's vote."""
+    if not len(labels):
+        return float("nan")
+    probs = np.asarray(probabilities)
+    finite = np.isfinite(probs).all(axis=-1)
+    return accuracy(labels[finite], probs[finite].argmax(axis=-1)) * float(finite.mean()) if finite.any() else 0.0
 
 
 @dataclass
@@ -123,13 +135,32 @@ class Predictions:
 
     @property
     def predicted(self) -> np.ndarray:
-        """Arg-max class per sample."""
+        """Arg-max class per sample (meaningless for a row of NaN or inf: :attr:`accuracy` counts
+        such a row as wrong, and the report leaves it out of its class counts)."""
         return np.asarray(self.probabilities.argmax(axis=1))
 
     @property
     def accuracy(self) -> float:
-        """Share of samples whose arg-max class equals the label."""
-        return accuracy(self.labels, self.predicted)
+        """Share of samples whose arg-max class equals the label (a row of NaN or inf counts as wrong)."""
+        return _share_right(self.probabilities, self.labels)
+
+    def finite_rows(self) -> tuple[Predictions, np.ndarray | None]:
+        """``(these predictions without their rows of NaN or inf probabilities, the rows kept)``,
+        or ``(self, None)`` when every row is finite: what to count and draw from a model that
+        diverged on some inputs (their arg-max would count each as class 0).
+
+        >>> t = Predictions(probabilities=np.array([[0.1, 0.9], [np.nan, np.nan]]), labels=np.array([1, 0]))
+        >>> kept, rows = t.finite_rows()
+        >>> kept.labels.tolist(), rows.tolist(), t.accuracy
+        ([1], [0], 0.5)
+        """
+        finite = np.isfinite(self.probabilities).all(axis=1)
+        if finite.all():
+            return self, None
+        images = self.images
+        if images is not None and len(images) == len(finite):
+            images = images[finite]
+        return Predictions(self.probabilities[finite], self.labels[finite], images), np.flatnonzero(finite)
 
 
 class Run:

@@ -13,6 +13,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import re  # noqa: E402
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from report_runs import two_run_report  # noqa: E402,F401 (fixtures)
 
@@ -84,3 +85,23 @@ def test_probe_labels_beyond_the_probability_columns_are_an_error_note_not_a_cra
     assert [b.kind for b in s.blocks] == ["note"] and s.blocks[0].style == "error"
     assert "labels go up to 9 but the recorded probabilities have 2 columns" in s.blocks[0].text
     assert "r0-evolution" in build_report([tmp_path], jobs=1).html  # the whole page still builds
+
+
+def test_a_diverged_probe_epoch_counts_its_nan_rows_as_wrong_and_out_of_the_counts():
+    from mnist_viz import metrics
+    from mnist_viz.report.sections.evolution import evolution_section
+
+    run = _probe_run(epochs=3)
+    p = run.probe
+    p.probabilities = p.probabilities.astype(np.float32)
+    p.probabilities[2, :4] = np.nan  # the last epoch diverged on four probe digits
+    s = evolution_section(run, "r0-evolution", slider_id="r0-slider")
+    (slider,) = [b for b in s.blocks if b.kind == "slider"]
+    finite = p.probabilities[2, 4:]
+    counts = metrics.confusion_counts(p.labels[4:], finite.argmax(axis=1), 10)
+    assert slider.frames[2]["counts"] == counts.tolist() and counts.sum() == len(p.labels) - 4
+    right = int((finite.argmax(axis=1) == p.labels[4:]).sum())
+    assert slider.frames[2]["acc"] == pytest.approx(right / len(p.labels))  # NaN rows wrong, not class 0
+    assert any(b.kind == "note" and "NaN or inf values after epoch 3 (the model diverged)" in b.text for b in s.blocks)
+    assert not any(b.kind == "note" and "NaN" in b.text
+                   for b in evolution_section(_probe_run(epochs=3), "r1", slider_id="s1").blocks)

@@ -201,3 +201,17 @@ def test_from_csv_reads_NA_as_nan(tmp_path):
     assert run.history["loss"].tolist() == [1.0, 0.8]
     with pytest.raises(FileNotFoundError, match="CSVLogger"):
         Run.from_csv(tmp_path / "nope.csv")
+
+
+def test_nan_prediction_rows_count_as_wrong_never_as_class_0():
+    from mnist_viz.run import Predictions, ProbeRecords
+
+    probs = np.array([[0.9, 0.1], [np.nan, np.nan], [0.2, 0.8], [np.inf, 0.0]])
+    t = Predictions(probabilities=probs, labels=np.array([0, 0, 1, 0]))
+    assert t.accuracy == 0.5  # argmax would make rows 1 and 3 class 0: right, and 1.0
+    kept, rows = t.finite_rows()
+    assert rows.tolist() == [0, 2] and kept.labels.tolist() == [0, 1] and kept.probabilities.shape == (2, 2)
+    assert Predictions(probabilities=probs[[0, 2]], labels=np.array([0, 1])).finite_rows()[1] is None
+    p = ProbeRecords(images=None, labels=np.array([0, 0, 1, 0]), indices=np.arange(4), epochs=np.arange(2),
+                     probabilities=np.stack([np.nan_to_num(probs, nan=0.5, posinf=1.0), probs]))
+    assert p.accuracy().tolist() == [1.0, 0.5]

@@ -11,7 +11,36 @@ Example
 """
 from __future__ import annotations
 
-__all__ = ["test_set_caption", "features_caption", "evaluation_caption"]
+__all__ = ["test_set_caption", "features_caption", "evaluation_caption", "finite_predictions"]
+
+
+def finite_predictions(s, t, noun: str, views: str):
+    """``t.finite_rows()`` with an error note in section ``s`` when rows were left out: how many of
+    the test set's samples (``noun``: the word for one) hold NaN or inf probabilities (a diverged
+    model's), the first one, and which ``views`` leave them out.
+
+    >>> import numpy as np
+    >>> from mnist_viz.report._model import Section
+    >>> from mnist_viz.run import Predictions
+    >>> s = Section("r0-x", "x")
+    >>> t, kept = finite_predictions(s, Predictions(np.array([[np.nan, np.nan], [0.2, 0.8]]), np.array([0, 1])),
+    ...                              "digit", "the confusion matrix")
+    >>> kept.tolist(), s.blocks[0].text
+    ([1], 'test_predictions.npz: 1 of 2 digits has NaN or inf probabilities (row 0 first); it is left out of the confusion matrix.')
+    """
+    import numpy as np
+
+    from mnist_viz._words import count
+    from mnist_viz.run_format import TEST_NPZ
+
+    kept_t, kept = t.finite_rows()
+    if kept is not None:
+        bad = len(t.labels) - len(kept)
+        first = int(np.setdiff1d(np.arange(len(t.labels)), kept)[0])
+        s.note(f"{TEST_NPZ}: {bad} of {count(len(t.labels), noun)} {'has' if bad == 1 else 'have'} NaN or inf "
+               f"probabilities (row {first} first); {'it is' if bad == 1 else 'they are'} left out of {views}.",
+               kind="error")
+    return kept_t, kept
 
 
 def _count(n) -> str:

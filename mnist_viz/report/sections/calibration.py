@@ -24,7 +24,7 @@ from .._figures import add_figure, one_line
 from .._format import rows_by_column
 from .._missing import note_missing
 from .._model import Section, Table
-from .._testset import test_set_caption
+from .._testset import finite_predictions, test_set_caption
 
 __all__ = ["calibration_section", "add_reliability", "reliability_table", "N_BINS"]
 
@@ -88,6 +88,7 @@ def add_reliability(s: Section, t, noun: str = DEFAULT_NOUN) -> None:
     >>> [b.kind for b in s.blocks]
     ['figure', 'table']
     """
+    t, _kept = finite_predictions(s, t, noun, "the reliability diagram and table")
     add_figure(s, lambda: plots.calibration(t.labels, t.probabilities, n_bins=N_BINS),
                caption=f"Reliability: accuracy vs confidence per bin; bars show how many {plural(noun)} fall in each bin.",
                what="calibration diagram")
@@ -114,6 +115,7 @@ def _embedding(s: Section, run) -> None:
     emb = np.asarray(emb, dtype=np.float32)
     idx = np.asarray(f.embedding_indices, dtype=np.int64)
     ok = idx < len(t.labels)
+    ok[ok] &= np.isfinite(t.probabilities[idx[ok]]).all(axis=1)  # a NaN row has no predicted class to colour
     names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
     add_figure(s, lambda: plots.embedding(emb[ok], t.labels[idx[ok]], y_pred=t.predicted[idx[ok]], method="pca",
                                           class_names=figure_names(names), noun=noun),

@@ -22,7 +22,7 @@ from .._figures import add_figure
 from .._format import rows_by_column
 from .._missing import note_missing
 from .._model import Section, Table
-from .._testset import test_set_caption
+from .._testset import finite_predictions, test_set_caption
 
 __all__ = ["confusion_section", "add_confusion"]
 
@@ -72,7 +72,7 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
     n = max(len(class_names), int(t.probabilities.shape[1]))
     names = class_names_for(class_names, n)
     noun = noun_for(names, noun)
-    t, kept = _finite_rows(s, t, noun)
+    t, kept = finite_predictions(s, t, noun, "the confusion matrix, the per-class metrics and the drill-down")
     y_true, y_pred = t.labels, t.predicted
     cm = metrics.confusion_counts(y_true, y_pred, n)
     # confusion_matrix's own figure: laid out by hand (no layout engine), with room measured for
@@ -107,21 +107,3 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
         (f"{stem}-per-class-metrics.csv", _embed.csv_data_uri(per_class), "per-class metrics (CSV)")])
     return drill
 
-
-def _finite_rows(s: Section, t, noun: str):
-    """``(t without its rows of NaN or inf probabilities (a diverged model's), the rows kept)`` with
-    an error note saying how many were left out (their arg-max would count each as class 0), or
-    ``(t, None)`` when every row is finite."""
-    import numpy as np
-
-    from mnist_viz.run import Predictions
-
-    finite = np.isfinite(t.probabilities).all(axis=1)
-    if finite.all():
-        return t, None
-    bad = np.flatnonzero(~finite)
-    s.note(f"{TEST_NPZ}: {bad.size} of {count(len(finite), noun)} have NaN or inf probabilities (row {bad[0]} "
-           "first); they are left out of the confusion matrix, the per-class metrics and the drill-down.",
-           kind="error")
-    images = t.images[finite] if t.images is not None and len(t.images) == len(finite) else t.images
-    return Predictions(t.probabilities[finite], t.labels[finite], images), np.flatnonzero(finite)

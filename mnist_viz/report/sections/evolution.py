@@ -74,6 +74,11 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
                   "frame: the most probable class is wrong).")
     if len(chosen) < len(p.epochs):
         s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
+    diverged = [int(e) + 1 for e, epoch in zip(p.epochs, p.probabilities) if not np.isfinite(epoch).all()]
+    if diverged:
+        s.note(f"The probe probabilities hold NaN or inf values after epoch{'s' if len(diverged) > 1 else ''} "
+               f"{', '.join(map(str, diverged[:10]))}{', ...' if len(diverged) > 10 else ''} (the model diverged): "
+               "those rows count as wrong in the accuracy and are left out of the confusion counts.", kind="error")
     return s
 
 
@@ -89,7 +94,8 @@ def _slider_frames(p, acc, chosen: list[int], names: list[str], slider_id: str) 
     for i in chosen:
         probs = np.asarray(p.probabilities[i], dtype=np.float32)
         probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)  # stored as float16
-        cm = metrics.confusion_counts(p.labels, probs.argmax(axis=1), n)
+        finite = np.isfinite(probs).all(axis=1)  # a NaN row (a diverged epoch) is no class's vote
+        cm = metrics.confusion_counts(p.labels[finite], probs[finite].argmax(axis=1), n)
         top3 = metrics.top_k(probs[picks], 3) if len(picks) else []
         topk = []
         for k, (j, order) in enumerate(zip(picks, top3)):

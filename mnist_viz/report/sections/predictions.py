@@ -17,7 +17,7 @@ from .._names import figure_names
 from .._figures import add_figure
 from .._missing import note_missing
 from .._model import Section
-from .._testset import test_set_caption
+from .._testset import finite_predictions, test_set_caption
 
 __all__ = ["predictions_section"]
 
@@ -44,6 +44,7 @@ def predictions_section(run, sid: str) -> Section:
         s.note(f"No test images: {TEST_NPZ} of this run holds probabilities and labels only.")
         return s
     names, noun = class_names_for(run.class_names, t.probabilities.shape[1]), run_noun(run)
+    t, _kept = finite_predictions(s, t, noun, "the top-k grid and the error views")
     wide = max(len(c) for c in names) > 6  # long names widen each cell: fewer a row keeps the text legible
     add_figure(s, lambda: plots.topk_grid(t.images, t.labels, t.probabilities, k=3, n=9 if wide else 10,
                                           ncols=3 if wide else 5, class_names=figure_names(names), noun=noun),
