@@ -66,6 +66,9 @@ class Case:
     #: for an API that answers a bad input with a result saying so (a report's note) instead of an
     #: exception: ``shows(result)`` is the text that says so, or None (the result is "silent")
     shows: Callable[[Any], str | None] | None = None
+    #: for a CLI runtime failure (a full disk, a permission lost): a context manager that makes the
+    #: machine fail while the command runs
+    failing: Callable[[], Any] | None = None
 
 
 class TimedOut(BaseException):
@@ -141,7 +144,8 @@ def _cli_outcome(case: Case, tmp_path: Path) -> tuple[str, str]:
     cwd = os.getcwd()
     os.chdir(tmp_path)  # defaults (runs/, reports/) land in tmp_path
     try:
-        with _no_training(), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        failing = case.failing() if case.failing is not None else contextlib.nullcontext()
+        with _no_training(), failing, contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             try:
                 code = cli.main(argv)
             except SystemExit as exc:
@@ -760,9 +764,46 @@ RECORDER_CASES = [
 # ---------------------------------------------------------------------------------------------- CLI
 
 def cli(case_id: str, argv: Callable[[Path], list] | list, match: str, exit_code: int = 2,
-        xfail: str | None = None) -> Case:
+        xfail: str | None = None, failing: Callable[[], Any] | None = None) -> Case:
     return Case(case_id, (lambda tmp: argv(tmp)) if callable(argv) else (lambda: argv), "", match, cli=True,
-                exit_code=exit_code, xfail=xfail)
+                exit_code=exit_code, xfail=xfail, failing=failing)
+
+
+@contextlib.contextmanager
+def _disk_full_for(needle: str):
+    """``os.fsync`` fails with ENOSPC (no file name, as the kernel says it) for files whose path holds
+    ``needle`` (found through /proc/self/fd): a full disk under a write the page cache took."""
+    import errno
+
+    real = os.fsync
+
+    def fsync(fd):
+        if needle in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd)
+
+    os.fsync = fsync
+    try:
+        yield
+    finally:
+        os.fsync = real
+
+
+@contextlib.contextmanager
+def _permission_lost():
+    """``os.replace`` refused (EACCES): the folder's permissions changed while a command ran."""
+    import errno
+
+    real = os.replace
+
+    def replace(src, dst):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(src), None, str(dst))
+
+    os.replace = replace
+    try:
+        yield
+    finally:
+        os.replace = real
 
 
 def _linked_out_run(tmp_path: Path) -> Path:
@@ -818,6 +859,12 @@ CLI_CASES = [
     cli("cli-evaluate-no-data", lambda tmp: ["evaluate", _run(tmp)], r"--data"),
     cli("cli-demo-runs-dir-empty", ["demo", "--runs-dir", ""], r"--runs-dir.*empty"),
     cli("cli-demo-epochs-zero", ["demo", "--epochs", "0"], r"--epochs.*'0'"),
+    # runtime failures: not the input's fault, exit 1, one line naming the path and the system's error
+    cli("cli-report-disk-full", lambda tmp: ["report", _run(tmp), "-o", tmp / "r.html", "--quiet"],
+        r"r\.html: No space left on device \(ENOSPC\)", exit_code=1, failing=lambda: _disk_full_for("r.html")),
+    cli("cli-report-permission-lost", lambda tmp: ["report", _run(tmp), "-o", tmp / "r.html", "--quiet"],
+        r"-> .*r\.html: Permission denied \(EACCES\); check the folder's permissions", exit_code=1,
+        failing=_permission_lost),
 ]
 
 CASES: list[Case] = PLOT_CASES + RUN_CASES + REPORT_CASES + DATA_CASES + RECORDER_CASES + CLI_CASES
