@@ -89,6 +89,18 @@ CASES = [
      "key 'metadata' is a string .*expected a JSON object"),
     ("run-json-class-names-type", fmt.RUN_JSON, lambda p: _edit_json(p, lambda i: {**i, "class_names": {"a": 1}}),
      "key 'class_names' is a JSON object .*expected a JSON list"),
+    # found by tests/test_run_fuzz.py: nested values of another type escaped as AttributeError / TypeError
+    ("run-json-metadata-data-type", fmt.RUN_JSON,
+     lambda p: _edit_json(p, lambda i: {**i, "metadata": {**i["metadata"], "data": True}}),
+     "key 'metadata.data' is true/false .*expected a JSON object"),
+    ("run-json-dataset-class-names-type", fmt.RUN_JSON,
+     lambda p: _edit_json(p, lambda i: {**i, "metadata": {**i["metadata"], "data": {"class_names": 5}}}),
+     "key 'metadata.data.class_names' is an integer .*expected a JSON list"),
+    ("run-json-model-layer-type", fmt.RUN_JSON,
+     lambda p: _edit_json(p, lambda i: {**i, "model": {**i["model"], "layers": [i["model"]["layers"][0], 7]}}),
+     "key 'model.layers.1' is an integer .*expected a JSON object"),
+    ("run-json-output-type", fmt.RUN_JSON, lambda p: _edit_json(p, lambda i: {**i, "output": [7]}),
+     "key 'output' is a JSON list .*expected a JSON object"),
     ("history-oops-cell", fmt.HISTORY_CSV, lambda p: _edit_csv(p, _cell("loss", "oops")),
      "column 'loss' row 2 holds 'oops'; expected a number"),
     ("history-fractional-epoch", fmt.HISTORY_CSV, lambda p: _edit_csv(p, _cell("epoch", 0.5)),
@@ -175,6 +187,15 @@ def test_an_evaluation_entry_of_the_wrong_type_is_named(run_dir):
 
 
 # -- nothing outside the run is read ------------------------------------------------------------
+def test_an_evaluation_accuracy_that_is_not_a_number_is_named(run_dir):  # found by tests/test_run_fuzz.py
+    write_evaluation(run_dir, "other", n=20)
+    _edit_json(run_dir / fmt.RUN_JSON, lambda i: {**i, "evaluations": {"other": {
+        **i["evaluations"]["other"], "metrics": {"accuracy": []}}}})
+    with pytest.raises(RunFormatError, match=r"run\.json: key 'evaluations\.other\.metrics\.accuracy' is list "
+                                             r"\(\[\]\); expected a number"):
+        Run.load(run_dir).evaluations
+
+
 def test_a_symlink_out_of_the_run_is_refused(run_dir, tmp_path):
     secret = tmp_path / "secret.csv"
     secret.write_text("epoch,password\n0,1234\n")
