@@ -18,7 +18,7 @@ h.csv: column 'loss' row 1 holds 'oops'; expected a number (or NA)
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -84,7 +84,7 @@ def _check_type(value: Any, expected: type | tuple[type, ...], key: str, path: s
         raise RunFormatError(path, f"key {key!r} is {_kind(value)} ({value!r:.40}); expected {_TYPE_WORDS[expected]}")
 
 
-def _nested(value: Any, parts: list[str], prefix: str = ""):
+def _nested(value: Any, parts: list[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
     """(dotted key, value) of every value at ``parts`` inside ``value`` (missing levels: none)."""
     if not parts:
         yield prefix, value
