@@ -72,6 +72,16 @@ def _unknown_compression(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _npy_header_not_a_literal(path: Path) -> None:
+    """An npz whose member's .npy header is not a Python literal (numpy raises SyntaxError, then
+    tokenize.TokenError, neither a ValueError): found by tests/test_run_fuzz.py garbling a compressed member."""
+    header = b"{" + b"'" * 3 + b" " * 11 + b"\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("embedding.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + b"\x00" * 8)
+    path.write_bytes(buf.getvalue())
+
+
 def _first_epoch_file(d: Path) -> Path:
     return sorted((d / fmt.PROBE_DIR).glob(fmt.PROBE_EPOCH_GLOB))[0]
 
@@ -139,6 +149,8 @@ CASES = [
     ("test-empty-file", fmt.TEST_NPZ, lambda p: p.write_bytes(b""), "not a readable .npz"),
     ("features-unknown-compression", fmt.FEATURES_NPZ, _unknown_compression,
      "not a readable .npz \\(NotImplementedError"),
+    ("features-npy-header-not-a-literal", fmt.FEATURES_NPZ, _npy_header_not_a_literal,
+     r"not a readable \.npz \((SyntaxError|TokenError)"),
     ("features-garbled", fmt.FEATURES_NPZ, lambda p: p.write_bytes(b"\x00" * 100), "not a readable .npz"),
 ]
 
