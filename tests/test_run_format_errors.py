@@ -150,7 +150,14 @@ CASES = [
     ("features-unknown-compression", fmt.FEATURES_NPZ, _unknown_compression,
      "not a readable .npz \\(NotImplementedError"),
     ("features-npy-header-not-a-literal", fmt.FEATURES_NPZ, _npy_header_not_a_literal,
-     r"not a readable \.npz \((SyntaxError|TokenError)"),
+     r"not a readable \.npz \((?:SyntaxError|TokenError)"),
+    # found by tests/test_run_fuzz.py: NaN indices were cast to garbage integers (a RuntimeWarning only)
+    ("features-float-indices", fmt.FEATURES_NPZ,
+     lambda p: _edit_npz(p, _set(fmt.FEATURE_ACTIVATION_INDICES, np.array([0.5, np.nan]))),
+     "array 'activation_indices' has dtype float64; expected integers"),
+    ("features-embedding-rows", fmt.FEATURES_NPZ,
+     lambda p: _edit_npz(p, _set(fmt.FEATURE_EMBEDDING_INDICES, np.arange(3))),
+     r"array 'embedding' has \d+ rows; expected 3 \(one per embedding index\)"),
     ("features-garbled", fmt.FEATURES_NPZ, lambda p: p.write_bytes(b"\x00" * 100), "not a readable .npz"),
 ]
 

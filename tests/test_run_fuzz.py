@@ -50,7 +50,7 @@ def pristine(tmp_path_factory) -> Path:
     folder = fmt.evaluation_dir(run_dir, EVALUATION)
     fmt.write_features(folder, fmt.Features(first_layer_kind="dense", first_layer_kernel=np.zeros((784, 4)),
                                             embedding=np.ones((12, 3)),
-                                            activations={"dense": np.zeros((2, 1, 1, 4))}))
+                                            activations={"dense": np.zeros((2, 1, 1, 4))}, activation_indices=[3, 7]))
     fmt.write_snapshot(run_dir, 1, {"dense/kernel": np.ones((784, 4)), "dense/bias": np.zeros(4)})
     atomic_write_json(run_dir / fmt.MODEL_CONFIG_JSON, {"class_name": "Sequential", "config": {"layers": []}})
     on_disk = sorted(p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*") if p.is_file())
