@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from mnist_viz.run_checks import RunFormatError, array_of
+from mnist_viz.run_checks import RunFormatError, array_of  # noqa: F401 (RunFormatError: the examples)
 
 __all__ = ["Features", "check_feature_arrays"]
 

@@ -7,8 +7,9 @@ copied per example and corrupted: a file truncated, deleted, garbled, replaced b
 a symbolic link (to a file outside the run, /dev/zero, a folder, nowhere), a JSON value replaced by
 one of another type, a CSV cell by random text, an npz member by a random array, or several of
 these at once. ``Run.load`` and every record it exposes (the lazy evaluations too) must then either
-work or raise :class:`RunFormatError`; any other exception fails. Deterministic (``derandomize``,
-no example database); about 15 s on 2 CPU cores.
+work or raise :class:`RunFormatError`; any other exception fails, and so does a RuntimeWarning (a
+NaN silently cast to an integer index). Deterministic (``derandomize``, no example database); about
+15 s on 2 CPU cores.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from mnist_viz import run_format as fmt
@@ -201,6 +202,7 @@ def corruptions(draw):
     return draw(st.lists(st.sampled_from(TARGETS), min_size=1, max_size=3))
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # a silent cast (NaN to integer...) fails too
 @SETTINGS
 @given(data=st.data(), targets=corruptions())
 def test_a_corrupted_run_loads_or_raises_run_format_error_only(pristine, outside, tmp_path, data, targets):
@@ -216,6 +218,7 @@ def test_a_corrupted_run_loads_or_raises_run_format_error_only(pristine, outside
 JSON_FILES = [fmt.RUN_JSON, fmt.WEIGHT_INDEX_JSON]
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 @settings(SETTINGS, max_examples=300)
 @given(data=st.data(), targets=st.lists(st.sampled_from(JSON_FILES), min_size=1, max_size=4))
 def test_json_values_of_another_type_load_or_raise_run_format_error_only(pristine, outside, tmp_path, data, targets):
