@@ -20,6 +20,7 @@ import os
 import stat
 import struct
 import tempfile
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -232,6 +233,7 @@ def load_npz(path: str | os.PathLike, *, root: str | os.PathLike | None = None,
             return {key: data[key] for key in data.files}
     except RunFormatError:
         raise
-    except (zipfile.BadZipFile, zlib.error, struct.error, ValueError, OSError, EOFError, KeyError,
-            NotImplementedError, RuntimeError) as exc:  # RuntimeError, NotImplementedError: encrypted, odd method
+    except (zipfile.BadZipFile, zlib.error, struct.error, ValueError, TypeError, OSError, EOFError, KeyError,
+            NotImplementedError, RuntimeError,  # RuntimeError, NotImplementedError: encrypted, odd method
+            SyntaxError, tokenize.TokenError) as exc:  # an .npy header that is not a Python literal
         raise RunFormatError(path, f"is not a readable .npz ({type(exc).__name__}: {exc})") from None

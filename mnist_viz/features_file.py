@@ -12,11 +12,15 @@ Example
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import numpy as np
 
-__all__ = ["Features"]
+from mnist_viz.run_checks import RunFormatError, array_of  # noqa: F401 (RunFormatError: the examples)
+
+__all__ = ["Features", "check_feature_arrays"]
 
 #: ``features.npz`` keys (``activations__<layer>`` for each layer of ``layer_names``)
 FEATURE_ACTIVATIONS_PREFIX = "activations__"
@@ -96,3 +100,31 @@ class Features:
             arrays[FEATURE_EMBEDDING] = np.asarray(self.embedding, dtype=np.float16)
             arrays[FEATURE_EMBEDDING_INDICES] = np.asarray(self.embedding_indices, dtype=np.int64)
         return arrays
+
+
+def check_feature_arrays(arrays: Mapping[str, Any], path: str | os.PathLike) -> Mapping[str, Any]:
+    """``arrays`` (of the ``features.npz`` at ``path``) when the ones present have their kinds:
+    index arrays 1-D integers, the embedding 2-D numbers with one index per row, the kernel and
+    the feature maps numbers (one map per activation index); else :class:`RunFormatError`.
+
+    >>> check_feature_arrays({"embedding": np.zeros((2, 3)), "embedding_indices": np.arange(2)}, "f.npz")["embedding"].shape
+    (2, 3)
+    >>> try:
+    ...     check_feature_arrays({"activation_indices": np.array([0.5, np.nan])}, "f.npz")
+    ... except RunFormatError as exc:
+    ...     print(exc)
+    f.npz: array 'activation_indices' has dtype float64; expected integers
+    """
+    for key in (FEATURE_ACTIVATION_INDICES, FEATURE_EMBEDDING_INDICES):
+        if key in arrays:
+            array_of(arrays, path, key, ndim=1, kind="integer")
+    if FEATURE_EMBEDDING in arrays:
+        rows = len(arrays[FEATURE_EMBEDDING_INDICES]) if FEATURE_EMBEDDING_INDICES in arrays else None
+        array_of(arrays, path, FEATURE_EMBEDDING, ndim=2, length=rows, length_of="embedding index")
+    if FEATURE_FIRST_LAYER_KERNEL in arrays:
+        array_of(arrays, path, FEATURE_FIRST_LAYER_KERNEL)
+    maps = len(arrays[FEATURE_ACTIVATION_INDICES]) if FEATURE_ACTIVATION_INDICES in arrays else None
+    for key in arrays:
+        if key.startswith(FEATURE_ACTIVATIONS_PREFIX):
+            array_of(arrays, path, key, length=maps, length_of="activation index")
+    return arrays

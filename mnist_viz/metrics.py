@@ -16,7 +16,8 @@ truncated.
   0.5; 0 is in the first bin).
 * :func:`top_k` — the ``k`` most probable classes of each sample.
 * :func:`most_confident_errors` and :func:`most_confused_pairs` — the errors to look at first.
-* :func:`accuracy` — the fraction of predictions that are right.
+* :func:`accuracy` — the fraction of predictions that are right; :func:`top1_accuracy` the same
+  from probabilities, a row of NaN or inf (a diverged model's) counted as wrong.
 
 Example
 -------
@@ -54,6 +55,7 @@ __all__ = [
     "most_confident_errors",
     "most_confused_pairs",
     "accuracy",
+    "top1_accuracy",
 ]
 
 
@@ -242,3 +244,21 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """
     yt, yp = _label_pair(y_true, y_pred)
     return float(np.mean(yt == yp)) if yt.size else float("nan")
+
+
+def top1_accuracy(y_true: ArrayLike, probabilities: ArrayLike) -> float:
+    """The fraction of rows of ``probabilities`` (n, C) whose arg-max is the label (NaN for no
+    samples); a row holding NaN or inf (a diverged model's output, whose arg-max means nothing)
+    counts as wrong, never as a vote for class 0.
+
+    >>> top1_accuracy([0, 1, 0], [[0.9, 0.1], [0.2, 0.8], [float("nan"), float("nan")]])
+    0.6666666666666666
+    """
+    probs = np.asarray(probabilities, dtype=np.float64)
+    labels = np.asarray(y_true)
+    if not len(labels):
+        return float("nan")
+    finite = np.isfinite(probs).all(axis=-1)
+    if not finite.any():
+        return 0.0
+    return accuracy(labels[finite], probs[finite].argmax(axis=-1)) * float(finite.mean())

@@ -28,7 +28,7 @@ from mnist_viz import run_format as fmt
 from mnist_viz.run_evaluations import Evaluation, evaluations_of
 from mnist_viz._lock import release_held
 from mnist_viz._process import now_iso, owner_alive, process_alive
-from mnist_viz.metrics import accuracy
+from mnist_viz.metrics import top1_accuracy
 from mnist_viz.run_format import FORMAT_VERSION, STATUSES, Features, RunFormatError
 
 __all__ = [
@@ -107,17 +107,7 @@ class ProbeRecords:
         """Top-1 accuracy on the probe set after each recorded epoch, shape (E,)."""
         if self.probabilities.size == 0:
             return np.zeros(0)
-        return np.array([_share_right(epoch, self.labels) for epoch in self.probabilities])
-
-
-def _share_right(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    """The share of rows whose arg-max is the label; a row holding NaN or inf (a diverged model's
-    output, whose arg-max means nothing) counts as wrong, never as class 0's vote."""
-    if not len(labels):
-        return float("nan")
-    probs = np.asarray(probabilities)
-    finite = np.isfinite(probs).all(axis=-1)
-    return accuracy(labels[finite], probs[finite].argmax(axis=-1)) * float(finite.mean()) if finite.any() else 0.0
+        return np.array([top1_accuracy(self.labels, epoch) for epoch in self.probabilities])
 
 
 @dataclass
@@ -142,7 +132,7 @@ class Predictions:
     @property
     def accuracy(self) -> float:
         """Share of samples whose arg-max class equals the label (a row of NaN or inf counts as wrong)."""
-        return _share_right(self.probabilities, self.labels)
+        return top1_accuracy(self.labels, self.probabilities)
 
     def finite_rows(self) -> tuple[Predictions, np.ndarray | None]:
         """``(these predictions without their rows of NaN or inf probabilities, the rows kept)``,

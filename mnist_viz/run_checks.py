@@ -18,25 +18,31 @@ h.csv: column 'loss' row 1 holds 'oops'; expected a number (or NA)
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from mnist_viz._io import MAX_CSV_BYTES, RunFormatError, check_readable
 
-__all__ = ["RunFormatError", "check_info_types", "checked_frame", "check_epochs_increase", "array_of", "checked_index", "present",
-           "read_csv", "INFO_TYPES"]
+__all__ = ["RunFormatError", "check_info_types", "checked_frame", "check_epochs_increase", "array_of", "checked_index",
+           "present", "read_csv", "INFO_TYPES", "NESTED_TYPES"]
 
 #: the type each ``run.json`` key must have when present (None is always allowed)
 INFO_TYPES: dict[str, type | tuple[type, ...]] = {
     "format_version": int, "name": str, "status": str, "epochs_completed": int, "epochs_planned": int,
     "params": dict, "model": dict, "metadata": dict, "test_metrics": dict, "class_names": list,
-    "recorded": dict, "evaluations": dict}
+    "recorded": dict, "evaluations": dict, "output": dict}
+#: the type of values nested in ``run.json`` objects (dotted path; ``*``: every entry of a list or object)
+NESTED_TYPES: dict[str, type | tuple[type, ...]] = {
+    "metadata.data": dict, "metadata.versions": dict, "metadata.hardware": dict, "metadata.timings": dict,
+    "metadata.data.class_names": list, "model.layers": list, "model.layers.*": dict,
+    "model.total_params": int, "model.trainable_params": int}
 
 #: the run.json keys that count epochs: never negative
 _COUNTS = ("epochs_completed", "epochs_planned")
-_TYPE_WORDS = {int: "an integer", str: "a string", dict: "a JSON object", list: "a JSON list"}
+_TYPE_WORDS = {int: "an integer", str: "a string", dict: "a JSON object", list: "a JSON list",
+               (int, float): "a number"}
 
 
 def _kind(value: Any) -> str:
@@ -45,10 +51,16 @@ def _kind(value: Any) -> str:
 
 
 def check_info_types(info: Any, path: str | os.PathLike) -> dict[str, Any]:
-    """``info`` (a parsed ``run.json``) when it is an object whose keys have :data:`INFO_TYPES`.
+    """``info`` (a parsed ``run.json``) when it is an object whose keys have :data:`INFO_TYPES` and
+    whose nested values have :data:`NESTED_TYPES`.
 
     >>> check_info_types({"name": "m", "epochs_completed": 2}, "run.json")["name"]
     'm'
+    >>> try:
+    ...     check_info_types({"metadata": {"data": ["mnist"]}}, "run.json")
+    ... except RunFormatError as exc:
+    ...     print(exc.reason)
+    key 'metadata.data' is a JSON list (['mnist']); expected a JSON object
     >>> try:
     ...     check_info_types([1], "run.json")
     ... except RunFormatError as exc:
@@ -61,12 +73,33 @@ def check_info_types(info: Any, path: str | os.PathLike) -> dict[str, Any]:
         value = info.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, expected):
-            raise RunFormatError(path, f"key {key!r} is {_kind(value)} ({value!r:.40}); "
-                                       f"expected {_TYPE_WORDS[expected]}")
+        _check_type(value, expected, key, path)
         if key in _COUNTS and value < 0:
             raise RunFormatError(path, f"key {key!r} is {value}; expected an integer >= 0")
+    for dotted, expected in NESTED_TYPES.items():
+        for key, value in _nested(info, dotted.split(".")):
+            if value is not None:
+                _check_type(value, expected, key, path)
     return info
+
+
+def _check_type(value: Any, expected: type | tuple[type, ...], key: str, path: str | os.PathLike) -> None:
+    if isinstance(value, bool) or not isinstance(value, expected):
+        raise RunFormatError(path, f"key {key!r} is {_kind(value)} ({value!r:.40}); expected {_TYPE_WORDS[expected]}")
+
+
+def _nested(value: Any, parts: list[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted key, value) of every value at ``parts`` inside ``value`` (missing levels: none)."""
+    if not parts:
+        yield prefix, value
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    else:
+        items = [(head, value[head])] if isinstance(value, dict) and head in value else []
+    for key, child in items:
+        yield from _nested(child, rest, f"{prefix}.{key}" if prefix else str(key))
 
 
 def checked_frame(frame: pd.DataFrame, path: str | os.PathLike, *, required: Sequence[str] = (),

@@ -92,7 +92,8 @@ class Evaluation:
 def evaluations_of(run_dir: str | os.PathLike | None, info: dict) -> dict[str, Evaluation]:
     """The evaluations ``run.json`` (``info``) lists, by name (sorted); entries whose name is not a
     valid evaluation name are skipped. Without ``run_dir`` their arrays read as None. An entry
-    whose ``data``, ``metrics`` or ``n`` has the wrong type is a :class:`~mnist_viz.run_format.RunFormatError`.
+    whose ``data``, ``metrics``, ``metrics.accuracy`` or ``n`` has the wrong type is a
+    :class:`~mnist_viz.run_format.RunFormatError`.
 
     >>> evaluations_of(None, {"evaluations": {"a": {"metrics": {"accuracy": 0.5}}, "../b": {}}})
     {'a': <Evaluation 'a', accuracy 0.5000 on ? digits>}
@@ -108,6 +109,10 @@ def evaluations_of(run_dir: str | os.PathLike | None, info: dict) -> dict[str, E
             if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
                 raise fmt.RunFormatError(where, f"key 'evaluations.{name}.{key}' is {type(value).__name__} "
                                                 f"({value!r:.40}); expected {kind.__name__}")
+        accuracy = (entry.get("metrics") or {}).get("accuracy")
+        if accuracy is not None and (isinstance(accuracy, bool) or not isinstance(accuracy, (int, float))):
+            raise fmt.RunFormatError(where, f"key 'evaluations.{name}.metrics.accuracy' is {type(accuracy).__name__} "
+                                            f"({accuracy!r:.40}); expected a number")
         out[name] = Evaluation(name, data=dict(entry.get("data") or {}), metrics=dict(entry.get("metrics") or {}),
                                created=entry.get("created"), n=None if n is None else int(n),
                                path=None if run_dir is None else fmt.evaluation_dir(run_dir, name))

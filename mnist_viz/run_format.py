@@ -41,7 +41,8 @@ from mnist_viz.run_checks import (array_of, check_epochs_increase, check_info_ty
 # features.npz's keys and record live in their own module; re-exported as part of the format
 from mnist_viz.features_file import (FEATURE_ACTIVATION_INDICES, FEATURE_ACTIVATIONS_PREFIX,  # noqa: F401
                                      FEATURE_EMBEDDING, FEATURE_EMBEDDING_INDICES, FEATURE_FIRST_LAYER_KERNEL,
-                                     FEATURE_FIRST_LAYER_KIND, FEATURE_LAYER_NAMES, Features as Features)
+                                     FEATURE_FIRST_LAYER_KIND, FEATURE_LAYER_NAMES, Features as Features,
+                                     check_feature_arrays)
 
 #: version of the run directory format this module reads and writes
 FORMAT_VERSION = 1
@@ -335,7 +336,7 @@ def read_features(run_dir: StrPath, *, root: StrPath | None = None) -> Features 
     if not _present(path):
         return None
     try:
-        return Features.from_arrays(load_npz(path, root=root or run_dir))
+        return Features.from_arrays(check_feature_arrays(load_npz(path, root=root or run_dir), path))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         if isinstance(exc, RunFormatError):
             raise

@@ -43,6 +43,30 @@ def test_probe_predictions_match_model_and_images_are_uint8(tmp_path):
     np.testing.assert_allclose(run.probe.probabilities, np.stack(truth.probs), atol=2e-3)  # float16 on disk
 
 
+@pytest.mark.parametrize("seeds", [(3, 11)])
+def test_probe_indices_on_disk_are_the_documented_seeded_draw_and_differ_across_seeds(tmp_path, seeds):
+    """The documented rule, computed here independently: with more than ``probe_size`` validation
+    samples, the probe set is ``sort(default_rng(seed).choice(n, probe_size, replace=False))``."""
+    x, y = tiny_data(n=40, d=6, classes=3)
+    recorded = {}
+    for seed in seeds:
+        model = tiny_model(d=6, classes=3)
+        run_dir = tmp_path / f"seed{seed}"
+        rec = PredictionRecorder(run_dir, validation_data=(x, y), probe_size=25, seed=seed)
+        model.fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[rec])
+        expected = np.sort(np.random.default_rng(seed).choice(40, size=25, replace=False))
+        run = Run.load(run_dir)
+        assert run.probe.indices.dtype == np.int64
+        np.testing.assert_array_equal(run.probe.indices, expected)
+        np.testing.assert_array_equal(run.probe.labels, y[expected])
+        recorded[seed] = run.probe.indices
+    first, second = (recorded[s] for s in seeds)
+    assert not np.array_equal(first, second)  # a recorder ignoring its seed draws the same subset twice
+    # all of a small validation set, in order, whatever the seed
+    small = PredictionRecorder(validation_data=(x[:10], y[:10]), probe_size=25, seed=seeds[0])
+    np.testing.assert_array_equal(small.indices, np.arange(10))
+
+
 def test_probe_applies_softmax_to_logits():
     x, y = tiny_data(n=12)
     keras.utils.set_random_seed(0)

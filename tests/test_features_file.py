@@ -27,3 +27,22 @@ def test_layer_names_are_found_from_the_keys_when_the_list_is_missing():
 
 def test_run_format_re_exports_the_record():
     assert run_format.Features is Features
+
+
+def test_feature_arrays_of_the_wrong_kind_are_named():
+    import pytest
+
+    from mnist_viz.features_file import check_feature_arrays
+    from mnist_viz.run_format import RunFormatError
+
+    good = Features(activations={"c": np.zeros((2, 3, 3, 1))}, activation_indices=[1, 5], embedding=np.zeros((4, 2)),
+                    first_layer_kernel=np.ones((3, 3, 1, 1))).to_arrays()
+    assert check_feature_arrays(good, "f.npz") is good
+    for key, value, message in [
+            ("activation_indices", np.array([0.5, np.nan]), "array 'activation_indices' has dtype float64; expected integers"),
+            ("embedding_indices", np.arange(3), r"array 'embedding' has 4 rows; expected 3 \(one per embedding index\)"),
+            ("embedding", np.zeros(4), r"array 'embedding' has shape \(4,\); expected 2 dimension"),
+            ("first_layer_kernel", np.array(["w"]), "array 'first_layer_kernel' has dtype <U1; expected numbers"),
+            ("activations__c", np.zeros((3, 3, 3, 1)), r"array 'activations__c' has 3 rows; expected 2 \(one per activation index\)")]:
+        with pytest.raises(RunFormatError, match=rf"f\.npz: {message}"):
+            check_feature_arrays({**good, key: value}, "f.npz")

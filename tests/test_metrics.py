@@ -281,3 +281,13 @@ def test_most_confused_pairs_ranked_by_count_ties_by_class_order(preds):
     assert all(isinstance(v, int) for pair in pairs for v in pair)
     with pytest.raises(ValueError, match="n_pairs must be an integer >= 1; got 0"):
         metrics.most_confused_pairs(y_true, y_pred, 4, n_pairs=0)
+
+
+def test_top1_accuracy_counts_nan_rows_as_wrong():
+    from mnist_viz.metrics import accuracy, top1_accuracy
+
+    probs = np.array([[0.9, 0.1], [np.nan, 0.5], [0.2, 0.8], [np.inf, 0.0]])
+    assert top1_accuracy([0, 0, 1, 0], probs) == 0.5  # argmax would call rows 1 and 3 class 0: 1.0
+    assert top1_accuracy([0, 1], probs[[0, 2]]) == accuracy([0, 1], [0, 1]) == 1.0
+    assert top1_accuracy([0, 0], np.full((2, 2), np.nan)) == 0.0
+    assert np.isnan(top1_accuracy([], np.zeros((0, 2))))

@@ -19,6 +19,20 @@ def test_info_types_are_checked_key_by_key():
         check_info_types({"epochs_completed": True}, "r.json")
 
 
+def test_nested_info_values_are_checked_by_dotted_path():
+    good = {"metadata": {"data": {"class_names": ["a"]}, "timings": {}}, "model": {"layers": [{"name": "d"}],
+                                                                                  "total_params": 3}}
+    assert check_info_types(good, "r.json") is good
+    assert check_info_types({"metadata": {"data": None}, "model": {"layers": [None]}}, "r.json")  # None: absent
+    for info, message in [({"metadata": {"hardware": [1]}}, "key 'metadata.hardware' is a JSON list"),
+                          ({"metadata": {"data": {"class_names": "ab"}}}, "key 'metadata.data.class_names' is a string"),
+                          ({"model": {"layers": [{}, {}, "x"]}}, "key 'model.layers.2' is a string"),
+                          ({"model": {"total_params": 1.5}}, "key 'model.total_params' is a number"),
+                          ({"output": True}, "key 'output' is true/false")]:
+        with pytest.raises(RunFormatError, match=rf"r\.json: {message}"):
+            check_info_types(info, "r.json")
+
+
 def test_frames_must_hold_numbers_and_whole_epochs():
     frame = checked_frame(pd.DataFrame({"epoch": [0, 1], "loss": ["0.5", "NaN"]}), "h.csv")
     assert frame["loss"].iloc[0] == 0.5 and np.isnan(frame["loss"].iloc[1])

@@ -72,6 +72,16 @@ def _unknown_compression(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _npy_header_not_a_literal(path: Path) -> None:
+    """An npz whose member's .npy header is not a Python literal (numpy raises SyntaxError, then
+    tokenize.TokenError, neither a ValueError): found by tests/test_run_fuzz.py garbling a compressed member."""
+    header = b"{" + b"'" * 3 + b" " * 11 + b"\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("embedding.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + b"\x00" * 8)
+    path.write_bytes(buf.getvalue())
+
+
 def _first_epoch_file(d: Path) -> Path:
     return sorted((d / fmt.PROBE_DIR).glob(fmt.PROBE_EPOCH_GLOB))[0]
 
@@ -89,6 +99,18 @@ CASES = [
      "key 'metadata' is a string .*expected a JSON object"),
     ("run-json-class-names-type", fmt.RUN_JSON, lambda p: _edit_json(p, lambda i: {**i, "class_names": {"a": 1}}),
      "key 'class_names' is a JSON object .*expected a JSON list"),
+    # found by tests/test_run_fuzz.py: nested values of another type escaped as AttributeError / TypeError
+    ("run-json-metadata-data-type", fmt.RUN_JSON,
+     lambda p: _edit_json(p, lambda i: {**i, "metadata": {**i["metadata"], "data": True}}),
+     "key 'metadata.data' is true/false .*expected a JSON object"),
+    ("run-json-dataset-class-names-type", fmt.RUN_JSON,
+     lambda p: _edit_json(p, lambda i: {**i, "metadata": {**i["metadata"], "data": {"class_names": 5}}}),
+     "key 'metadata.data.class_names' is an integer .*expected a JSON list"),
+    ("run-json-model-layer-type", fmt.RUN_JSON,
+     lambda p: _edit_json(p, lambda i: {**i, "model": {**i["model"], "layers": [i["model"]["layers"][0], 7]}}),
+     "key 'model.layers.1' is an integer .*expected a JSON object"),
+    ("run-json-output-type", fmt.RUN_JSON, lambda p: _edit_json(p, lambda i: {**i, "output": [7]}),
+     "key 'output' is a JSON list .*expected a JSON object"),
     ("history-oops-cell", fmt.HISTORY_CSV, lambda p: _edit_csv(p, _cell("loss", "oops")),
      "column 'loss' row 2 holds 'oops'; expected a number"),
     ("history-fractional-epoch", fmt.HISTORY_CSV, lambda p: _edit_csv(p, _cell("epoch", 0.5)),
@@ -127,6 +149,15 @@ CASES = [
     ("test-empty-file", fmt.TEST_NPZ, lambda p: p.write_bytes(b""), "not a readable .npz"),
     ("features-unknown-compression", fmt.FEATURES_NPZ, _unknown_compression,
      "not a readable .npz \\(NotImplementedError"),
+    ("features-npy-header-not-a-literal", fmt.FEATURES_NPZ, _npy_header_not_a_literal,
+     r"not a readable \.npz \((?:SyntaxError|TokenError)"),
+    # found by tests/test_run_fuzz.py: NaN indices were cast to garbage integers (a RuntimeWarning only)
+    ("features-float-indices", fmt.FEATURES_NPZ,
+     lambda p: _edit_npz(p, _set(fmt.FEATURE_ACTIVATION_INDICES, np.array([0.5, np.nan]))),
+     "array 'activation_indices' has dtype float64; expected integers"),
+    ("features-embedding-rows", fmt.FEATURES_NPZ,
+     lambda p: _edit_npz(p, _set(fmt.FEATURE_EMBEDDING_INDICES, np.arange(3))),
+     r"array 'embedding' has \d+ rows; expected 3 \(one per embedding index\)"),
     ("features-garbled", fmt.FEATURES_NPZ, lambda p: p.write_bytes(b"\x00" * 100), "not a readable .npz"),
 ]
 
@@ -175,6 +206,15 @@ def test_an_evaluation_entry_of_the_wrong_type_is_named(run_dir):
 
 
 # -- nothing outside the run is read ------------------------------------------------------------
+def test_an_evaluation_accuracy_that_is_not_a_number_is_named(run_dir):  # found by tests/test_run_fuzz.py
+    write_evaluation(run_dir, "other", n=20)
+    _edit_json(run_dir / fmt.RUN_JSON, lambda i: {**i, "evaluations": {"other": {
+        **i["evaluations"]["other"], "metrics": {"accuracy": []}}}})
+    with pytest.raises(RunFormatError, match=r"run\.json: key 'evaluations\.other\.metrics\.accuracy' is list "
+                                             r"\(\[\]\); expected a number"):
+        Run.load(run_dir).evaluations
+
+
 def test_a_symlink_out_of_the_run_is_refused(run_dir, tmp_path):
     secret = tmp_path / "secret.csv"
     secret.write_text("epoch,password\n0,1234\n")
