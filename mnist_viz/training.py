@@ -153,6 +153,7 @@ def train(
         test_data=(x_te, y_te),
         dataset=dataset,
         metadata=metadata,
+        probe_seed=seed,  # the probe subset follows the run's seed, as the split and the weights do
     )
     progress = fit_progress(model_name, quiet=quiet)  # on stderr: a bar on a terminal, else a line per epoch
     try:

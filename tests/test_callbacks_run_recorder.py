@@ -452,3 +452,29 @@ def test_a_classifiers_bad_validation_labels_fail_before_the_folder_is_touched(t
         _digit_model().fit(x, y, epochs=1, verbose=0, callbacks=[RunRecorder(
             tmp_path / "r", validation_data=(x[:8], x[:8, 0]))])
     assert not (tmp_path / "r").exists()
+
+
+def test_probe_seed_reaches_the_probe_draw_and_train_passes_its_seed(tmp_path, monkeypatch):
+    """RunRecorder(probe_seed=) is the PredictionRecorder's seed; mnist_viz.train draws the probe
+    subset with the run's own seed (it was always 0); a bad seed names the argument."""
+    import mnist_viz.callbacks
+    from mnist_viz import load_mnist, train
+    from mnist_viz.callbacks import RunRecorder
+
+    assert RunRecorder(tmp_path / "a", probe_seed=7).prediction_recorder.seed == 7
+    assert RunRecorder(tmp_path / "b").prediction_recorder.seed == 0
+    with pytest.raises(ValueError, match=r"^probe_seed must be an integer >= 0; got -1$"):
+        RunRecorder(tmp_path / "c", probe_seed=-1)
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def recorder(*args, **kwargs):
+        seen.update(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(mnist_viz.callbacks, "RunRecorder", recorder)
+    with pytest.raises(Stop):
+        train("dense", load_mnist("embedded"), epochs=1, seed=5, out=tmp_path / "run", quiet=True)
+    assert seen["probe_seed"] == 5

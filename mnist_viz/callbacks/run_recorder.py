@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mnist_viz import run_format as fmt
-from mnist_viz._arrays import as_labels, to_uint8_images
+from mnist_viz._arrays import as_labels, positive_int, to_uint8_images
 from mnist_viz._lock import RunLock
 from mnist_viz._process import now_iso, process_start_ticks
 from mnist_viz.metrics import accuracy
@@ -60,6 +60,7 @@ class RunRecorder(Recorder):
       ``description``, ``citation``, ``class_names``, ...) for the report's dataset table;
       ``class_names=`` (else the dataset's) name the classes.
     - ``metadata=``: your own keys (seed, notes, ...), shown in the report.
+    - ``probe_size=`` validation samples (all, if fewer) are the probe set, drawn with ``probe_seed=``.
 
     One process writes a run directory at a time: the fit holds its lock (a second writer fails at
     once, naming the holder), and a fit into a folder holding an earlier run first removes every
@@ -98,6 +99,7 @@ class RunRecorder(Recorder):
 
     def __init__(self, run_dir: fmt.StrPath, *, name: str | None = None, validation_data: DataPair | None = None,
                  training_data: DataPair | None = None, validation_split: float | None = None, probe_size: int = 1000,
+                 probe_seed: int = 0,
                  test_data: DataPair | None = None, dataset: MnistData | str | dict[str, Any] | None = None,
                  metadata: dict[str, Any] | None = None, record_weights: bool = True,
                  record_predictions: bool = True, snapshot_every: int | None = None, save_model: bool = True,
@@ -164,7 +166,9 @@ class RunRecorder(Recorder):
         probe_x = validation_data[0] if validation_data is not None else test_data[0] if test_data is not None else None
         self.history_recorder = HistoryRecorder(writer=self.writer)
         self.prediction_recorder = (PredictionRecorder(validation_data=validation_data, probe_size=probe_size,
-                                                       writer=self.writer) if record_predictions else None)
+                                                       seed=positive_int(probe_seed, "probe_seed", minimum=0,
+                                                                         maximum=2**32 - 1), writer=self.writer)
+                                    if record_predictions else None)
         self.weight_recorder = (WeightRecorder(probe_x=probe_x, probe=self.prediction_recorder,
                                                snapshot_every=snapshot_every, writer=self.writer)
                                 if record_weights else None)
