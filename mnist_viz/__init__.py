@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 # name -> module that defines it; resolved on first attribute access (PEP 562).
 _LAZY = {
