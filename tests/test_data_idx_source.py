@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -15,8 +14,6 @@ from data_helpers import assert_doctests_pass, digits, write_idx_folder  # noqa:
 from mnist_viz.data import load_mnist  # noqa: E402
 from mnist_viz.idx import IdxFormatError, write_idx  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-REAL_MNIST = REPO.parent / "shared" / "data" / "mnist"
 
 
 @pytest.mark.parametrize("gz", [True, False])
@@ -144,11 +141,9 @@ def test_idx_mnist_like_set_with_class_names(tmp_path):
         assert load_mnist("idx", other, class_names=[f"c{i}" for i in range(12)]).num_classes == 12
 
 
-@pytest.mark.skipif(not (REAL_MNIST / "t10k-images-idx3-ubyte.gz").exists(),
-                    reason=f"official MNIST test set not found at {REAL_MNIST}")
-def test_real_mnist_test_set():
+def test_real_mnist_test_set(shared_mnist):
     with pytest.warns(UserWarning, match="train split is absent"):
-        d = load_mnist("idx", REAL_MNIST)
+        d = load_mnist("idx", shared_mnist)
     assert d.missing == ("train",)
     assert d.x_test.shape == (10000, 28, 28) and d.x_test.dtype == np.uint8
     assert d.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
