@@ -136,10 +136,27 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
-        if isinstance(exc, OSError) and exc.filename is None:  # a write or fsync error names no file
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        if isinstance(exc, OSError):
+            raise naming(exc, path)
         raise
     return path
+
+
+def naming(exc: OSError, path: str | os.PathLike) -> OSError:
+    """``exc`` with ``path`` as its file name when the system's error named none (a failed ``write``
+    or ``fsync`` does not), chained to it; else ``exc`` itself (one without an errno included).
+
+    >>> import errno
+    >>> str(naming(OSError(errno.ENOSPC, "No space left on device"), "runs/a/run.json"))
+    "[Errno 28] No space left on device: 'runs/a/run.json'"
+    >>> naming(OSError("odd"), "x").filename is None
+    True
+    """
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    named = OSError(exc.errno, exc.strerror, str(path))
+    named.__cause__ = exc
+    return named
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:

@@ -167,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, fmt.RunFormatError) as exc:  # a broken run file is unreadable input: one line, exit 2
         print(f"mnist-viz: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # stdout's reader left (mnist-viz demo | head -0): nothing more to say to it
+        with contextlib.suppress(OSError, ValueError):  # and no second error at interpreter exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:  # the machine failed the command (disk full, permission lost): one line, exit 1
         if getattr(args, "debug", False):
             import traceback

@@ -104,7 +104,7 @@ class Features:
 
 def check_feature_arrays(arrays: Mapping[str, Any], path: str | os.PathLike) -> Mapping[str, Any]:
     """``arrays`` (of the ``features.npz`` at ``path``) when the ones present have their kinds:
-    index arrays 1-D integers, the embedding 2-D numbers with one index per row, the kernel and
+    index arrays 1-D integers >= 0, the embedding 2-D numbers with one index per row, the kernel and
     the feature maps numbers (one map per activation index); else :class:`RunFormatError`.
 
     >>> check_feature_arrays({"embedding": np.zeros((2, 3)), "embedding_indices": np.arange(2)}, "f.npz")["embedding"].shape
@@ -117,7 +117,7 @@ def check_feature_arrays(arrays: Mapping[str, Any], path: str | os.PathLike) -> 
     """
     for key in (FEATURE_ACTIVATION_INDICES, FEATURE_EMBEDDING_INDICES):
         if key in arrays:
-            array_of(arrays, path, key, ndim=1, kind="integer")
+            array_of(arrays, path, key, ndim=1, kind="index")
     if FEATURE_EMBEDDING in arrays:
         rows = len(arrays[FEATURE_EMBEDDING_INDICES]) if FEATURE_EMBEDDING_INDICES in arrays else None
         array_of(arrays, path, FEATURE_EMBEDDING, ndim=2, length=rows, length_of="embedding index")

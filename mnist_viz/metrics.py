@@ -255,7 +255,10 @@ def top1_accuracy(y_true: ArrayLike, probabilities: ArrayLike) -> float:
     0.6666666666666666
     """
     probs = np.asarray(probabilities, dtype=np.float64)
-    labels = np.asarray(y_true)
+    labels = as_labels(y_true, "y_true")
+    if probs.ndim != 2:
+        raise ValueError(f"probabilities must be 2-D (n_samples, n_classes); got shape {probs.shape}")
+    check_same_length(y_true=labels, probabilities=probs)
     if not len(labels):
         return float("nan")
     finite = np.isfinite(probs).all(axis=-1)

@@ -162,7 +162,8 @@ def check_epochs_increase(frame: pd.DataFrame, path: str | os.PathLike) -> None:
 def array_of(arrays: Mapping[str, np.ndarray], path: str | os.PathLike, key: str, *, ndim: int | None = None,
              kind: str = "numeric", length: int | None = None, length_of: str = "") -> np.ndarray:
     """``arrays[key]`` (a member of the npz ``path``) when it is present, has ``ndim`` dimensions,
-    holds ``kind`` ("numeric" or "integer") values and ``length`` rows; else :class:`RunFormatError`.
+    holds ``kind`` values ("numeric", "integer", or "index": integers >= 0, for labels and row
+    indices) and ``length`` rows; else :class:`RunFormatError`.
 
     >>> array_of({"labels": np.arange(3)}, "t.npz", "labels", ndim=1, kind="integer").tolist()
     [0, 1, 2]
@@ -179,8 +180,12 @@ def array_of(arrays: Mapping[str, np.ndarray], path: str | os.PathLike, key: str
         raise RunFormatError(path, f"array {key!r} has shape {arr.shape}; expected {ndim} dimension(s)")
     integer = np.issubdtype(arr.dtype, np.integer)
     if not (integer or (kind == "numeric" and np.issubdtype(arr.dtype, np.floating))):
-        expected = "integers" if kind == "integer" else "numbers"
+        expected = "numbers" if kind == "numeric" else "integers"
         raise RunFormatError(path, f"array {key!r} has dtype {arr.dtype}; expected {expected}")
+    if kind == "index" and arr.size and arr.min() < 0:
+        first = int(np.flatnonzero(arr.reshape(-1) < 0)[0])
+        raise RunFormatError(path, f"array {key!r} holds {arr.reshape(-1)[first]} at {first}; expected labels or "
+                                   "row indices >= 0")
     if length is not None and (arr.ndim == 0 or len(arr) != length):
         rows = len(arr) if arr.ndim else 0
         raise RunFormatError(path, f"array {key!r} has {rows} rows; expected {length}"

@@ -288,10 +288,10 @@ def read_probe_records(run_dir: StrPath) -> dict[str, Any] | None:
     if not _present(path):
         return None
     base = load_npz(path, root=run_dir)
-    labels = array_of(base, path, PROBE_LABELS, ndim=1, kind="integer").astype(np.int64)
+    labels = array_of(base, path, PROBE_LABELS, ndim=1, kind="index").astype(np.int64)
     n = len(labels)
     images = _images(base, path, PROBE_IMAGES, n)
-    indices = (array_of(base, path, PROBE_INDICES, ndim=1, kind="integer", length=n, length_of="label")
+    indices = (array_of(base, path, PROBE_INDICES, ndim=1, kind="index", length=n, length_of="label")
                if PROBE_INDICES in base else np.arange(n, dtype=np.int64))
     epochs: list[int] = []
     probs: list[np.ndarray] = []
@@ -324,7 +324,7 @@ def read_test_predictions(run_dir: StrPath, *, root: StrPath | None = None) -> d
     if not _present(path):
         return None
     arrays = load_npz(path, root=root or run_dir)
-    labels = array_of(arrays, path, TEST_LABELS, ndim=1, kind="integer")
+    labels = array_of(arrays, path, TEST_LABELS, ndim=1, kind="index")
     probs = array_of(arrays, path, TEST_PROBABILITIES, ndim=2, length=len(labels), length_of="label")
     return {"probabilities": probs.astype(np.float32), "labels": labels.astype(np.int64),
             "images": _images(arrays, path, TEST_IMAGES, len(labels))}

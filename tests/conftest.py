@@ -80,6 +80,19 @@ def _skip_tensorflow_only(items) -> None:
         item.add_marker(skip)
 
 
+def _has_pytest_mpl() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pytest_mpl") is not None
+
+
+def pytest_addoption(parser):
+    """``--mpl`` is in pyproject's addopts: without pytest-mpl (outside the [test] extra) it is still
+    a known option, and the image comparisons skip, saying so (fail, in CI)."""
+    if not _has_pytest_mpl():
+        parser.addoption("--mpl", action="store_true", help="pytest-mpl is not installed: image comparisons skip")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     """Groups the tests for xdist (:func:`xdist_group`). TensorFlow-only tests skip on the other Keras
@@ -92,10 +105,11 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
     _skip_tensorflow_only(items)
     mismatches = pixel_version_mismatches()
-    if not mismatches:
+    if _has_pytest_mpl() and not mismatches:
         return
     reason = ("gallery baselines were drawn on the pinned stack; installed: " + ", ".join(mismatches)
-              + ' (pip install -e ".[test]" on Python >= 3.11)')
+              + ' (pip install -e ".[test]" on Python >= 3.11)') if mismatches else \
+        'pytest-mpl is not installed, so the images are not compared (pip install -e ".[test]")'
     for item in items:
         if item.get_closest_marker("mpl_image_compare") is not None or item.get_closest_marker("pixels") is not None:
             # in CI (prerequisites.required) the pixels must be compared: pytest_runtest_setup fails these

@@ -23,7 +23,7 @@ def missing(reason: str) -> NoReturn:
     """Skip with ``reason``; in CI (:func:`required`) fail with it."""
     if required():
         pytest.fail(f"{reason} (CI requires it: CI=true or MNIST_VIZ_REQUIRE_BACKENDS=1)", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)  # also from a module's top (import_or_missing there)
 
 
 def import_or_missing(module: str, why: str = 'the [test] extra installs it: pip install -e ".[test]"'):

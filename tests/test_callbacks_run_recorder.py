@@ -465,6 +465,11 @@ def test_probe_seed_reaches_the_probe_draw_and_train_passes_its_seed(tmp_path, m
     assert RunRecorder(tmp_path / "b").prediction_recorder.seed == 0
     with pytest.raises(ValueError, match=r"^probe_seed must be an integer >= 0; got -1$"):
         RunRecorder(tmp_path / "c", probe_seed=-1)
+    with pytest.raises(ValueError, match=r"^probe_seed must be an integer >= 0; got 'x'$"):
+        RunRecorder(tmp_path / "d", probe_seed="x", record_predictions=False)  # checked without a probe too
+    from mnist_viz.callbacks import PredictionRecorder
+
+    assert PredictionRecorder(seed=2**40).seed == 2**40  # numpy takes any seed >= 0
     seen = {}
 
     class Stop(Exception):

@@ -147,3 +147,15 @@ def test_a_really_full_disk_in_a_real_process(tmp_path):
         assert json.loads((point / "run" / RUN_JSON).read_text())["status"] == "interrupted"
     finally:
         subprocess.run(["umount", str(point)], check=False)
+
+
+def test_a_reader_that_leaves_the_pipe_is_no_error(run_dir, tmp_path):
+    """``mnist-viz report RUN | head -0``: the path cannot be written to the closed pipe; exit 1
+    with nothing on stderr (no "(no path given): Broken pipe", no traceback at exit)."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = tmp_path / "r.html"
+    proc = subprocess.Popen([sys.executable, "-m", "mnist_viz", "report", str(run_dir), "-o", str(out), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader is gone before the path is printed
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1 and err == "" and out.is_file()

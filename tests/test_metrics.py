@@ -291,3 +291,14 @@ def test_top1_accuracy_counts_nan_rows_as_wrong():
     assert top1_accuracy([0, 1], probs[[0, 2]]) == accuracy([0, 1], [0, 1]) == 1.0
     assert top1_accuracy([0, 0], np.full((2, 2), np.nan)) == 0.0
     assert np.isnan(top1_accuracy([], np.zeros((0, 2))))
+
+
+def test_top1_accuracy_checks_its_arguments():
+    from mnist_viz.metrics import top1_accuracy
+
+    with pytest.raises(ValueError, match=r"mismatched lengths: y_true has 2 rows, probabilities has 1"):
+        top1_accuracy([0, 1], [[0.1, 0.9]])
+    with pytest.raises(ValueError, match=r"probabilities must be 2-D \(n_samples, n_classes\); got shape \(1,\)"):
+        top1_accuracy([0], [0.5])
+    with pytest.raises(ValueError, match=r"y_true holds a negative label"):
+        top1_accuracy([-1], [[0.5, 0.5]])

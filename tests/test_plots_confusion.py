@@ -204,8 +204,13 @@ def test_cell_texts_keep_their_size_on_a_fresh_figure_and_text_kw_wins(preds):
 def test_values_format_and_cmap_are_checked_before_drawing():
     with pytest.raises(TypeError, match=r"values_format must be a format spec .*got int"):
         mp.confusion_matrix([0, 1], [0, 1], values_format=2)
-    with pytest.raises(ValueError, match=r"values_format must be a format spec .*got '\.2q'"):
+    with pytest.raises(ValueError, match=r"values_format '\.2q' cannot format the cells, which hold counts: e\.g\. 'd'"):
         mp.confusion_matrix([0, 1], [0, 1], values_format=".2q")
+    # 'd' suits counts, not the fractions normalize= makes: said before drawing, naming both
+    with pytest.raises(ValueError, match=r"values_format 'd' cannot format the cells, which hold fractions "
+                                         r"\(normalize='true'\): e\.g\. '\.2f'"):
+        mp.confusion_matrix([0, 1], [0, 1], values_format="d", normalize="true")
+    assert "a" in [t.get_text() for t in mp.confusion_matrix([0, 1, 1] * 5, [0, 1, 1] * 5, values_format="x").texts]
     with pytest.raises(ValueError, match=r"cmap must be a matplotlib colormap name .*got 'nope'"):
         mp.confusion_matrix([0, 1], [0, 1], cmap="nope")
     ax = mp.confusion_matrix([0, 1], [0, 1], normalize="true", values_format=".0%", cmap="magma")

@@ -81,3 +81,32 @@ def test_docstring_examples_run():
     from mnist_viz.report.sections import evaluation
 
     assert doctest.testmod(evaluation, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_a_diverged_model_draws_every_view_from_its_finite_rows(tmp_path):
+    """NaN rows in an evaluation's, a second run's and a probe epoch's probabilities: every view is
+    drawn (no "Could not draw"), each leaving those rows out with a note naming the file."""
+    from mnist_viz import run_format as fmt
+    from mnist_viz.report import build_report
+
+    def nan_rows(path, key, rows):
+        arrays = dict(np.load(path))
+        arrays[key] = arrays[key].astype(np.float32)
+        arrays[key][rows] = np.nan
+        fmt.atomic_write_npz(path, arrays)
+
+    first = write_run(tmp_path / "first", epochs=3)
+    second = write_run(tmp_path / "second", epochs=3)
+    write_evaluation(first, "other")
+    nan_rows(fmt.evaluation_dir(first, "other") / fmt.TEST_NPZ, fmt.TEST_PROBABILITIES, slice(0, 3))
+    nan_rows(second / fmt.TEST_NPZ, fmt.TEST_PROBABILITIES, slice(0, 3))
+    last_epoch = sorted((first / fmt.PROBE_DIR).glob(fmt.PROBE_EPOCH_GLOB))[-1]
+    key = next(k for k, v in np.load(last_epoch).items() if v.ndim == 2)
+    nan_rows(last_epoch, key, slice(0, 4))
+    html = build_report([first, second], tmp_path / "r.html", jobs=1, quiet=True).html
+    assert "Could not" not in html
+    assert ("evaluations/other/test_predictions.npz: 3 of 300 digits have NaN or inf probabilities (row 0 first); "
+            "they are left out of every view of this section.") in html
+    assert "run second: test_predictions.npz: 3 of 600 digits have NaN or inf probabilities" in html
+    assert "left out of the side-by-side confusion matrices" in html
+    assert "NaN or inf values after epoch 3 (the model diverged)" in html and "the figure shows the other epochs" in html

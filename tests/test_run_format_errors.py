@@ -159,6 +159,16 @@ CASES = [
      lambda p: _edit_npz(p, _set(fmt.FEATURE_EMBEDDING_INDICES, np.arange(3))),
      r"array 'embedding' has \d+ rows; expected 3 \(one per embedding index\)"),
     ("features-garbled", fmt.FEATURES_NPZ, lambda p: p.write_bytes(b"\x00" * 100), "not a readable .npz"),
+    # a negative label or row index would count as the last class or take the last digit, quietly
+    ("test-negative-label", fmt.TEST_NPZ,
+     lambda p: _edit_npz(p, lambda a: {**a, fmt.TEST_LABELS: np.r_[a[fmt.TEST_LABELS][:-1], -1]}),
+     r"array 'labels' holds -1 at 49; expected labels or row indices >= 0"),
+    ("probe-negative-index", fmt.PROBE_NPZ,
+     lambda p: _edit_npz(p, lambda a: {**a, fmt.PROBE_INDICES: -1 - a[fmt.PROBE_INDICES]}),
+     r"array 'indices' holds -1 at 0; expected labels or row indices >= 0"),
+    ("features-negative-indices", fmt.FEATURES_NPZ,
+     lambda p: _edit_npz(p, lambda a: {**a, fmt.FEATURE_ACTIVATION_INDICES: -5 - a[fmt.FEATURE_ACTIVATION_INDICES]}),
+     r"array 'activation_indices' holds -5 at 0; expected labels or row indices >= 0"),
 ]
 
 

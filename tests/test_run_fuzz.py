@@ -248,3 +248,29 @@ def test_the_pristine_run_loads_with_every_record(pristine):  # so the fuzz star
     assert run.features.first_layer_kernel.shape == (784, 32)
     assert run.evaluations[EVALUATION].test.labels.shape == (12,)
     assert run.evaluations[EVALUATION].features.activations["dense"].shape == (2, 1, 1, 4)
+
+
+#: files of a run that Run.load, its records and the report never read (what the recorders keep for you)
+NOT_READ_BY_RUN_LOAD = {fmt.MODEL_CONFIG_JSON, fmt.snapshot_npz(1)}
+
+
+@pytest.mark.parametrize("target, to", [(f, to) for f in FILES for to in ("secret.csv", "/dev/zero", "folder")]
+                         + [(folder, "moved out") for folder in FOLDERS])
+def test_a_link_out_of_the_run_is_always_refused(pristine, outside, tmp_path, target, to):
+    """What the fuzz cannot tell (a link out that loads "fine" is a leak, not an exception): every
+    file a run's records come from, linked out of the run (or its folder moved out and linked to),
+    is a RunFormatError."""
+    run_dir = tmp_path / "run"
+    shutil.copytree(pristine, run_dir, symlinks=True)
+    path = run_dir / target
+    if to == "moved out":
+        shutil.move(path, tmp_path / "moved")
+        path.symlink_to(tmp_path / "moved", target_is_directory=True)
+    else:
+        path.unlink()
+        path.symlink_to(Path(to) if to.startswith("/") else outside / to)
+    if target in NOT_READ_BY_RUN_LOAD:
+        _touch_everything(Run.load(run_dir))  # never opened
+        return
+    with pytest.raises(RunFormatError, match=r"symbolic link|outside the run|not a regular file"):
+        _touch_everything(Run.load(run_dir))

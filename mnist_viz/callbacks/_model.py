@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_viz._graph import is_nested, leaf_layers
-from mnist_viz._io import atomic_write_text
+from mnist_viz._io import atomic_write_text, naming
 from mnist_viz._tf import before_keras_saving
 from mnist_viz.callbacks._base import keras
 from mnist_viz.callbacks._probe import is_relu_layer
@@ -91,9 +91,7 @@ def save_model(model, run_dir) -> list[str]:
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):  # disk full, folder gone: the run is not complete, the fit says why
-            if exc.filename is None:  # a failed write names no file: name the model's
-                raise OSError(exc.errno, exc.strerror, str(final)) from exc
-            raise
+            raise naming(exc, final)  # a failed write names no file: the model's
         problems.append(f"could not save {MODEL_KERAS} ({type(exc).__name__}: {exc})")
     try:
         atomic_write_text(run_dir / MODEL_CONFIG_JSON, model.to_json())

@@ -55,7 +55,7 @@ class PredictionRecorder(Recorder):
         super().__init__(run_dir, writer=writer)
         self.probe_size = positive_int(probe_size, "probe_size")
         self.batch_size = positive_int(batch_size, "batch_size")
-        self.seed = positive_int(seed, "seed", minimum=0, maximum=2**32 - 1)  # numpy's seed range (and Keras')
+        self.seed = positive_int(seed, "seed", minimum=0)  # numpy.random.default_rng takes any int >= 0
         self._forward: ProbePass | None = None
         #: what the model outputs (decided at train begin; a composing recorder may decide it)
         self.output: OutputKind | None = None

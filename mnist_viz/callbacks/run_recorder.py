@@ -122,6 +122,7 @@ class RunRecorder(Recorder):
             raise ValueError(f"metadata key(s) {reserved} are filled by RunRecorder itself "
                              f"({', '.join(fmt.RESERVED_METADATA_KEYS)}); rename your key(s)")
         self.dataset = None if dataset is None else dataset_info(dataset)
+        probe_seed = positive_int(probe_seed, "probe_seed", minimum=0)  # checked even without a probe
         if training_data is not None and (not isinstance(training_data, (tuple, list)) or len(training_data) != 2
                                           or len(training_data[0]) != len(training_data[1])):
             raise ValueError("training_data must be the tuple (x_train, y_train) given to fit, with as many "
@@ -166,8 +167,7 @@ class RunRecorder(Recorder):
         probe_x = validation_data[0] if validation_data is not None else test_data[0] if test_data is not None else None
         self.history_recorder = HistoryRecorder(writer=self.writer)
         self.prediction_recorder = (PredictionRecorder(validation_data=validation_data, probe_size=probe_size,
-                                                       seed=positive_int(probe_seed, "probe_seed", minimum=0,
-                                                                         maximum=2**32 - 1), writer=self.writer)
+                                                       seed=probe_seed, writer=self.writer)
                                     if record_predictions else None)
         self.weight_recorder = (WeightRecorder(probe_x=probe_x, probe=self.prediction_recorder,
                                                snapshot_every=snapshot_every, writer=self.writer)

@@ -135,7 +135,7 @@ def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndar
         as_stored = to_uint8_images(image[None])  # as the recorders stored it: 0..255 (image is one 28x28 digit)
         probe = np.zeros((28, 28)) if as_stored is None else as_stored[0].astype(np.float64)
         for j, i in enumerate(indices):
-            if np.abs(np.asarray(stored[int(i)], dtype=np.float64) - probe).max() <= 1.0:
+            if 0 <= int(i) < len(stored) and np.abs(np.asarray(stored[int(i)], dtype=np.float64) - probe).max() <= 1.0:
                 return {n: a[j] for n, a in maps.items()}
     raise ValueError(
         f"image: the run stores feature maps for test digits {indices.tolist()} only; pass one of "
@@ -198,8 +198,8 @@ def activations(image: ArrayLike, model: Any, *, layers: str | Sequence[str] | N
     refuse_ax(ax, "activations")
     max_maps = positive_int(max_maps, "max_maps")
     img = _one_image(image)
-    stages = _stage_maps(model, img, layers)  # a live model: feature_maps scales 0..255 pixels to 0..1
     shown, scale = display_images(img[None], "image")  # standardized pixels: rescaled to 0..1 to be seen
+    stages = _stage_maps(model, img, layers)  # a live model: feature_maps scales 0..255 pixels to 0..1
     vmin, vmax = (0.0, 1.0) if scale == "standardized" else digit_range(img)
     target = max(max(a.shape[0], a.shape[1]) for a in stages.values())
 

@@ -124,17 +124,20 @@ def _fitting_size(fontsize: float, texts: list[list[str]], cell_in: float) -> fl
     return fontsize if fit >= fontsize else max(4.0, round(float(np.floor(fit * 10) / 10), 1))
 
 
-def _check_format_and_cmap(values_format: object, cmap: object) -> None:
+def _check_format_and_cmap(values_format: object, cmap: object, normalize: object) -> None:
     """A TypeError / ValueError naming ``values_format`` or ``cmap`` when it cannot be used (they
-    failed deep in matplotlib, or as ``format()``'s own error)."""
+    failed deep in matplotlib, or as ``format()``'s own error). ``values_format`` is tried on what
+    the cells hold: counts (integers), or fractions with ``normalize``."""
     if values_format is not None:
         if not isinstance(values_format, str):
             raise TypeError(f"values_format must be a format spec such as 'd' or '.2f', or None; "
                             f"got {type(values_format).__name__}")
         try:
-            format(1.0 if "d" not in values_format else 1, values_format)
+            format(0.5 if normalize is not None else 1, values_format)
         except ValueError:
-            raise ValueError(f"values_format must be a format spec such as 'd' or '.2f'; got {values_format!r}") from None
+            held = f"fractions (normalize={normalize!r}): e.g. '.2f' or '.0%'" if normalize is not None else \
+                "counts: e.g. 'd' or ',d'"
+            raise ValueError(f"values_format {values_format!r} cannot format the cells, which hold {held}") from None
     if isinstance(cmap, str):
         import matplotlib as mpl
 
@@ -209,7 +212,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: Literal
     refuse_fig(fig, "confusion_matrix")
     if normalize not in (None, "true", "pred", "all"):
         raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}")
-    _check_format_and_cmap(values_format, cmap)
+    _check_format_and_cmap(values_format, cmap, normalize)
     yt, yp, n, names = label_pair(y_true, y_pred, class_names, n_classes=n_classes)
     annotate = n <= MAX_ANNOTATED_CLASSES
     # the margins' own colour scale, when the only colorbar would read counts and no value is written

@@ -64,7 +64,11 @@ def _probe_inputs(probe: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if len(labels) != probs.shape[1]:
         raise ValueError(f"probe.labels has {len(labels)} rows, probe.probabilities has {probs.shape[1]} digits per epoch")
     if probs.size and not np.all(np.isfinite(probs)):
-        raise ValueError("probe.probabilities hold NaN or inf values")
+        bad = np.asarray(~np.isfinite(probs).all(axis=2))  # (epochs, n)
+        e, row = (int(i[0]) for i in np.nonzero(bad))
+        raise ValueError(f"probe.probabilities hold NaN or inf values: epoch {int(epochs[e]) + 1}, row {row} first "
+                         f"({int(bad.sum())} rows in {int(np.any(bad, axis=1).sum())} epochs); expected finite "
+                         "probabilities in every epoch")
     return labels, epochs, probs
 
 

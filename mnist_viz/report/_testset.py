@@ -14,10 +14,11 @@ from __future__ import annotations
 __all__ = ["test_set_caption", "features_caption", "evaluation_caption", "finite_predictions"]
 
 
-def finite_predictions(s, t, noun: str, views: str):
+def finite_predictions(s, t, noun: str, views: str, *, source: str | None = None):
     """``t.finite_rows()`` with an error note in section ``s`` when rows were left out: how many of
     the test set's samples (``noun``: the word for one) hold NaN or inf probabilities (a diverged
-    model's), the first one, and which ``views`` leave them out.
+    model's), the first one, and which ``views`` leave them out; ``source`` names the file
+    (default ``test_predictions.npz``; an evaluation's is under ``evaluations/NAME/``).
 
     >>> import numpy as np
     >>> from mnist_viz.report._model import Section
@@ -37,7 +38,7 @@ def finite_predictions(s, t, noun: str, views: str):
     if kept is not None:
         bad = len(t.labels) - len(kept)
         first = int(np.setdiff1d(np.arange(len(t.labels)), kept)[0])
-        s.note(f"{TEST_NPZ}: {bad} of {count(len(t.labels), noun)} {'has' if bad == 1 else 'have'} NaN or inf "
+        s.note(f"{source or TEST_NPZ}: {bad} of {count(len(t.labels), noun)} {'has' if bad == 1 else 'have'} NaN or inf "
                f"probabilities (row {first} first); {'it is' if bad == 1 else 'they are'} left out of {views}.",
                kind="error")
     return kept_t, kept

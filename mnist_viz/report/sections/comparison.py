@@ -13,12 +13,15 @@ from __future__ import annotations
 import numbers
 
 from mnist_viz import plots
+from mnist_viz._words import run_noun
+from mnist_viz.run_format import TEST_NPZ
 
 from .. import _embed
 from .._names import figure_names, short
 from .._figures import add_figure
 from .._format import column_texts
 from .._model import Section, Table
+from .._testset import finite_predictions
 from .summary import headline_metrics
 
 __all__ = ["comparison_section"]
@@ -53,7 +56,11 @@ def comparison_section(runs, sid: str) -> Section:
     s.add("downloads", links=[("comparison.csv", _embed.csv_data_uri(frame), "comparison table (CSV)")])
     with_test = [r for r in runs if r.test is not None]
     if len(with_test) >= 2:
-        add_figure(s, lambda: plots.compare_confusion(_for_figures(with_test)),
+        drawn = _for_figures(with_test)
+        for shown, run in zip(drawn, with_test):  # a diverged model's NaN rows are no class's votes
+            shown.test = finite_predictions(s, run.test, run_noun(run), "the side-by-side confusion matrices",
+                                            source=f"run {short(run.name)}: {TEST_NPZ}")[0]
+        add_figure(s, lambda: plots.compare_confusion(drawn),
                    caption="Test confusion matrices, one per run (counts).", what="confusion matrices side by side")
     else:
         s.note("Confusion matrices side by side need test predictions from at least two runs.", kind="info")

@@ -53,11 +53,14 @@ def confusion_section(run, sid: str, *, drill_id: str) -> tuple[Section, dict | 
     return s, add_confusion(s, t, run.class_names, stem=run.name, drill_id=drill_id, noun=run_noun(run))
 
 
-def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun: str | None = None) -> dict | None:
+def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun: str | None = None,
+                  rows=None) -> dict | None:
     """The confusion blocks of predictions ``t`` (a :class:`~mnist_viz.run.Predictions`) into ``s``:
     the figure, the clickable table ``drill_id``, per-class metrics and the CSV downloads (named
     ``<stem>-...csv``); returns the drill-down data (None without images). ``noun`` is the word for
     one sample in the texts (default: from the class names, :func:`mnist_viz._words.noun_for`).
+    Rows of NaN or inf are left out with a note; ``rows``: ``t`` was filtered so already (by
+    :func:`~mnist_viz.report._testset.finite_predictions`) and these are its rows in the whole set.
 
     >>> import numpy as np
     >>> from mnist_viz.report._model import Section
@@ -72,7 +75,10 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
     n = max(len(class_names), int(t.probabilities.shape[1]))
     names = class_names_for(class_names, n)
     noun = noun_for(names, noun)
-    t, kept = finite_predictions(s, t, noun, "the confusion matrix, the per-class metrics and the drill-down")
+    if rows is None:
+        t, kept = finite_predictions(s, t, noun, "the confusion matrix, the per-class metrics and the drill-down")
+    else:
+        kept = rows
     y_true, y_pred = t.labels, t.predicted
     cm = metrics.confusion_counts(y_true, y_pred, n)
     # confusion_matrix's own figure: laid out by hand (no layout engine), with room measured for

@@ -20,7 +20,7 @@ from .._names import figure_names
 from .._figures import add_figure
 from .._format import fmt
 from .._model import Section
-from .._testset import evaluation_caption
+from .._testset import evaluation_caption, finite_predictions
 from .calibration import add_reliability
 from .confusion import add_confusion
 from .summary import add_dataset
@@ -71,7 +71,9 @@ def evaluation_section(run, name: str, sid: str, *, drill_id: str) -> tuple[Sect
         s.note(f"No test predictions: {EVALUATIONS_DIR}/{name}/{TEST_NPZ} is missing; run mnist_viz.evaluate "
                "again with overwrite=True (--overwrite) to write it.")
         return s, None
-    drill = add_confusion(s, t, names, stem=f"{run.name}-{name}", drill_id=drill_id, noun=noun)
+    t, kept = finite_predictions(s, t, noun, "every view of this section",
+                                 source=f"{EVALUATIONS_DIR}/{name}/{TEST_NPZ}")
+    drill = add_confusion(s, t, names, stem=f"{run.name}-{name}", drill_id=drill_id, noun=noun, rows=kept)
     add_reliability(s, t, noun)
     if t.images is not None:
         shown = class_names_for(names, t.probabilities.shape[1])

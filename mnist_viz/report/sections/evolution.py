@@ -8,6 +8,8 @@ Example
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from mnist_viz import metrics, plots
@@ -57,10 +59,14 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
                kind="error")
         return s
     names, noun = class_names_for(run.class_names, n_classes), run_noun(run)
-    add_figure(s, lambda: plots.prediction_evolution(p, kind="accuracy", class_names=figure_names(names), noun=noun),
-               caption=f"Accuracy on the fixed probe set of {count(len(p.labels), 'validation ' + noun)} after each "
-                       "epoch.",
-               what="probe accuracy over epochs")
+    finite = np.array([np.isfinite(epoch).all() for epoch in p.probabilities], dtype=bool)
+    drawn = p if finite.all() else replace(p, epochs=p.epochs[finite], probabilities=p.probabilities[finite])
+    if finite.any():  # else every epoch diverged: the note below says so, the table shows it
+        add_figure(s, lambda: plots.prediction_evolution(drawn, kind="accuracy", class_names=figure_names(names),
+                                                         noun=noun),
+                   caption=f"Accuracy on the fixed probe set of {count(len(p.labels), 'validation ' + noun)} after "
+                           "each epoch.",
+                   what="probe accuracy over epochs")
     acc = p.accuracy()
     s.table(Table(["epoch", "probe accuracy"], rows_by_column([int(e) + 1, float(a)] for e, a in zip(p.epochs, acc)),
                   caption="Probe accuracy after each epoch"), details="Table: probe accuracy per epoch")
@@ -74,11 +80,12 @@ def evolution_section(run, sid: str, *, slider_id: str) -> Section:
                   "frame: the most probable class is wrong).")
     if len(chosen) < len(p.epochs):
         s.note(f"{len(chosen)} of {len(p.epochs)} epochs are shown (evenly spaced, always the last).", kind="info")
-    diverged = [int(e) + 1 for e, epoch in zip(p.epochs, p.probabilities) if not np.isfinite(epoch).all()]
+    diverged = [int(e) + 1 for e in p.epochs[~finite]]
     if diverged:
         s.note(f"The probe probabilities hold NaN or inf values after epoch{'s' if len(diverged) > 1 else ''} "
                f"{', '.join(map(str, diverged[:10]))}{', ...' if len(diverged) > 10 else ''} (the model diverged): "
-               "those rows count as wrong in the accuracy and are left out of the confusion counts.", kind="error")
+               "those rows count as wrong in the accuracy and are left out of the confusion counts; the figure "
+               "shows the other epochs.", kind="error")
     return s
 
 
