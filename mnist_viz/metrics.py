@@ -261,7 +261,5 @@ def top1_accuracy(y_true: ArrayLike, probabilities: ArrayLike) -> float:
     check_same_length(y_true=labels, probabilities=probs)
     if not len(labels):
         return float("nan")
-    finite = np.isfinite(probs).all(axis=-1)
-    if not finite.any():
-        return 0.0
-    return accuracy(labels[finite], probs[finite].argmax(axis=-1)) * float(finite.mean())
+    right = np.isfinite(probs).all(axis=-1) & (probs.argmax(axis=-1) == labels)
+    return float(right.mean())

@@ -132,8 +132,9 @@ def _run_maps(run: Any, feats: Features, image: np.ndarray) -> dict[str, np.ndar
     test = getattr(run, "test", None)
     stored = getattr(test, "images", None)
     if stored is not None:
-        as_stored = to_uint8_images(image[None])  # as the recorders stored it: 0..255 (image is one 28x28 digit)
-        probe = np.zeros((28, 28)) if as_stored is None else as_stored[0].astype(np.float64)
+        as_stored = to_uint8_images(image[None])  # as the recorders stored it: 0..255
+        assert as_stored is not None  # image is one 28x28 digit (_one_image)
+        probe = as_stored[0].astype(np.float64)
         for j, i in enumerate(indices):
             if 0 <= int(i) < len(stored) and np.abs(np.asarray(stored[int(i)], dtype=np.float64) - probe).max() <= 1.0:
                 return {n: a[j] for n, a in maps.items()}

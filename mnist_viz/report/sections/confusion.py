@@ -112,4 +112,3 @@ def add_confusion(s: Section, t, class_names, *, stem: str, drill_id: str, noun:
         (f"{stem}-confusion-matrix.csv", _embed.csv_data_uri(cm_frame), "confusion matrix (CSV)"),
         (f"{stem}-per-class-metrics.csv", _embed.csv_data_uri(per_class), "per-class metrics (CSV)")])
     return drill
-
